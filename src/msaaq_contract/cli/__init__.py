@@ -1,0 +1,1 @@
+"""The ``msaaq-contract`` command line."""

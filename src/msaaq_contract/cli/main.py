@@ -1,0 +1,60 @@
+"""``msaaq-contract <command>``: one entry point, one module per command.
+
+Exit codes (documented in the README): 0 success; 1 a finding (contract violations, a gate regression,
+breaking changes, uncovered ids); 2 usage or bad input (broken contract, corrupt report); 3 target
+unreachable; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from ..errors import MsaaqContractError
+
+# command -> (module, help). Modules expose ``add_arguments(parser)`` and ``run(args) -> int``.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate-contract": ("msaaq_contract.cli.contract_commands", "validate the contract (OpenAPI 3.1 + our rules)"),
+    "coverage": ("msaaq_contract.cli.contract_commands", "documented ids vs operations, tests, cassettes, verdicts"),
+    "serve": ("msaaq_contract.refserver.cli", "run the reference MSAAQ server on loopback"),
+    "gate": ("msaaq_contract.cli.gate", "CI gate: fail on failures not in the known-deviations baseline"),
+    "diff": ("msaaq_contract.cli.diff", "classify changes between two contracts as breaking or not"),
+    "merge-reports": ("msaaq_contract.cli.merge", "merge the conformance.json of several shards"),
+    "report": ("msaaq_contract.cli.merge", "re-render HTML/Markdown from a conformance.json"),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The full parser; only the chosen command's module is imported (the server pulls in uvicorn)."""
+    parser = argparse.ArgumentParser(prog="msaaq-contract", description="MSAAQ API conformance tooling.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            module = importlib.import_module(module_name)
+            adder: Callable[[argparse.ArgumentParser, str], None] = module.add_arguments
+            adder(p, name)
+            p.set_defaults(_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        argv = list(sys.argv[1:] if argv is None else argv)
+        command = next((a for a in argv if not a.startswith("-")), None)
+        parser = build_parser(command if command in COMMANDS else None)
+        args = parser.parse_args(argv)
+        code: int = args._module.run(args)
+        return code
+    except MsaaqContractError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

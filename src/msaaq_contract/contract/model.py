@@ -1,0 +1,233 @@
+"""A typed, read-only view of the bundled contract: what the checks, the server and the suites need."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .loader import Bundle, bundle, resolve_pointer, validate
+
+Auth = Literal["required", "optional", "none"]
+Confidence = Literal["high", "medium", "low"]
+METHODS = ("get", "put", "post", "delete", "patch")
+
+
+@dataclass(frozen=True)
+class DocEntry:
+    """One docs.msaaq.com entry served by an operation."""
+
+    id: str
+    title: str
+    source: str
+    confidence: str
+    example_body: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: Literal["path", "query", "header", "cookie"]
+    required: bool
+    schema: Mapping[str, Any]
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    status: str
+    media_type: str | None
+    schema: Mapping[str, Any] | None
+    headers: tuple[str, ...] = ()
+
+    @property
+    def is_json(self) -> bool:
+        return self.media_type is not None and "json" in self.media_type
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One (method, path) of the contract."""
+
+    operation_id: str
+    method: str
+    path: str
+    area: str
+    title: str
+    tags: tuple[str, ...]
+    auth: Auth
+    security: tuple[str, ...]
+    tenant_required: bool
+    parameters: tuple[Parameter, ...]
+    request_media_type: str | None
+    request_schema: Mapping[str, Any] | None
+    request_required: bool
+    responses: Mapping[str, ResponseSpec]
+    source: str
+    confidence: Confidence
+    response_kind: str
+    doc_entries: tuple[DocEntry, ...]
+    mutating: bool
+    undocumented: bool
+    wire: Mapping[str, Any] | None
+    server_root: bool
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+    @property
+    def doc_ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.doc_entries)
+
+    @property
+    def success_statuses(self) -> tuple[str, ...]:
+        return tuple(s for s in self.responses if s.startswith(("2", "3")))
+
+    @property
+    def path_params(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "path")
+
+    @property
+    def query_params(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if p.location == "query")
+
+    def response_for(self, status: int) -> ResponseSpec | None:
+        return self.responses.get(str(status)) or self.responses.get(f"{str(status)[0]}XX") or self.responses.get(
+            "default"
+        )
+
+    def doc_entry(self, doc_id: str) -> DocEntry:
+        for entry in self.doc_entries:
+            if entry.id == doc_id:
+                return entry
+        raise KeyError(doc_id)
+
+
+class Contract:
+    """The loaded contract: operations by id, by docs id and by route; schemas resolvable by pointer."""
+
+    def __init__(self, result: Bundle) -> None:
+        self.bundle = result
+        self.document = result.document
+        self.digest = result.digest
+        self.version = str(self.document.get("info", {}).get("version", ""))
+        ops = [self._operation(path, method, raw) for path, method, raw in self._raw_operations()]
+        self.operations: dict[str, Operation] = {op.operation_id: op for op in ops}
+        self.by_doc_id: dict[str, Operation] = {}
+        for op in ops:
+            for doc_id in op.doc_ids:
+                self.by_doc_id.setdefault(doc_id, op)
+        self._routes = [(self._route_regex(op.path), op) for op in ops]
+
+    def _raw_operations(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        for path, item in self.document.get("paths", {}).items():
+            for method in METHODS:
+                if method in item:
+                    yield path, method, item[method]
+
+    def deref(self, node: Any) -> Any:
+        """Follow internal ``$ref``s until a non-reference node."""
+        while isinstance(node, dict) and "$ref" in node and len(node) == 1:
+            node = resolve_pointer(self.document, str(node["$ref"])[1:])
+        return node
+
+    def _operation(self, path: str, method: str, raw: dict[str, Any]) -> Operation:
+        params = []
+        for p in raw.get("parameters", []):
+            p = self.deref(p)
+            params.append(
+                Parameter(p["name"], p["in"], bool(p.get("required")), p.get("schema", {}), p.get("style"))
+            )
+        body = raw.get("requestBody") or {}
+        content = body.get("content") or {}
+        req_mt = next(iter(content), None)
+        responses: dict[str, ResponseSpec] = {}
+        for status, resp in raw.get("responses", {}).items():
+            resp = self.deref(resp)
+            rcontent = resp.get("content") or {}
+            mt = next(iter(rcontent), None)
+            responses[str(status)] = ResponseSpec(
+                str(status), mt, rcontent[mt].get("schema") if mt else None, tuple(resp.get("headers", {}))
+            )
+        security = tuple(name for req in raw.get("security", []) for name in req)
+        docs = tuple(
+            DocEntry(d["id"], d["title"], d["source"], d["confidence"], d.get("example-body", {}))
+            for d in raw.get("x-doc-ids", [])
+        )
+        tenant_required = any(p.location == "header" and p.name.lower() == "x-tenant" and p.required for p in params)
+        return Operation(
+            operation_id=raw["operationId"],
+            method=method,
+            path=path,
+            area=raw.get("x-area", raw["operationId"].split(".")[0]),
+            title=raw.get("x-doc-title", raw.get("summary", "")),
+            tags=tuple(raw.get("tags", [])),
+            auth=raw.get("x-auth", "required" if security else "none"),
+            security=security,
+            tenant_required=tenant_required,
+            parameters=tuple(params),
+            request_media_type=req_mt,
+            request_schema=content[req_mt].get("schema") if req_mt else None,
+            request_required=bool(body.get("required")),
+            responses=responses,
+            source=raw.get("x-source", ""),
+            confidence=raw.get("x-confidence", "low"),
+            response_kind=raw.get("x-response-kind", "unknown"),
+            doc_entries=docs,
+            mutating=bool(raw.get("x-mutating")),
+            undocumented=bool(raw.get("x-undocumented")),
+            wire=raw.get("x-wire"),
+            server_root=bool(raw.get("servers")),
+            raw=raw,
+        )
+
+    @staticmethod
+    def _route_regex(path: str) -> re.Pattern[str]:
+        parts = re.split(r"\{[^}]+\}", path)
+        return re.compile("^" + "[^/]+".join(re.escape(p) for p in parts) + "$")
+
+    def match(self, method: str, path: str) -> Operation | None:
+        """The operation serving a concrete request path (relative to the API base)."""
+        method = method.lower()
+        candidates = [op for rx, op in self._routes if op.method == method and rx.match(path)]
+        # A literal segment beats a template: /members/export before /members/{member}.
+        candidates.sort(key=lambda op: op.path.count("{"))
+        return candidates[0] if candidates else None
+
+    def operation(self, key: str) -> Operation:
+        """By operationId or by any docs id it serves."""
+        if key in self.operations:
+            return self.operations[key]
+        return self.by_doc_id[key]
+
+    def documented(self) -> list[tuple[str, Operation]]:
+        return sorted(self.by_doc_id.items())
+
+    def __iter__(self) -> Iterator[Operation]:
+        return iter(self.operations.values())
+
+    def __len__(self) -> int:
+        return len(self.operations)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, check: bool) -> Contract:
+    result = bundle(path)
+    if check:
+        validate(result)
+    return Contract(result)
+
+
+def load_contract(path: Path | str | None = None, *, check: bool = True) -> Contract:
+    """Load, bundle and (by default) validate the contract. Raises ContractError with file and pointer."""
+    from .loader import DEFAULT_CONTRACT
+
+    target = Path(path) if path else DEFAULT_CONTRACT
+    if target.is_dir():
+        target = target / "openapi.yaml"
+    return _load_cached(str(target.resolve()), check)

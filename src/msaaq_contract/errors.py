@@ -1,0 +1,78 @@
+"""The error tree. Bad input never surfaces as a traceback: the CLI and the pytest plugin catch
+``MsaaqContractError`` at the boundary and print ``error: <what> — <hint>``.
+
+    MsaaqContractError
+    ├── ContractError          the contract files are unreadable, invalid or incomplete
+    ├── ConfigError            an option or environment variable is missing or wrong
+    │   └── CredentialsError   a credential needed for a live run is missing or refused
+    ├── UnsafeTarget           a write or a production host was not explicitly allowed
+    ├── TargetError            the target did not answer usefully
+    │   ├── TargetUnreachable  connection refused, DNS failure, timeout
+    │   └── RateLimited        429 that outlived the retry budget
+    ├── CassetteError          a recording is missing, corrupt, stale or unwritable
+    └── ReportError            a report or baseline file is missing, corrupt or invalid
+"""
+
+from __future__ import annotations
+
+
+class MsaaqContractError(Exception):
+    """Base of every error this package raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        text = " ".join(self.message.split())
+        return f"{text} — {self.hint}" if self.hint else text
+
+    def __str__(self) -> str:
+        return self.one_line()
+
+
+class ContractError(MsaaqContractError):
+    """The contract cannot be loaded: names the file and JSON pointer."""
+
+    def __init__(self, message: str, *, file: str | None = None, pointer: str | None = None, hint: str | None = None):
+        where = ""
+        if file:
+            where = file + (f"#{pointer}" if pointer is not None else "")
+        super().__init__(f"{where}: {message}" if where else message, hint)
+        self.file = file
+        self.pointer = pointer
+
+
+class ConfigError(MsaaqContractError):
+    pass
+
+
+class CredentialsError(ConfigError):
+    pass
+
+
+class UnsafeTarget(MsaaqContractError):
+    pass
+
+
+class TargetError(MsaaqContractError):
+    exit_code = 3
+
+
+class TargetUnreachable(TargetError):
+    pass
+
+
+class RateLimited(TargetError):
+    pass
+
+
+class CassetteError(MsaaqContractError):
+    pass
+
+
+class ReportError(MsaaqContractError):
+    pass
