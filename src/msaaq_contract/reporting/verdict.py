@@ -1,0 +1,206 @@
+"""Verdicts: the one record every report is written from (``reports/conformance.json`` is its serialisation).
+
+One ``EndpointVerdict`` per documented endpoint id; inside it one ``CheckVerdict`` per check family that ran
+(auth, tenant_header, envelope, schema, status, fuzz, stateful, isolation, language). Writers (JSON, JUnit
+is pytest's own, Markdown, HTML), the gate and the merge of shards all read this format and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = 1
+
+Outcome = Literal["passed", "failed", "uncertain", "error", "skipped", "not-run"]
+# Worst first: an endpoint's outcome is the worst of its checks' outcomes.
+OUTCOME_ORDER: tuple[str, ...] = ("failed", "error", "uncertain", "passed", "skipped", "not-run")
+FAMILIES: tuple[str, ...] = (
+    "auth",
+    "tenant_header",
+    "envelope",
+    "schema",
+    "status",
+    "fuzz",
+    "stateful",
+    "isolation",
+    "language",
+)
+
+
+@dataclass
+class Finding:
+    """One violation or warning, already redacted (reports never hold secrets)."""
+
+    check: str
+    title: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+    expected: str | None = None
+    actual: str | None = None
+    pointer: str | None = None
+    curl: str | None = None
+    cassette: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
+        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})  # type: ignore[arg-type]
+
+
+@dataclass
+class CheckVerdict:
+    family: str
+    outcome: Outcome
+    nodeids: list[str] = field(default_factory=list)
+    violations: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    target_error: str | None = None  # one line, when outcome == "error"
+    cassette: str | None = None
+    duration_s: float = 0.0
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckVerdict:
+        return cls(
+            family=data["family"],
+            outcome=data["outcome"],
+            nodeids=list(data.get("nodeids", [])),
+            violations=[Finding.from_dict(v) for v in data.get("violations", [])],
+            warnings=[Finding.from_dict(v) for v in data.get("warnings", [])],
+            target_error=data.get("target_error"),
+            cassette=data.get("cassette"),
+            duration_s=float(data.get("duration_s", 0.0)),
+        )
+
+
+@dataclass
+class EndpointVerdict:
+    id: str
+    area: str
+    title: str
+    method: str
+    path: str
+    operation_id: str
+    confidence: str
+    source: str
+    checks: dict[str, CheckVerdict] = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> Outcome:
+        outcomes = [c.outcome for c in self.checks.values()]
+        for candidate in OUTCOME_ORDER:
+            if candidate in outcomes:
+                return candidate  # type: ignore[return-value]
+        return "not-run"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["outcome"] = self.outcome
+        data["checks"] = {k: asdict(v) for k, v in self.checks.items()}
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> EndpointVerdict:
+        return cls(
+            id=data["id"],
+            area=data["area"],
+            title=data.get("title", ""),
+            method=data.get("method", ""),
+            path=data.get("path", ""),
+            operation_id=data.get("operation_id", data["id"]),
+            confidence=data.get("confidence", "high"),
+            source=data.get("source", ""),
+            checks={k: CheckVerdict.from_dict(v) for k, v in data.get("checks", {}).items()},
+        )
+
+
+@dataclass
+class RunInfo:
+    target: str  # "offline (cassettes)", a base URL, or "sim http://127.0.0.1:PORT/v1"; never credentials
+    mode: Literal["offline", "live", "sim", "record"]
+    contract_version: str
+    contract_digest: str
+    seed: int
+    started_at: str  # ISO 8601, UTC
+    duration_s: float = 0.0
+    interrupted: bool = False
+    exit_status: int | None = None
+    shard: str | None = None
+    pytest_args: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    run: RunInfo
+    endpoints: list[EndpointVerdict] = field(default_factory=list)
+
+    def totals(self) -> dict[str, Any]:
+        by_outcome: dict[str, int] = {}
+        by_family: dict[str, dict[str, int]] = {}
+        by_area: dict[str, dict[str, int]] = {}
+        for e in self.endpoints:
+            by_outcome[e.outcome] = by_outcome.get(e.outcome, 0) + 1
+            area = by_area.setdefault(e.area, {})
+            area[e.outcome] = area.get(e.outcome, 0) + 1
+            for fam, cv in e.checks.items():
+                f = by_family.setdefault(fam, {})
+                f[cv.outcome] = f.get(cv.outcome, 0) + 1
+        return {"endpoints": len(self.endpoints), "by_outcome": by_outcome, "by_family": by_family, "by_area": by_area}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "run": asdict(self.run),
+            "totals": self.totals(),
+            "endpoints": [e.to_dict() for e in sorted(self.endpoints, key=lambda e: e.id)],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        run = data["run"]
+        return cls(
+            run=RunInfo(**{k: run[k] for k in RunInfo.__dataclass_fields__ if k in run}),
+            endpoints=[EndpointVerdict.from_dict(e) for e in data.get("endpoints", [])],
+        )
+
+
+# JSON Schema of conformance.json: a report file that does not match is refused with a one-line error.
+REPORT_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["schema_version", "run", "endpoints"],
+    "properties": {
+        "schema_version": {"const": SCHEMA_VERSION},
+        "run": {
+            "type": "object",
+            "required": ["target", "mode", "contract_digest", "seed", "started_at"],
+            "properties": {
+                "mode": {"enum": ["offline", "live", "sim", "record"]},
+                "seed": {"type": "integer"},
+                "interrupted": {"type": "boolean"},
+            },
+        },
+        "endpoints": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "area", "checks"],
+                "properties": {
+                    "id": {"type": "string", "minLength": 1},
+                    "outcome": {"enum": list(OUTCOME_ORDER)},
+                    "checks": {
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "required": ["family", "outcome"],
+                            "properties": {
+                                "outcome": {"enum": list(OUTCOME_ORDER)},
+                                "violations": {"type": "array"},
+                                "warnings": {"type": "array"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
