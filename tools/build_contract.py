@@ -369,6 +369,7 @@ class Builder:
             if path.startswith("/.well-known"):
                 op["servers"] = [{"url": "https://api.msaaq.com", "description": "API host root (not under /v1)."}]
             items.setdefault(path, {})[method] = op
+        add_crud_links(items)
         for area, call in self.extra:
             path, method = call["path"], call["method"].lower()
             if method in items.get(path, {}) or not path.startswith(("/admin", "/tenant")):
@@ -398,6 +399,48 @@ class Builder:
             op["x-doc-ids"] = []
             items.setdefault(path, {})[method] = op
         return items, inventory
+
+
+LINK_NAMES = {"get": "read", "put": "update", "patch": "update", "delete": "delete"}
+
+
+def add_crud_links(items: dict[str, dict[str, Any]]) -> None:
+    """OpenAPI links from each create (POST on a collection) to the read/update/delete of what it created.
+
+    The stateful suite follows these links; the created id is ``data.id`` of the create answer.
+    """
+    for path, item in items.items():
+        create = item.get("post")
+        if create is None or path.endswith("}") or create.get("x-response-kind") != "single":
+            continue
+        depth = path.count("/") + 1
+        for child, child_item in items.items():
+            m = re.fullmatch(re.escape(path) + r"/\{([^}/]+)\}", child)
+            if not m or child.count("/") != depth:
+                continue
+            param = m.group(1)
+            parents = re.findall(r"{([^}]+)}", path)
+            links: dict[str, Any] = {}
+            for method, name in LINK_NAMES.items():
+                target = child_item.get(method)
+                if target is None:
+                    continue
+                params = {param: "$response.body#/data/id"}
+                params.update({p: f"$request.path.{p}" for p in parents})
+                links[name] = {
+                    "operationId": target["operationId"],
+                    "parameters": params,
+                    "description": f"{name} the resource this call created",
+                }
+            if "get" in item:
+                links["list"] = {
+                    "operationId": item["get"]["operationId"],
+                    "parameters": {p: f"$request.path.{p}" for p in parents},
+                    "description": "the collection the created resource belongs to",
+                }
+            for status, response in create["responses"].items():
+                if status.startswith("2") and "content" in response:
+                    response["links"] = links
 
 
 # POST routes that only read (exports are asynchronous e-mails, previews render): safe against live targets.

@@ -1,1 +1,25 @@
-"""checks."""
+"""What "conforming" means: pure functions ``(ctx, exchange) -> list[Finding]``, one concept per module.
+
+Importing this package registers every check in ``CHECKS`` under the name used in reports and ``--checks``.
+"""
+
+from . import auth, envelope, fuzz, isolation, language, schema, status, tenant
+from .base import CHECKS, CheckContext, ContractViolation, Exchange, Finding, RecordedRequest, check
+
+__all__ = [
+    "CHECKS",
+    "CheckContext",
+    "ContractViolation",
+    "Exchange",
+    "Finding",
+    "RecordedRequest",
+    "auth",
+    "check",
+    "envelope",
+    "fuzz",
+    "isolation",
+    "language",
+    "schema",
+    "status",
+    "tenant",
+]

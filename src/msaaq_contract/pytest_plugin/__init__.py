@@ -1,1 +1,162 @@
-"""pytest_plugin."""
+"""The pytest plugin: the only part of the package that imports pytest.
+
+Loaded by the root ``conftest.py`` (``pytest_plugins = ["msaaq_contract.pytest_plugin"]``). Nothing happens at
+import time: the contract is read when conformance tests are parametrized, and the target (reference server,
+tokens, cassettes) is prepared by the session fixture the first conformance test asks for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..checks.base import ContractViolation
+from ..errors import MsaaqContractError
+from .collection import _contract, generate_tests, modify_items
+from .options import add_options
+from .runtime import REPO_ROOT, Runtime, contract_path, start_runtime
+from .suite import Conformance
+from .verdicts import VerdictCollector, write
+
+COLLECTOR = pytest.StashKey[VerdictCollector]()
+RUNTIME = pytest.StashKey[Runtime]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def _runs_conformance(config: pytest.Config) -> bool:
+    args = [str(a) for a in config.args] or [str(p) for p in config.getini("testpaths")]
+    return any("conformance" in a for a in args)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "msaaq(family, applies): a conformance check over documented endpoint ids")
+    config.stash[COLLECTOR] = VerdictCollector()
+    if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
+        report_dir = Path(config.getoption("report_dir"))
+        config.option.xmlpath = str(report_dir / "junit.xml")
+    record_mode = config.getoption("record_mode", default="none")
+    workers = getattr(config.option, "numprocesses", None)
+    if record_mode not in (None, "none") and workers not in (None, 0, "0"):
+        raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --record-mode runs")
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    try:
+        generate_tests(metafunc)
+    except MsaaqContractError as exc:
+        raise pytest.UsageError(f"error: {exc.one_line()}") from None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    modify_items(config, items)
+
+
+@pytest.fixture(scope="session")
+def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
+    """The target of this run: offline cassettes, the reference server (--sim) or a live base URL."""
+    try:
+        runtime = start_runtime(pytestconfig)
+    except MsaaqContractError as exc:
+        pytest.exit(f"error: {exc.one_line()}", returncode=exc.exit_code)
+    pytestconfig.stash[RUNTIME] = runtime
+    yield runtime
+    runtime.write_cassette_meta()
+    runtime.close()
+
+
+@pytest.fixture
+def conformance(request: pytest.FixtureRequest, msaaq_runtime: Runtime, doc_id: str) -> Conformance:
+    """Sends variants of ``doc_id``'s happy request and records the verdict of this test's family."""
+    marker = request.node.get_closest_marker("msaaq")
+    family = marker.kwargs["family"] if marker else "conformance"
+    return Conformance(msaaq_runtime, request.node, doc_id, family)
+
+
+@pytest.fixture
+def revoked_token(msaaq_runtime: Runtime) -> Any:
+    """``revoked_token(identity)``: a token that was valid and has been revoked by logging out."""
+    return msaaq_runtime.revoked_token
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report = yield
+    if call.excinfo is not None and isinstance(call.excinfo.value, ContractViolation):
+        report.longrepr = render_violation(call.excinfo.value)
+    elif call.excinfo is not None and isinstance(call.excinfo.value, MsaaqContractError):
+        exc = call.excinfo.value
+        report.longrepr = f"{exc.__class__.__name__}: {exc.one_line()}"
+    return report
+
+
+def render_violation(violation: ContractViolation) -> str:
+    from ..reporting.render import render_finding
+
+    return "\n\n".join(render_finding(f, violation.doc_id) for f in violation.findings)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    config = _CONFIG.get("config")
+    if config is not None:
+        config.stash[COLLECTOR].add(report)
+
+
+_CONFIG: dict[str, pytest.Config] = {}
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _CONFIG["config"] = session.config
+
+
+def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+    config = _CONFIG.get("config")
+    if config is not None:
+        config.stash[COLLECTOR].interrupted = True
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if _is_worker(config) or not _runs_conformance(config):
+        return
+    collector = config.stash[COLLECTOR]
+    if not collector.checks:
+        return
+    runtime = config.stash.get(RUNTIME, None)
+    try:
+        contract = runtime.contract if runtime else _contract(str(contract_path(config)))
+    except MsaaqContractError:
+        return
+    run = {
+        "target": runtime.target_label() if runtime else "not started",
+        "mode": runtime.settings.mode if runtime else "offline",
+        "seed": runtime.settings.seed if runtime else 0,
+        "exit_status": int(exitstatus),
+        "shard": os.environ.get("MSAAQ_SHARD"),
+        "pytest_args": [str(a) for a in config.invocation_params.args],
+    }
+    report = collector.report(contract, run)
+    out = Path(config.getoption("report_dir"))
+    out = out if out.is_absolute() else Path(config.invocation_params.dir) / out
+    try:
+        paths = write(report, out)
+    except (OSError, MsaaqContractError) as exc:
+        config.get_terminal_writer().line(f"error: could not write reports to {out}: {exc}", red=True)
+        return
+    tw = config.get_terminal_writer()
+    shown = ", ".join(str(p.relative_to(REPO_ROOT)) if p.is_relative_to(REPO_ROOT) else str(p) for p in paths)
+    tw.line(f"msaaq-contract reports: {shown}")
+    totals = report.totals()["by_outcome"]
+    tw.line("endpoints: " + json.dumps(totals, sort_keys=True))

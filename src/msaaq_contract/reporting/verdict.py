@@ -7,8 +7,13 @@ is pytest's own, Markdown, HTML), the gate and the merge of shards all read this
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+from ..checks.base import Finding
+
+__all__ = ["FAMILIES", "CheckVerdict", "EndpointVerdict", "Finding", "Report", "RunInfo"]
 
 SCHEMA_VERSION = 1
 
@@ -26,25 +31,6 @@ FAMILIES: tuple[str, ...] = (
     "isolation",
     "language",
 )
-
-
-@dataclass
-class Finding:
-    """One violation or warning, already redacted (reports never hold secrets)."""
-
-    check: str
-    title: str
-    message: str
-    severity: Literal["error", "warning"] = "error"
-    expected: str | None = None
-    actual: str | None = None
-    pointer: str | None = None
-    curl: str | None = None
-    cassette: str | None = None
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Finding:
-        return cls(**{k: data.get(k) for k in cls.__dataclass_fields__ if k in data})  # type: ignore[arg-type]
 
 
 @dataclass
@@ -83,6 +69,12 @@ class EndpointVerdict:
     confidence: str
     source: str
     checks: dict[str, CheckVerdict] = field(default_factory=dict)
+
+    @property
+    def section(self) -> str:
+        """The docs section: the id's second segment (``admin.courses.get-course`` -> ``courses``)."""
+        parts = self.id.split(".")
+        return parts[1] if len(parts) > 2 else self.area
 
     @property
     def outcome(self) -> Outcome:
@@ -133,6 +125,13 @@ class Report:
     run: RunInfo
     endpoints: list[EndpointVerdict] = field(default_factory=list)
 
+    def checks(self) -> Iterator[tuple[EndpointVerdict, CheckVerdict]]:
+        """Every (endpoint, check) pair, endpoints by id and checks in FAMILIES order (unknown ones last)."""
+        rank = {f: i for i, f in enumerate(FAMILIES)}
+        for e in sorted(self.endpoints, key=lambda e: e.id):
+            for fam in sorted(e.checks, key=lambda f: (rank.get(f, len(rank)), f)):
+                yield e, e.checks[fam]
+
     def totals(self) -> dict[str, Any]:
         by_outcome: dict[str, int] = {}
         by_family: dict[str, dict[str, int]] = {}
@@ -164,19 +163,44 @@ class Report:
 
 
 # JSON Schema of conformance.json: a report file that does not match is refused with a one-line error.
+# It requires what ``Report.from_dict`` needs, so a file that validates always loads.
+_FINDING_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["check", "title", "message"],
+    "properties": {
+        "check": {"type": "string"},
+        "title": {"type": "string"},
+        "message": {"type": "string"},
+        "severity": {"enum": ["error", "warning"]},
+        "expected": {"type": ["string", "null"]},
+        "actual": {"type": ["string", "null"]},
+        "pointer": {"type": ["string", "null"]},
+        "curl": {"type": ["string", "null"]},
+        "cassette": {"type": ["string", "null"]},
+    },
+}
 REPORT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "type": "object",
     "required": ["schema_version", "run", "endpoints"],
+    "$defs": {"finding": _FINDING_SCHEMA},
     "properties": {
         "schema_version": {"const": SCHEMA_VERSION},
         "run": {
             "type": "object",
-            "required": ["target", "mode", "contract_digest", "seed", "started_at"],
+            "required": ["target", "mode", "contract_version", "contract_digest", "seed", "started_at"],
             "properties": {
+                "target": {"type": "string"},
                 "mode": {"enum": ["offline", "live", "sim", "record"]},
+                "contract_version": {"type": "string"},
+                "contract_digest": {"type": "string"},
                 "seed": {"type": "integer"},
+                "started_at": {"type": "string"},
+                "duration_s": {"type": "number"},
                 "interrupted": {"type": "boolean"},
+                "exit_status": {"type": ["integer", "null"]},
+                "shard": {"type": ["string", "null"]},
+                "pytest_args": {"type": "array", "items": {"type": "string"}},
             },
         },
         "endpoints": {
@@ -186,6 +210,7 @@ REPORT_SCHEMA: dict[str, Any] = {
                 "required": ["id", "area", "checks"],
                 "properties": {
                     "id": {"type": "string", "minLength": 1},
+                    "area": {"type": "string"},
                     "outcome": {"enum": list(OUTCOME_ORDER)},
                     "checks": {
                         "type": "object",
@@ -193,9 +218,14 @@ REPORT_SCHEMA: dict[str, Any] = {
                             "type": "object",
                             "required": ["family", "outcome"],
                             "properties": {
+                                "family": {"type": "string"},
                                 "outcome": {"enum": list(OUTCOME_ORDER)},
-                                "violations": {"type": "array"},
-                                "warnings": {"type": "array"},
+                                "nodeids": {"type": "array", "items": {"type": "string"}},
+                                "violations": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+                                "warnings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+                                "target_error": {"type": ["string", "null"]},
+                                "cassette": {"type": ["string", "null"]},
+                                "duration_s": {"type": "number"},
                             },
                         },
                     },

@@ -1,0 +1,37 @@
+"""Fuzzing verdicts: a valid generated request must not get a 5xx and must conform; an invalid one must be
+refused with a 4xx in the error envelope, never a 2xx or a 5xx. The same functions run as schemathesis
+custom checks (see ``msaaq_contract.fuzz``) and in hand-written tests."""
+
+from __future__ import annotations
+
+from .base import CheckContext, Exchange, Finding, check
+from .envelope import envelope
+from .schema import schema
+from .status import status_documented
+
+
+@check("no_server_error")
+def no_server_error(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    if exchange.status < 500:
+        return []
+    return [Finding(check="fuzz", title="Server error", message=f"HTTP {exchange.status} for a generated request",
+                    expected="2xx or a documented 4xx", actual=str(exchange.status))]
+
+
+@check("conforms")
+def conforms(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    """Everything a response must satisfy whatever the request: documented status, envelope, field types."""
+    findings = no_server_error(ctx, exchange)
+    if findings:
+        return findings
+    return status_documented(ctx, exchange) + envelope(ctx, exchange) + schema(ctx, exchange)
+
+
+@check("rejects_invalid")
+def rejects_invalid(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    what = (ctx.expectation or {}).get("mutation", "an invalid request")
+    if 400 <= exchange.status < 500:
+        return [f for f in envelope(ctx, exchange) if f.is_error]
+    title = "Invalid request accepted" if exchange.status < 400 else "Server error on invalid input"
+    return [Finding(check="fuzz", title=title, message=f"{what} got HTTP {exchange.status}",
+                    expected="4xx with the error envelope", actual=str(exchange.status))]

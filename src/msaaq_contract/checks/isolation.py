@@ -1,0 +1,39 @@
+"""Tenant isolation: a resource of the main academy, requested as another academy (its X-Tenant and its
+token), must not be returned. Refusals (401/403/404) pass; a 2xx is a leak unless it is provably a different
+resource of the other academy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import CheckContext, Exchange, Finding, check, short
+
+
+def _identity(body: Any) -> Any:
+    if isinstance(body, dict) and isinstance(body.get("data"), dict):
+        data = body["data"]
+        return data.get("id", data.get("uuid", data.get("slug")))
+    return None
+
+
+@check("isolation")
+def not_leaked(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    if exchange.status in (401, 403, 404):
+        return []
+    if exchange.status >= 400:
+        return [Finding(check="isolation", title="Unexpected refusal status",
+                        message=f"cross-tenant read got HTTP {exchange.status}; expected 401, 403 or 404",
+                        expected="401, 403 or 404", actual=str(exchange.status))]
+    own_id = (ctx.expectation or {}).get("own_id")
+    parsed, body = exchange.json_body
+    leaked = _identity(body) if parsed else None
+    return [
+        Finding(
+            check="isolation",
+            title="Cross-tenant leak",
+            message=f"the main academy's resource was served to another academy (HTTP {exchange.status}, "
+            f"data id {short(leaked)})",
+            expected="401, 403 or 404",
+            actual=f"{exchange.status} id={short(leaked)} (own id {short(own_id)})",
+        )
+    ]

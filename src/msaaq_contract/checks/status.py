@@ -1,0 +1,43 @@
+"""Status: the status code is one the contract documents for the operation."""
+
+from __future__ import annotations
+
+from .base import CheckContext, Exchange, Finding, check
+
+
+@check("status")
+def status_documented(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    documented = sorted(ctx.operation.responses)
+    if str(exchange.status) in documented or ctx.operation.response_for(exchange.status) is not None:
+        return []
+    return [
+        Finding(
+            check="status",
+            title="Undocumented status code",
+            message=f"HTTP {exchange.status} is not documented for {ctx.operation.label}",
+            expected=", ".join(documented),
+            actual=str(exchange.status),
+        )
+    ]
+
+
+@check("success")
+def success_expected(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    """A valid request (the happy path) must get one of the documented success statuses."""
+    if str(exchange.status) in ctx.operation.success_statuses:
+        return []
+    detail = ""
+    parsed, body = exchange.json_body
+    if parsed and isinstance(body, dict) and isinstance(body.get("message"), dict):
+        detail = f": {body['message'].get('body', '')}"
+    elif parsed and isinstance(body, dict) and isinstance(body.get("message"), str):
+        detail = f": {body['message']}"
+    return [
+        Finding(
+            check="status",
+            title="Valid request not accepted",
+            message=f"the minimal valid request got HTTP {exchange.status}{detail}"[:300],
+            expected=", ".join(ctx.operation.success_statuses),
+            actual=str(exchange.status),
+        )
+    ]

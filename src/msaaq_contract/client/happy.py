@@ -1,0 +1,276 @@
+"""The minimal valid ("happy") request for a documented endpoint, built from the contract and fixtures.
+
+Every conformance family starts from this request and then changes one thing (drops the token, the
+X-Tenant header, switches the language...). Values come from, in order: the fixtures (path ids, credentials),
+the docs entry's ``example-body`` (e.g. the content ``type`` a shared route needs), then a deterministic
+example derived from the schema and the field name. Only required fields are sent: the smallest request
+that the contract says must succeed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..contract import Contract, Operation
+
+# Operations that end or alter the session they are called with get a throwaway token, so that the shared
+# session of the run survives them.
+SESSION_ENDING = re.compile(r"\.(logout|log-out)$")
+# Account operations whose email/password fields must be the caller's own, or later logins would break.
+OWN_ACCOUNT = re.compile(r"^(admin\.auth|tenant\.auth|tenant\.account)\.")
+REGISTRATION = re.compile(r"\.register$")
+TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    client_id: str = ""
+    client_secret: str = ""
+    admin_email: str = ""
+    admin_password: str = ""
+    student_email: str = ""
+    student_password: str = ""
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a cassette or a report."""
+        return [v for v in (self.client_secret, self.admin_password, self.student_password) if v]
+
+    def personal(self) -> list[str]:
+        return [v for v in (self.client_id, self.admin_email, self.student_email) if v]
+
+
+@dataclass(frozen=True)
+class Fixtures:
+    """Target-specific values: which academy, which ids exist, who logs in."""
+
+    tenant: str
+    other_tenant: str | None = None
+    path: Mapping[str, Any] = field(default_factory=dict)
+    operations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    other_tenant_path: Mapping[str, Any] = field(default_factory=dict)
+    credentials: Credentials = field(default_factory=Credentials)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], credentials: Credentials | None = None) -> Fixtures:
+        return cls(
+            tenant=str(data["tenant"]),
+            other_tenant=data.get("other_tenant"),
+            path=dict(data.get("path", {})),
+            operations={k: dict(v) for k, v in data.get("operations", {}).items()},
+            other_tenant_path=dict(data.get("other_tenant_path", {})),
+            credentials=credentials or Credentials(),
+        )
+
+    def path_value(self, doc_id: str, name: str, *, other: bool = False) -> str:
+        if other and name in self.other_tenant_path:
+            return str(self.other_tenant_path[name])
+        override = self.operations.get(doc_id, {})
+        if name in override:
+            return str(override[name])
+        return str(self.path.get(name, 1))
+
+
+@dataclass
+class PreparedCall:
+    """A request, not yet authenticated: the client adds the bearer token for ``identity``."""
+
+    doc_id: str
+    operation_id: str
+    method: str
+    path: str  # relative to the API base (…/v1), path parameters filled in
+    query: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    data: dict[str, str] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None
+    identity: str | None = None  # adminUser | oauthClient | tenantStudent | None (anonymous)
+    fresh_token: bool = False
+    root_relative: bool = False  # served at the host root, not under /v1
+
+    def without_header(self, name: str) -> PreparedCall:
+        clone = self.copy()
+        clone.headers = {k: v for k, v in self.headers.items() if k.lower() != name.lower()}
+        return clone
+
+    def copy(self, **changes: Any) -> PreparedCall:
+        values = {**self.__dict__, "query": dict(self.query), "headers": dict(self.headers), **changes}
+        return PreparedCall(**values)
+
+
+def identity_for(op: Operation) -> str | None:
+    for name in ("adminUser", "tenantStudent", "oauthClient"):
+        if name in op.security:
+            return name
+    return None
+
+
+def build_happy_request(
+    contract: Contract,
+    doc_id: str,
+    fixtures: Fixtures,
+    *,
+    language: str | None = None,
+    other_tenant: bool = False,
+) -> PreparedCall:
+    """The smallest request the contract says must succeed for ``doc_id``.
+
+    ``other_tenant`` builds the same call as seen from the second academy (its X-Tenant and its ids).
+    """
+    op = contract.operation(doc_id)
+    entry = next((d for d in op.doc_entries if d.id == doc_id), None)
+    path = op.path
+    for param in op.path_params:
+        value = fixtures.path_value(doc_id, param.name, other=other_tenant)
+        path = path.replace("{" + param.name + "}", value)
+    headers = {"Accept": "application/json"}
+    tenant = fixtures.other_tenant if other_tenant and fixtures.other_tenant else fixtures.tenant
+    if op.area in ("admin", "tenant") or op.tenant_required:
+        headers["X-Tenant"] = tenant
+    if language:
+        headers["Accept-Language"] = language
+    query = {
+        p.name: _example(contract, p.schema, p.name, fixtures, doc_id) for p in op.query_params if p.required
+    }
+    call = PreparedCall(
+        doc_id=doc_id,
+        operation_id=op.operation_id,
+        method=op.method.upper(),
+        path=path,
+        query=query,
+        headers=headers,
+        identity=identity_for(op),
+        fresh_token=bool(SESSION_ENDING.search(doc_id)),
+        root_relative=op.server_root,
+    )
+    if op.request_schema is not None:
+        body = _body(contract, op, doc_id, fixtures, dict(entry.example_body) if entry else {})
+        if op.request_media_type == "multipart/form-data":
+            call.data, call.files = _multipart(contract, op.request_schema, body)
+        else:
+            call.json = body
+    return call
+
+
+def _body(contract: Contract, op: Operation, doc_id: str, fixtures: Fixtures, example: dict[str, Any]) -> Any:
+    schema = contract.deref(op.request_schema or {})
+    body: dict[str, Any] = {}
+    props = schema.get("properties", {})
+    for name in schema.get("required", []):
+        body[name] = _example(contract, props.get(name, {}), name, fixtures, doc_id)
+    body.update(example)
+    creds = fixtures.credentials
+    own_email = creds.admin_email if op.area == "admin" else creds.student_email
+    own_password = creds.admin_password if op.area == "admin" else creds.student_password
+    if doc_id == "oauth.craete-token" or doc_id == "oauth.craete-token-from-accounts":
+        body.update(client_id=creds.client_id, client_secret=creds.client_secret)
+    elif doc_id == "tenant.auth.authorize":
+        body.update(via="email", email=own_email)
+    elif doc_id == "tenant.auth.authorize-verify":
+        body.update(via="password", email=own_email, password=own_password)
+    elif OWN_ACCOUNT.match(doc_id) and not REGISTRATION.search(doc_id):
+        for name in props:
+            if name == "email" and (name in body or doc_id.endswith((".login", ".change-email"))):
+                body[name] = own_email
+            if "password" in name and (name in body or doc_id.endswith(".login")):
+                body[name] = own_password
+    return body
+
+
+def _multipart(
+    contract: Contract, schema: Mapping[str, Any], body: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]:
+    props = contract.deref(schema).get("properties", {})
+    data: dict[str, str] = {}
+    files: dict[str, tuple[str, bytes, str]] = {}
+    for name, value in body.items():
+        prop = contract.deref(props.get(name, {}))
+        if prop.get("format") == "binary":
+            files[name] = ("sample.pdf", TINY_PDF, "application/pdf")
+        elif isinstance(value, bool):
+            data[name] = "1" if value else "0"
+        elif isinstance(value, (dict, list)):
+            import json
+
+            data[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            data[name] = str(value)
+    return data, files
+
+
+def _example(contract: Contract, schema: Any, name: str, fixtures: Fixtures, doc_id: str, depth: int = 0) -> Any:
+    """A deterministic value valid for ``schema``, chosen to look like what the field name says."""
+    s = contract.deref(schema) if isinstance(schema, Mapping) else {}
+    if "const" in s:
+        return s["const"]
+    if "enum" in s:
+        return s["enum"][0]
+    for key in ("anyOf", "oneOf"):
+        if key in s:
+            options = [contract.deref(o) for o in s[key]]
+            non_null = [o for o in options if o.get("type") != "null"] or options
+            return _example(contract, non_null[0], name, fixtures, doc_id, depth + 1)
+    if "allOf" in s:
+        merged: dict[str, Any] = {}
+        for part in s["allOf"]:
+            merged.update(contract.deref(part))
+        return _example(contract, merged, name, fixtures, doc_id, depth + 1)
+    kind = s.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    lname = name.lower()
+    if kind == "integer":
+        if lname.endswith("_id") and lname[:-3] in fixtures.path:
+            return int(str(fixtures.path[lname[:-3]])) if str(fixtures.path[lname[:-3]]).isdigit() else 1
+        return max(int(s.get("minimum", 1)), 1)
+    if kind == "number":
+        return max(float(s.get("minimum", 10)), 10.0)
+    if kind == "boolean":
+        return True
+    if kind == "array":
+        item = _example(contract, s.get("items", {"type": "string"}), name.rstrip("s"), fixtures, doc_id, depth + 1)
+        return [item]
+    if kind == "object" or (kind is None and "properties" in s):
+        props = s.get("properties", {})
+        if depth > 4:
+            return {}
+        return {
+            k: _example(contract, props.get(k, {}), k, fixtures, doc_id, depth + 1) for k in s.get("required", [])
+        }
+    if kind == "null":
+        return None
+    return _string_example(s, lname, doc_id)
+
+
+def _string_example(s: Mapping[str, Any], lname: str, doc_id: str) -> str:
+    fmt = s.get("format")
+    if fmt == "date" or lname.endswith("_date") or lname in ("date", "dob"):
+        return "2026-01-01"
+    if fmt == "date-time" or lname.endswith("_at"):
+        return "2026-01-01T00:00:00Z"
+    if fmt == "uuid" or lname == "uuid":
+        return "00000000-0000-4000-8000-000000000001"
+    if "email" in lname:
+        slug = re.sub(r"[^a-z0-9]+", "-", doc_id.split(".")[-1])
+        return f"new-{slug}@example.test"
+    if "password" in lname:
+        return "Sample-password-1"
+    if lname in ("phone", "mobile"):
+        return "500000000"
+    if lname == "phone_code":
+        return "966"
+    if lname.endswith("url") or lname in ("link", "website", "domain"):
+        return "https://example.test/sample"
+    if lname in ("locale", "language", "lang"):
+        return "ar"
+    if lname in ("currency", "currency_code"):
+        return "SAR"
+    if lname in ("country", "country_code"):
+        return "SA"
+    if lname in ("color", "colour"):
+        return "#0A84FF"
+    text = "عينة من msaaq-contract"
+    min_length = int(s.get("minLength", 0))
+    return text if len(text) >= min_length else text + "x" * (min_length - len(text))

@@ -1,0 +1,123 @@
+"""Tokens per identity: fetched once, cached, refreshed when they expire or when a 401 says so.
+
+Identities: ``oauthClient`` (POST /oauth/token), ``adminUser`` (admin login with a client token) and
+``tenantStudent`` (tenant authorize/verify with a password). Token values are never logged, recorded or
+reported: the requests that fetch them carry ``TOKEN_FETCH_HEADER`` so the recorder leaves them out.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from ..errors import CredentialsError, TargetUnreachable
+from .happy import Credentials
+
+TOKEN_FETCH_HEADER = "X-Msaaq-Contract-Token-Fetch"
+OFFLINE_TOKEN = "offline-replay-token"  # noqa: S105 - a placeholder, never a credential
+# Refresh a little before the announced expiry so a token never dies mid-request.
+EXPIRY_MARGIN_S = 30.0
+
+
+@dataclass
+class Token:
+    value: str
+    expires_at: float
+
+
+class TokenStore:
+    def __init__(
+        self,
+        http: httpx.Client,
+        base_url: str,
+        credentials: Credentials,
+        tenant: str | None,
+        *,
+        offline: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.http = http
+        self.base_url = base_url
+        self.credentials = credentials
+        self.tenant = tenant
+        self.offline = offline
+        self.clock = clock
+        self._tokens: dict[tuple[str, str | None], Token] = {}
+        self._lock = threading.Lock()
+
+    def get(self, identity: str, *, fresh: bool = False, tenant: str | None = None,
+            credentials: Credentials | None = None) -> str:
+        if self.offline:
+            return OFFLINE_TOKEN
+        key = (identity, tenant)
+        with self._lock:
+            token = self._tokens.get(key)
+            if fresh or token is None or self.clock() >= token.expires_at:
+                token = self._fetch(identity, tenant or self.tenant, credentials or self.credentials)
+                if not fresh:
+                    self._tokens[key] = token
+            return token.value
+
+    def invalidate(self, identity: str, tenant: str | None = None) -> None:
+        with self._lock:
+            self._tokens.pop((identity, tenant), None)
+
+    # -- flows -------------------------------------------------------------------------------------------
+    def _post(self, path: str, body: dict[str, Any], token: str | None, tenant: str | None) -> dict[str, Any]:
+        headers = {"Accept": "application/json", TOKEN_FETCH_HEADER: "1"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if tenant:
+            headers["X-Tenant"] = tenant
+        try:
+            response = self.http.post(self.base_url + path, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise TargetUnreachable(
+                f"cannot reach {self.base_url} to fetch a token ({exc.__class__.__name__})",
+                hint="check --base-url and the network",
+            ) from None
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = {}
+        if response.status_code >= 400 or not isinstance(payload, dict):
+            raise CredentialsError(
+                f"{path} refused the configured credentials (HTTP {response.status_code})",
+                hint="check the MSAAQ_* credential variables",
+            )
+        return payload
+
+    def _fetch(self, identity: str, tenant: str | None, creds: Credentials) -> Token:
+        if identity == "oauthClient":
+            if not (creds.client_id and creds.client_secret):
+                raise CredentialsError("no OAuth client credentials", hint="set MSAAQ_CLIENT_ID and MSAAQ_CLIENT_SECRET")
+            data = self._post("/oauth/token", {"client_id": creds.client_id, "client_secret": creds.client_secret},
+                              None, None).get("data") or {}
+            value, ttl = data.get("access_token"), data.get("expires_in")
+        elif identity == "adminUser":
+            if not (creds.admin_email and creds.admin_password):
+                raise CredentialsError("no admin credentials", hint="set MSAAQ_ADMIN_EMAIL and MSAAQ_ADMIN_PASSWORD")
+            client = self.get("oauthClient")
+            data = self._post("/admin/authentication/login",
+                              {"email": creds.admin_email, "password": creds.admin_password}, client, tenant
+                              ).get("data") or {}
+            value, ttl = data.get("token"), data.get("expires_in")
+        elif identity == "tenantStudent":
+            if not (creds.student_email and creds.student_password):
+                raise CredentialsError("no student credentials",
+                                       hint="set MSAAQ_STUDENT_EMAIL and MSAAQ_STUDENT_PASSWORD")
+            data = self._post("/tenant/auth/authorize/verify",
+                              {"via": "password", "email": creds.student_email, "password": creds.student_password},
+                              None, tenant).get("data") or {}
+            value, ttl = data.get("token"), data.get("expires_in")
+        else:
+            raise CredentialsError(f"unknown identity {identity!r}")
+        if not isinstance(value, str) or not value:
+            raise CredentialsError(f"the {identity} token response carries no token", hint="is --base-url right?")
+        lifetime = float(ttl) if isinstance(ttl, (int, float)) and ttl > 0 else 3600.0
+        return Token(value, self.clock() + max(lifetime - EXPIRY_MARGIN_S, lifetime / 2))

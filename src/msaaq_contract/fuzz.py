@@ -1,0 +1,139 @@
+"""Property-based requests from the contract (schemathesis + hypothesis), judged by our own checks.
+
+Generation is derandomized with a fixed seed and no example database, so an offline replay generates the
+same requests the recording run sent. Header parameters (X-Tenant, Accept-Language) are removed from the
+generated surface: the suite sets them, so a "negative" header that we then overwrite can never produce a
+false alarm. Positive cases reach business logic with the fixture ids; destructive operations get an id that
+cannot exist, so fuzzing never deletes the data other tests read.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+import zlib
+from collections.abc import Callable
+from typing import Any
+
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from schemathesis import GenerationMode
+
+from .checks.base import CheckContext, ContractViolation, Exchange, Finding, RecordedRequest
+from .client.happy import OWN_ACCOUNT, PreparedCall, identity_for
+from .contract import Contract, Operation
+
+MISSING_ID = "999999999"
+# Account operations whose generated values would lock the run out (a random new password, a logout of the
+# shared session). Their happy path and their negative fuzzing still run.
+ACCOUNT_ALTERING = re.compile(r"(change-password|change-email|reset-password|logout|update|delete|passwordless)")
+
+
+@functools.lru_cache(maxsize=2)
+def fuzz_schema(contract: Contract) -> Any:
+    document = copy.deepcopy(contract.document)
+    for item in document["paths"].values():
+        for op in item.values():
+            if isinstance(op, dict) and "parameters" in op:
+                op["parameters"] = [p for p in op["parameters"] if _location(document, p) != "header"]
+    return schemathesis.openapi.from_dict(document)
+
+
+def _location(document: dict[str, Any], param: dict[str, Any]) -> str:
+    if "$ref" in param:
+        name = str(param["$ref"]).rsplit("/", 1)[-1]
+        return str(document["components"]["parameters"][name].get("in", ""))
+    return str(param.get("in", ""))
+
+
+def positive_applies(op: Operation, doc_id: str) -> bool:
+    return not (OWN_ACCOUNT.match(doc_id) and op.mutating and ACCOUNT_ALTERING.search(doc_id))
+
+
+def negative_applies(op: Operation, doc_id: str) -> bool:
+    return op.request_schema is not None or bool(op.query_params) or bool(op.path_params)
+
+
+def is_destructive(op: Operation) -> bool:
+    return op.method == "delete" or bool(re.search(r"(delete|remove|cancel|revoke|destroy)", op.operation_id))
+
+
+def from_schemathesis(response: Any) -> Exchange:
+    req = response.request
+    body = req.body.encode("utf-8") if isinstance(req.body, str) else (req.body or b"")
+    headers = {k.lower(): (v[0] if isinstance(v, list) else v) for k, v in response.headers.items()}
+    return Exchange(
+        request=RecordedRequest(req.method or "", req.url or "", dict(req.headers), bytes(body)),
+        status=response.status_code,
+        headers=headers,
+        body=response.content or b"",
+        elapsed_s=float(response.elapsed),
+    )
+
+
+def run(
+    contract: Contract,
+    op: Operation,
+    doc_id: str,
+    *,
+    mode: str,
+    base_url: str,
+    headers: dict[str, str],
+    path_values: dict[str, str],
+    examples: int,
+    fixed_seed: int,
+    judge: Callable[[Exchange, bool], list[Finding]],
+) -> int:
+    """Generate ``examples`` requests and judge each response; returns how many were sent.
+
+    ``judge(exchange, negative)`` returns the error findings; the first failing example stops the run.
+    """
+    api_op = fuzz_schema(contract)[op.path][op.method.upper()]
+    negative = mode == "negative"
+    overrides: dict[str, Any] = {}
+    if not negative and op.path_params:
+        overrides["path_parameters"] = (
+            {p.name: MISSING_ID for p in op.path_params} if is_destructive(op) else dict(path_values)
+        )
+    strategy = api_op.as_strategy(generation_mode=GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE,
+                                  **overrides)
+    sent = [0]
+
+    # A fixed seed per (run seed, endpoint): the same requests whatever ran before in this process.
+    @seed(fixed_seed + zlib.crc32(f"{doc_id}:{mode}".encode()))
+    @settings(
+        max_examples=examples,
+        derandomize=False,
+        database=None,
+        deadline=None,
+        phases=[Phase.generate],  # no shrinking: a bounded, replayable number of requests
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+        print_blob=False,
+    )
+    @given(case=strategy)
+    def examples_test(case: Any) -> None:
+        response = case.call(base_url=base_url, headers=dict(headers), allow_redirects=False, timeout=30)
+        sent[0] += 1
+        findings = judge(from_schemathesis(response), negative)
+        if findings:
+            raise ContractViolation(doc_id, findings)
+
+    examples_test()
+    return sent[0]
+
+
+def auth_headers(call: PreparedCall, token: str | None) -> dict[str, str]:
+    headers = {k: v for k, v in call.headers.items() if k.lower() != "content-type"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return headers
+
+
+def needs_identity(op: Operation) -> str | None:
+    return identity_for(op)
+
+
+def context(contract: Contract, op: Operation, doc_id: str, negative: bool) -> CheckContext:
+    return CheckContext(contract, op, doc_id, {"mutation": "a generated invalid request"} if negative else None)

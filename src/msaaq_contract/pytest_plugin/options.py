@@ -1,0 +1,82 @@
+"""Command-line options (group "msaaq") and how the run mode is decided from them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ..errors import ConfigError
+from ..settings import Mode, RateLimit, Settings, credentials_from_env, validate_base_url
+
+DEFAULT_SEED = 20261127
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("msaaq", "MSAAQ conformance")
+    group.addoption("--base-url", default=None,
+                    help="live target, the API base including /v1 (env MSAAQ_BASE_URL); credentials from MSAAQ_*")
+    group.addoption("--sim", action="store_true", default=False,
+                    help="start the reference server on a free loopback port and run live against it")
+    group.addoption("--allow-writes", action="store_true", default=False,
+                    help="send mutating requests to a non-loopback live target")
+    group.addoption("--allow-production", action="store_true", default=False,
+                    help="with --allow-writes: also write to production (api.msaaq.com)")
+    group.addoption("--rate-limit", default=None, help="cap live requests, e.g. 5/s or 300/m (env MSAAQ_RATE_LIMIT)")
+    group.addoption("--seed", type=int, default=None, help=f"hypothesis seed (default {DEFAULT_SEED})")
+    group.addoption("--max-examples", type=int, default=None,
+                    help="generated requests per operation and fuzz mode (default 4 offline/sim, 25 live)")
+    group.addoption("--report-dir", default="reports", help="where reports are written (default reports/)")
+    group.addoption("--cassette-dir", default=None, help="cassette folder (default cassettes/ next to the contract)")
+    group.addoption("--contract", default=None, help="contract root (default contracts/openapi.yaml)")
+    group.addoption("--target-fixtures", default=None,
+                    help="YAML/JSON of target ids and tenants for live runs (env MSAAQ_FIXTURES)")
+    group.addoption("--request-timeout", type=float, default=30.0, help="per-request timeout in seconds (default 30)")
+
+
+def resolve_settings(config: pytest.Config, sim_base_url: str | None = None) -> Settings:
+    """Options > environment > defaults. ``sim_base_url`` is the started reference server, if any."""
+    record_mode = str(config.getoption("record_mode", default="none") or "none")
+    base = config.getoption("base_url") or os.environ.get("MSAAQ_BASE_URL")
+    sim = bool(config.getoption("sim"))
+    if sim and config.getoption("base_url"):
+        raise ConfigError("--sim and --base-url are exclusive", hint="choose the reference server or a live target")
+    mode: Mode
+    if sim:
+        mode = "sim"
+        base = sim_base_url or "http://127.0.0.1:0/v1"
+    elif base:
+        mode = "live"
+    else:
+        mode = "offline"
+        base = "https://api.msaaq.test/v1"
+    if record_mode != "none":
+        if mode == "offline":
+            raise ConfigError(f"--record-mode={record_mode} needs a target", hint="add --sim or --base-url URL")
+        mode = "record"
+    rate = config.getoption("rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
+    seed = config.getoption("seed")
+    fixtures = config.getoption("target_fixtures") or os.environ.get("MSAAQ_FIXTURES")
+    return Settings(
+        mode=mode,
+        base_url=validate_base_url(str(base)),
+        tenant=os.environ.get("MSAAQ_TENANT") or None,
+        other_tenant=os.environ.get("MSAAQ_OTHER_TENANT") or None,
+        credentials=credentials_from_env(),
+        allow_writes=bool(config.getoption("allow_writes")),
+        allow_production=bool(config.getoption("allow_production")),
+        rate_limit=RateLimit.parse(rate) if rate else None,
+        seed=DEFAULT_SEED if seed is None else int(seed),
+        timeout_s=float(config.getoption("request_timeout")),
+        fixtures_file=Path(fixtures) if fixtures else None,
+    )
+
+
+def max_examples(config: pytest.Config, mode: Mode) -> int:
+    value = config.getoption("max_examples")
+    if value is not None:
+        if int(value) < 1:
+            raise ConfigError("--max-examples must be at least 1")
+        return int(value)
+    return 25 if mode == "live" else 4

@@ -1,0 +1,166 @@
+"""Everything a conformance session needs, built once: settings, contract, target, client, cassettes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from ..client.happy import Credentials, Fixtures
+from ..client.transport import Client
+from ..contract import Contract, Operation, load_contract
+from ..errors import ConfigError
+from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
+from ..recording.redaction import Redactor
+from ..settings import CANONICAL_BASE, Settings, require_live_credentials
+from .options import max_examples, resolve_settings
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def operation_hash(op: Operation) -> str:
+    """Changes when the operation's definition changes: a cassette recorded before is stale."""
+    return hashlib.sha256(json.dumps(op.raw, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def contract_path(config: pytest.Config) -> Path:
+    given = config.getoption("contract")
+    return Path(given) if given else REPO_ROOT / "contracts" / "openapi.yaml"
+
+
+def cassette_root(config: pytest.Config) -> Path:
+    given = config.getoption("cassette_dir")
+    return Path(given) if given else REPO_ROOT / "cassettes"
+
+
+def load_fixture_file(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"fixtures file {path} not found", hint="see README 'Live runs' for its format") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"fixtures file {path} is not valid YAML ({exc.__class__.__name__})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"fixtures file {path} must be a mapping", hint="keys: tenant, path, operations")
+    return data
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    contract: Contract
+    fixtures: Fixtures
+    client: Client
+    cassettes: CassetteLibrary | None
+    redactor: Redactor
+    max_examples: int
+    server: Any = None
+    other_credentials: Credentials | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    happy_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
+
+    @property
+    def offline(self) -> bool:
+        return self.settings.mode == "offline"
+
+    @property
+    def recording(self) -> bool:
+        return self.settings.mode == "record"
+
+    def target_label(self) -> str:
+        if self.offline:
+            return "offline (cassettes)"
+        if self.server is not None:
+            return f"reference server {self.settings.base_url}"
+        return self.settings.base_url
+
+    def stale(self, doc_id: str) -> bool:
+        recorded = self.meta.get("operations", {}).get(doc_id)
+        return bool(recorded) and recorded != operation_hash(self.contract.operation(doc_id))
+
+    def revoked_token(self, identity: str) -> str:
+        """A token of ``identity`` that was valid and has been revoked by the logout operation."""
+        if self.offline:
+            return "offline-revoked-token"
+        key = f"revoked:{identity}"
+        if key not in self.meta:
+            from ..client.happy import PreparedCall
+
+            token = self.client.tokens.get(identity, fresh=True)
+            path = "/admin/authentication/logout" if identity == "adminUser" else "/tenant/auth/logout"
+            call = PreparedCall(doc_id="logout", operation_id="logout", method="POST", path=path,
+                                headers={"Accept": "application/json", "X-Tenant": self.fixtures.tenant})
+            self.client.send(call, token=token, mutating=True)
+            self.meta[key] = token
+        return str(self.meta[key])
+
+    def close(self) -> None:
+        self.client.close()
+        if self.server is not None:
+            self.server.stop()
+
+    def write_cassette_meta(self) -> None:
+        if self.cassettes is None or not self.recording:
+            return
+        fixtures = {
+            "tenant": self.fixtures.tenant,
+            "other_tenant": self.fixtures.other_tenant,
+            "path": dict(self.fixtures.path),
+            "operations": {k: dict(v) for k, v in self.fixtures.operations.items()},
+            "other_tenant_path": dict(self.fixtures.other_tenant_path),
+        }
+        write_meta(
+            self.cassettes.root,
+            {
+                "contract_digest": self.contract.digest,
+                "seed": self.settings.seed,
+                "max_examples": self.max_examples,
+                "fixtures": self.redactor.value(fixtures),
+                "operations": {doc_id: operation_hash(op) for doc_id, op in self.contract.documented()},
+            },
+        )
+
+
+def start_runtime(config: pytest.Config) -> Runtime:
+    contract = load_contract(contract_path(config))
+    settings = resolve_settings(config)
+    server = None
+    other: Credentials | None = None
+    meta: dict[str, Any] = {}
+    if settings.mode == "offline":
+        meta = read_meta(cassette_root(config))
+        fixtures = Fixtures.from_mapping(meta["fixtures"])
+        seed = config.getoption("seed")
+        settings = replace(settings, seed=int(meta.get("seed", settings.seed)) if seed is None else int(seed),
+                           tenant=fixtures.tenant, other_tenant=fixtures.other_tenant)
+        examples = int(config.getoption("max_examples") or meta.get("max_examples", 4))
+    elif config.getoption("sim"):
+        from ..refserver import demo_credentials, start_server
+        from ..refserver.seed import fixture_values
+
+        server = start_server(contract=contract)
+        settings = resolve_settings(config, sim_base_url=server.base_url)
+        creds, other = demo_credentials("academy-a"), demo_credentials("academy-b")
+        fixtures = Fixtures.from_mapping(fixture_values(contract), credentials=creds)
+        settings = replace(settings, credentials=creds, tenant=fixtures.tenant, other_tenant=fixtures.other_tenant)
+        examples = max_examples(config, settings.mode)
+    else:
+        require_live_credentials(settings)
+        data = load_fixture_file(settings.fixtures_file) if settings.fixtures_file else {}
+        data.setdefault("tenant", settings.tenant)
+        data.setdefault("other_tenant", settings.other_tenant)
+        fixtures = Fixtures.from_mapping(data, credentials=settings.credentials)
+        examples = max_examples(config, settings.mode)
+    redactor = Redactor(settings.secrets(), settings.credentials.personal())
+    offline = settings.mode == "offline"
+    client = Client(settings, base_url=CANONICAL_BASE if offline else settings.base_url, offline=offline)
+    record_mode = str(config.getoption("record_mode", default="none") or "none")
+    cassettes = None
+    if settings.mode in ("offline", "record"):
+        cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)
+    return Runtime(settings, contract, fixtures, client, cassettes, redactor, examples, server, other, meta)

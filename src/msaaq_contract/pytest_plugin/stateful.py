@@ -1,0 +1,159 @@
+"""Stateful chains: create -> read -> update -> read -> list -> delete -> read, following the contract's links.
+
+What was written must be what is read back, and a deleted resource must be gone (404). Whatever a chain
+created is deleted at the end, also when a step fails.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from ..checks import envelope, schema, status
+from ..checks.base import CheckContext, Exchange, Finding
+from ..client.happy import build_happy_request
+from ..contract import Contract, Operation
+from .suite import Conformance
+
+UPDATED_TEXT = "نسخة محدثة من msaaq-contract"
+
+
+@dataclass(frozen=True)
+class Chain:
+    create: Operation
+    links: dict[str, Operation]
+    params: dict[str, dict[str, str]]  # link name -> {param: runtime expression}
+
+
+@functools.lru_cache(maxsize=2)
+def chains(contract: Contract) -> dict[str, Chain]:
+    """Create doc id -> its chain, for every create whose answer links to a read of what it created."""
+    out: dict[str, Chain] = {}
+    for op in contract:
+        if op.undocumented:
+            continue
+        for spec in op.raw.get("responses", {}).values():
+            links = spec.get("links") if isinstance(spec, dict) else None
+            if not links or "read" not in links:
+                continue
+            targets = {name: contract.operations[link["operationId"]] for name, link in links.items()}
+            params = {name: dict(link.get("parameters", {})) for name, link in links.items()}
+            out[op.doc_ids[0]] = Chain(op, targets, params)
+            break
+    return out
+
+
+def _data(exchange: Exchange) -> dict[str, Any]:
+    parsed, body = exchange.json_body
+    if parsed and isinstance(body, dict) and isinstance(body.get("data"), dict):
+        return body["data"]
+    return {}
+
+
+def _same(sent: Any, read: Any) -> bool:
+    if isinstance(read, bool) or isinstance(sent, bool):
+        return str(sent).lower() in ("1", "true") if read else str(sent).lower() in ("0", "false")
+    return str(sent) == str(read)
+
+
+def run_chain(c: Conformance, chain: Chain) -> None:
+    contract, fixtures = c.contract, c.runtime.fixtures
+    if not c.runtime.settings.writes_allowed():
+        pytest.skip(f"mutating: the {chain.create.label} chain is refused against {c.runtime.settings.host}")
+    steps: list[str] = []
+
+    def step(name: str, op: Operation, exchange: Exchange, expect_success: bool = True) -> None:
+        steps.append(f"{name} {op.method.upper()} -> {exchange.status}")
+        ctx = CheckContext(contract, op, op.doc_ids[0] if op.doc_ids else op.operation_id)
+        checks = [envelope.envelope, schema.schema, status.status_documented]
+        if expect_success:
+            checks.insert(0, status.success_expected)
+        found = [f for check in checks for f in check(ctx, exchange)]
+        for f in found:
+            f.message = f"[{name}] {f.message}"
+        c.findings.extend(f for f in found if f.is_error)
+        c.warnings.extend(f for f in found if not f.is_error)
+
+    def call_for(op: Operation, created: str | None, body: dict[str, Any] | None = None) -> Any:
+        doc_id = op.doc_ids[0] if op.doc_ids else op.operation_id
+        call = build_happy_request(contract, doc_id, fixtures)
+        if created is not None:
+            last = op.path_params[-1].name
+            call.path = call.path.rsplit("/", 1)[0] + f"/{created}" if op.path.endswith("}") else call.path
+            assert last  # the item path ends with the created resource's parameter
+        if body:
+            if call.data is not None:
+                call.data.update({k: str(v) for k, v in body.items()})
+            else:
+                call.json = {**(call.json or {}), **body}
+        return call
+
+    created_id: str | None = None
+    with c.recording("stateful"):
+        try:
+            create_call = call_for(chain.create, None)
+            created = c.send(create_call)
+            step("create", chain.create, created)
+            data = _data(created)
+            if "id" not in data:
+                c.findings.append(Finding(check="stateful", title="Created resource has no id",
+                                          message="the create answer carries no data.id to follow the links"))
+                return
+            created_id = str(data["id"])
+            sent = create_call.json if create_call.json is not None else (create_call.data or {})
+            read_op = chain.links["read"]
+            read = c.send(call_for(read_op, created_id))
+            step("read", read_op, read)
+            _compare(c, "read after create", sent, _data(read))
+            update_op = chain.links.get("update")
+            if update_op is not None:
+                change = _update_field(contract, update_op, _data(read))
+                if change:
+                    updated = c.send(call_for(update_op, created_id, change))
+                    step("update", update_op, updated)
+                    reread = c.send(call_for(read_op, created_id))
+                    step("read", read_op, reread)
+                    _compare(c, "read after update", change, _data(reread))
+            list_op = chain.links.get("list")
+            if list_op is not None:
+                listed = c.send(call_for(list_op, None))
+                step("list", list_op, listed)
+            delete_op = chain.links.get("delete")
+            if delete_op is not None:
+                deleted = c.send(call_for(delete_op, created_id))
+                step("delete", delete_op, deleted)
+                if 200 <= deleted.status < 300:
+                    created_id = None
+                    gone = c.send(call_for(read_op, data["id"]))
+                    steps.append(f"read-after-delete -> {gone.status}")
+                    if gone.status != 404:
+                        c.findings.append(Finding(check="stateful", title="Deleted resource still served",
+                                                  message=f"read after delete got HTTP {gone.status}",
+                                                  expected="404", actual=str(gone.status)))
+        finally:
+            if created_id is not None and "delete" in chain.links:
+                c.runtime.client.send(call_for(chain.links["delete"], created_id), mutating=True)
+
+
+def _update_field(contract: Contract, op: Operation, current: dict[str, Any]) -> dict[str, Any]:
+    props = contract.deref(op.request_schema or {}).get("properties", {})
+    for name in ("title", "name", "description", "summary", "code"):
+        prop = contract.deref(props.get(name, {}))
+        if name in props and prop.get("type") == "string" and "enum" not in prop and name in current:
+            return {name: UPDATED_TEXT if name != "code" else "MSAAQUPDATED"}
+    return {}
+
+
+def _compare(c: Conformance, when: str, sent: Any, read: dict[str, Any]) -> None:
+    if not isinstance(sent, dict):
+        return
+    for key, value in sent.items():
+        if isinstance(value, (dict, list)) or key not in read or "password" in key:
+            continue
+        if not _same(value, read[key]):
+            c.findings.append(Finding(check="stateful", title="Written value not read back",
+                                      message=f"{when}: {key} was written as {value!r}, read {read[key]!r}",
+                                      expected=repr(value), actual=repr(read[key]), pointer=f"/data/{key}"))

@@ -1,0 +1,89 @@
+"""Collect test outcomes into verdicts and write the reports at the end of the session (also on Ctrl-C).
+
+Outcomes travel in ``report.user_properties`` so that the xdist controller sees its workers' results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..checks.base import Finding
+from ..contract import Contract
+from ..reporting.verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report, RunInfo
+
+TARGET_ERRORS = ("TargetUnreachable", "RateLimited", "TargetError", "CassetteError", "CredentialsError")
+
+
+def _outcome(report: pytest.TestReport, payload: dict[str, Any]) -> tuple[str, str | None]:
+    if hasattr(report, "wasxfail"):
+        return "uncertain", None
+    if report.passed:
+        return "passed", None
+    if report.skipped:
+        return "skipped", None
+    longrepr = str(report.longrepr or "")
+    if report.when != "call" or any(name in longrepr for name in TARGET_ERRORS):
+        first = longrepr.strip().splitlines()[-1] if longrepr.strip() else "error"
+        return "error", first[:300]
+    return "failed", None
+
+
+class VerdictCollector:
+    def __init__(self) -> None:
+        self.checks: dict[tuple[str, str], CheckVerdict] = {}
+        self.started = time.monotonic()
+        self.started_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.interrupted = False
+
+    def add(self, report: pytest.TestReport) -> None:
+        props = dict(report.user_properties)
+        if "msaaq_item" not in props:
+            return
+        if report.when == "setup" and report.passed:
+            return
+        if report.when == "teardown" and not report.failed:
+            return
+        item = json.loads(props["msaaq_item"])
+        payload = json.loads(props.get("msaaq", "{}"))
+        outcome, target_error = _outcome(report, payload)
+        key = (item["doc_id"], item["family"])
+        verdict = self.checks.setdefault(key, CheckVerdict(family=item["family"], outcome="not-run"))
+        if OUTCOME_ORDER.index(outcome) < OUTCOME_ORDER.index(verdict.outcome):
+            verdict.outcome = outcome  # type: ignore[assignment]
+        verdict.nodeids.append(report.nodeid)
+        verdict.duration_s += float(report.duration)
+        verdict.violations.extend(Finding.from_dict(v) for v in payload.get("violations", []))
+        verdict.warnings.extend(Finding.from_dict(v) for v in payload.get("warnings", []))
+        verdict.cassette = verdict.cassette or payload.get("cassette")
+        if target_error:
+            verdict.target_error = target_error
+        if outcome == "failed" and not payload.get("violations"):
+            # An assertion outside the checks (a stateful read-back): keep its text as the finding.
+            text = str(report.longrepr or "").strip().splitlines()
+            verdict.violations.append(Finding(check=item["family"], title="Check failed",
+                                              message=(text[-1] if text else "failed")[:500]))
+
+    def report(self, contract: Contract, run: dict[str, Any]) -> Report:
+        info = RunInfo(started_at=self.started_at, duration_s=round(time.monotonic() - self.started, 3),
+                       interrupted=self.interrupted, contract_version=contract.version,
+                       contract_digest=contract.digest, **run)
+        endpoints = []
+        for doc_id, op in contract.documented():
+            entry = op.doc_entry(doc_id)
+            checks = {fam: v for (d, fam), v in self.checks.items() if d == doc_id}
+            endpoints.append(EndpointVerdict(id=doc_id, area=doc_id.split(".")[0], title=entry.title,
+                                             method=op.method.upper(), path=op.path, operation_id=op.operation_id,
+                                             confidence=entry.confidence, source=entry.source, checks=checks))
+        return Report(run=info, endpoints=endpoints)
+
+
+def write(report: Report, out_dir: Path) -> list[Path]:
+    from ..reporting.writers import write_reports
+
+    return write_reports(report, out_dir)

@@ -1,0 +1,176 @@
+"""Cassettes: one small VCR.py file per documented endpoint id and check family.
+
+``cassettes/<doc-id>/<family>.yaml`` - named by the contract, never by the test function, so renaming a test
+orphans nothing and ``-k admin.courses`` finds its recordings. Recorded URLs are rewritten to a canonical base
+(``settings.CANONICAL_BASE``) so the port of the recording server is irrelevant; replays match on method,
+path, query and a normalised, redacted body. Every interaction is redacted before it is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import vcr
+import yaml
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from ..errors import CassetteError
+from ..settings import CANONICAL_BASE
+from .redaction import Redactor, normalise_body
+
+FORMAT_VERSION = 1
+META_FILE = "_meta.json"
+REPLAY_MODES = ("none",)
+
+
+def _body_matcher(r1: Any, r2: Any) -> None:
+    a = normalise_body(r1.body, r1.headers.get("Content-Type", ""))
+    b = normalise_body(r2.body, r2.headers.get("Content-Type", ""))
+    if a != b:
+        raise AssertionError(f"bodies differ: {a[:200]!r} != {b[:200]!r}")
+
+
+def _path_matcher(r1: Any, r2: Any) -> None:
+    if r1.path != r2.path:
+        raise AssertionError(f"paths differ: {r1.path} != {r2.path}")
+
+
+def _query_matcher(r1: Any, r2: Any) -> None:
+    redact = Redactor(matching=True)
+    q1 = sorted((k, redact.text(v)) for k, v in r1.query)
+    q2 = sorted((k, redact.text(v)) for k, v in r2.query)
+    if q1 != q2:
+        raise AssertionError(f"queries differ: {q1} != {q2}")
+
+
+class CassetteLibrary:
+    """Opens the cassette of (doc id, family) in the run's record mode."""
+
+    def __init__(self, root: Path, record_mode: str, redactor: Redactor, actual_base: str | None = None) -> None:
+        self.root = root
+        self.record_mode = record_mode
+        self.redactor = redactor
+        self.actual_base = (actual_base or CANONICAL_BASE).rstrip("/")
+        self.actual_root = self.actual_base.rsplit("/v1", 1)[0]
+        self.canonical_root = CANONICAL_BASE.rsplit("/v1", 1)[0]
+        self.vcr = vcr.VCR(
+            serializer="yaml",
+            record_mode=record_mode,
+            match_on=("method", "msaaq_path", "msaaq_query", "msaaq_body"),
+            before_record_request=self._before_record_request,
+            before_record_response=self._before_record_response,
+            decode_compressed_response=True,
+            record_on_exception=False,
+            drop_unused_requests=record_mode not in REPLAY_MODES,
+        )
+        self.vcr.register_matcher("msaaq_path", _path_matcher)
+        self.vcr.register_matcher("msaaq_query", _query_matcher)
+        self.vcr.register_matcher("msaaq_body", _body_matcher)
+
+    @property
+    def replaying(self) -> bool:
+        return self.record_mode in REPLAY_MODES
+
+    def path(self, doc_id: str, family: str) -> Path:
+        return self.root / doc_id / f"{family}.yaml"
+
+    def rerecord_hint(self, doc_id: str, family: str) -> str:
+        return f"re-record: pytest tests/conformance --sim --record-mode=rewrite -k '{doc_id}' -p no:xdist"
+
+    @contextlib.contextmanager
+    def use(self, doc_id: str, family: str) -> Iterator[Any]:
+        path = self.path(doc_id, family)
+        if self.replaying:
+            self._check_readable(path, doc_id, family)
+        else:
+            self._check_writable(path)
+        try:
+            with self.vcr.use_cassette(str(path), allow_playback_repeats=False) as cassette:
+                yield cassette
+                if self.replaying and not cassette.all_played:
+                    left = len(cassette.data) - cassette.play_count
+                    raise CassetteError(
+                        f"{doc_id}/{family}: {left} recorded interaction(s) were not replayed",
+                        hint=self.rerecord_hint(doc_id, family),
+                    )
+        except CannotOverwriteExistingCassetteException as exc:
+            first = str(exc).splitlines()[0][:160]
+            raise CassetteError(
+                f"{doc_id}/{family}: a request is not in the cassette ({first})", hint=self.rerecord_hint(doc_id, family)
+            ) from None
+        except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, CassetteError):
+                raise
+            raise CassetteError(
+                f"{path}: corrupt cassette ({exc.__class__.__name__})", hint=self.rerecord_hint(doc_id, family)
+            ) from None
+
+    def _check_readable(self, path: Path, doc_id: str, family: str) -> None:
+        if not path.is_file():
+            raise CassetteError(f"{doc_id}/{family}: no cassette at {path}", hint=self.rerecord_hint(doc_id, family))
+
+    def _check_writable(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            probe = path.parent / ".write-probe"
+            probe.write_text("")
+            probe.unlink()
+        except OSError as exc:
+            raise CassetteError(f"cannot write cassettes under {path.parent} ({exc.strerror})",
+                                hint="make the cassette folder writable or choose another --cassette-dir") from None
+
+    # -- redaction hooks ------------------------------------------------------------------------------------
+    def _before_record_request(self, request: Any) -> Any:
+        if request.headers.get("X-Msaaq-Contract-Token-Fetch"):
+            return None  # token fetches belong to no endpoint's recording
+        uri = str(request.uri)
+        if uri.startswith(self.actual_root):
+            uri = self.canonical_root + uri[len(self.actual_root) :]
+        request.uri = self.redactor.url(uri)
+        ctype = request.headers.get("Content-Type", "")
+        request.headers = self.redactor.headers(dict(request.headers))
+        if request.body:
+            request.body = self.redactor.body(request.body, ctype)
+        return request
+
+    def _before_record_response(self, response: dict[str, Any]) -> dict[str, Any]:
+        headers = response.get("headers", {})
+        ctype = ""
+        for name, value in headers.items():
+            if name.lower() == "content-type":
+                ctype = value[0] if isinstance(value, list) else str(value)
+        for name in list(headers):
+            if name.lower() in ("date", "server", "content-length"):
+                headers.pop(name)  # volatile or recomputed: keeps cassettes identical across recordings
+        response["headers"] = self.redactor.headers(headers)
+        body = response.get("body", {}).get("string")
+        if body:
+            redacted = self.redactor.body(body, ctype)
+            response["body"]["string"] = redacted
+        return response
+
+
+def write_meta(root: Path, data: dict[str, Any]) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    payload = {"format": FORMAT_VERSION, **data}
+    tmp = root / (META_FILE + ".tmp")
+    tmp.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(root / META_FILE)
+
+
+def read_meta(root: Path) -> dict[str, Any]:
+    path = root / META_FILE
+    if not path.is_file():
+        raise CassetteError(f"no {META_FILE} in {root}", hint="record the cassettes: pytest tests/conformance --sim "
+                            "--record-mode=rewrite -p no:xdist")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise CassetteError(f"{path} is not valid JSON", hint="re-record the cassettes") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+        raise CassetteError(f"{path} has an unknown format", hint="re-record the cassettes")
+    return data

@@ -1,0 +1,70 @@
+"""The demo credentials of the reference server, in one place.
+
+Defaults are public test values; each can be overridden by a ``serve`` flag or an environment variable
+(``MSAAQ_REFSERVER_CLIENT_ID``, ``..._CLIENT_SECRET``, ``..._PASSWORD``). Precedence, resolved in
+``DemoCredentials.resolve``: explicit argument > environment > default.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+ACADEMIES = ("academy-a.msaaq.test", "academy-b.msaaq.test")
+DEFAULT_CLIENT_ID = "demo-client"
+DEFAULT_CLIENT_SECRET = "demo-secret"  # noqa: S105 - a public demo value
+DEFAULT_PASSWORD = "demo-password"  # noqa: S105 - a public demo value
+ENV_PREFIX = "MSAAQ_REFSERVER_"
+
+
+def admin_email(academy: str) -> str:
+    return f"admin@{academy}"
+
+
+def student_email(academy: str) -> str:
+    return f"student@{academy}"
+
+
+@dataclass(frozen=True)
+class DemoCredentials:
+    client_id: str = DEFAULT_CLIENT_ID
+    client_secret: str = DEFAULT_CLIENT_SECRET
+    password: str = DEFAULT_PASSWORD
+
+    @classmethod
+    def resolve(
+        cls,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        password: str | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> DemoCredentials:
+        env = os.environ if environ is None else environ
+        return cls(
+            client_id=client_id or env.get(ENV_PREFIX + "CLIENT_ID") or DEFAULT_CLIENT_ID,
+            client_secret=client_secret or env.get(ENV_PREFIX + "CLIENT_SECRET") or DEFAULT_CLIENT_SECRET,
+            password=password or env.get(ENV_PREFIX + "PASSWORD") or DEFAULT_PASSWORD,
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        """The shape the suite's fixtures read (``Fixtures.from_mapping(..., credentials=...)``)."""
+        a, b = ACADEMIES
+        return {
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "admin_email": admin_email(a),
+            "admin_password": self.password,
+            "student_email": student_email(a),
+            "student_password": self.password,
+            "other_admin_email": admin_email(b),
+            "other_student_email": student_email(b),
+        }
+
+    def lines(self) -> list[str]:
+        """Human-readable lines for the ``serve`` banner."""
+        out = [f"  OAuth client : {self.client_id} / {self.client_secret}"]
+        for academy in ACADEMIES:
+            out.append(f"  {academy}: admin {admin_email(academy)}, student {student_email(academy)}")
+        out.append(f"  password     : {self.password}")
+        return out

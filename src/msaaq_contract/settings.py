@@ -1,0 +1,126 @@
+"""Run settings, resolved in one place.
+
+Precedence (highest first): command-line option > environment variable > default. Credentials come only
+from the environment (never from the command line, where they would land in shell history and CI logs).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+
+from .client.happy import Credentials
+from .errors import ConfigError
+
+Mode = Literal["offline", "live", "sim", "record"]
+PRODUCTION_HOSTS = frozenset({"api.msaaq.com"})
+# Replayed cassettes are recorded against this canonical base so that the port of the recording server does
+# not matter; it is never contacted.
+CANONICAL_BASE = "https://api.msaaq.test/v1"
+ENV_CREDENTIALS = {
+    "client_id": "MSAAQ_CLIENT_ID",
+    "client_secret": "MSAAQ_CLIENT_SECRET",
+    "admin_email": "MSAAQ_ADMIN_EMAIL",
+    "admin_password": "MSAAQ_ADMIN_PASSWORD",
+    "student_email": "MSAAQ_STUDENT_EMAIL",
+    "student_password": "MSAAQ_STUDENT_PASSWORD",
+}
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    requests: int
+    per_seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*(s|m|h)\s*", text)
+        if not m or int(m.group(1)) == 0:
+            raise ConfigError(f"invalid --rate-limit {text!r}", hint="use N/s, N/m or N/h, e.g. 5/s")
+        unit = {"s": 1.0, "m": 60.0, "h": 3600.0}[m.group(3)]
+        return cls(int(m.group(1)), unit * (int(m.group(2)) if m.group(2) else 1))
+
+    @property
+    def interval(self) -> float:
+        return self.per_seconds / self.requests
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: Mode
+    base_url: str
+    tenant: str | None = None
+    other_tenant: str | None = None
+    credentials: Credentials = field(default_factory=Credentials)
+    allow_writes: bool = False
+    allow_production: bool = False
+    rate_limit: RateLimit | None = None
+    seed: int = 20261127
+    timeout_s: float = 30.0
+    max_retry_wait_s: float = 60.0
+    fixtures_file: Path | None = None
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
+
+    @property
+    def is_loopback(self) -> bool:
+        host = self.host
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+
+    @property
+    def is_production(self) -> bool:
+        return self.host in PRODUCTION_HOSTS
+
+    @property
+    def root_url(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def writes_allowed(self) -> bool:
+        """Mutating requests go to loopback targets and replays freely; elsewhere only when allowed."""
+        if self.mode in ("offline", "sim") or self.is_loopback:
+            return True
+        if self.is_production and not self.allow_production:
+            return False
+        return self.allow_writes
+
+    def secrets(self) -> list[str]:
+        return self.credentials.secrets()
+
+
+def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
+    env = os.environ if env is None else env
+    return Credentials(**{k: env.get(v, "") for k, v in ENV_CREDENTIALS.items()})
+
+
+def require_live_credentials(settings: Settings) -> None:
+    """A live run needs the client credentials and a tenant; say which variable is missing."""
+    missing = [var for key, var in ENV_CREDENTIALS.items() if key.startswith("client") and
+               not getattr(settings.credentials, key)]
+    if not settings.tenant:
+        missing.append("MSAAQ_TENANT")
+    if missing:
+        raise ConfigError(
+            f"live run against {settings.base_url} needs {', '.join(missing)}",
+            hint="export them (see README 'Live runs'), or run offline (no --base-url) or against --sim",
+        )
+
+
+def validate_base_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"invalid --base-url {url!r}", hint="give the API base, e.g. https://api.msaaq.com/v1")
+    return url.rstrip("/")
