@@ -1,2 +1,5 @@
 # pytest only honours pytest_plugins in the root conftest; everything else lives in named modules.
-pytest_plugins = ["msaaq_contract.pytest_plugin"]
+pytest_plugins = [
+    "msaaq_contract.pytest_plugin",
+    "tests.selftest.fixtures.responses",
+]

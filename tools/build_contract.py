@@ -354,9 +354,9 @@ class Builder:
         inventory = []
         for entry in self.toc:
             rec = self.records.get(entry["id"])
+            inventory.append({**{k: entry[k] for k in ("id", "api", "section", "title")}, "is_endpoint": rec is not None})
             if rec is None:
                 continue
-            inventory.append({k: entry[k] for k in ("id", "api", "section", "title")})
             path = rec["path"]
             if rec["id"] == "tenant.auth.passwordless":
                 path = PASSWORDLESS_PATH

@@ -132,7 +132,7 @@ def build_happy_request(
     if language:
         headers["Accept-Language"] = language
     query = {
-        p.name: _example(contract, p.schema, p.name, fixtures, doc_id) for p in op.query_params if p.required
+        p.name: example_value(contract, p.schema, p.name, fixtures, doc_id) for p in op.query_params if p.required
     }
     call = PreparedCall(
         doc_id=doc_id,
@@ -159,7 +159,7 @@ def _body(contract: Contract, op: Operation, doc_id: str, fixtures: Fixtures, ex
     body: dict[str, Any] = {}
     props = schema.get("properties", {})
     for name in schema.get("required", []):
-        body[name] = _example(contract, props.get(name, {}), name, fixtures, doc_id)
+        body[name] = example_value(contract, props.get(name, {}), name, fixtures, doc_id)
     body.update(example)
     creds = fixtures.credentials
     own_email = creds.admin_email if op.area == "admin" else creds.student_email
@@ -200,7 +200,7 @@ def _multipart(
     return data, files
 
 
-def _example(contract: Contract, schema: Any, name: str, fixtures: Fixtures, doc_id: str, depth: int = 0) -> Any:
+def example_value(contract: Contract, schema: Any, name: str, fixtures: Fixtures, doc_id: str, depth: int = 0) -> Any:
     """A deterministic value valid for ``schema``, chosen to look like what the field name says."""
     s = contract.deref(schema) if isinstance(schema, Mapping) else {}
     if "const" in s:
@@ -211,12 +211,19 @@ def _example(contract: Contract, schema: Any, name: str, fixtures: Fixtures, doc
         if key in s:
             options = [contract.deref(o) for o in s[key]]
             non_null = [o for o in options if o.get("type") != "null"] or options
-            return _example(contract, non_null[0], name, fixtures, doc_id, depth + 1)
+            return example_value(contract, non_null[0], name, fixtures, doc_id, depth + 1)
     if "allOf" in s:
-        merged: dict[str, Any] = {}
+        merged: dict[str, Any] = {k: v for k, v in s.items() if k != "allOf"}
         for part in s["allOf"]:
-            merged.update(contract.deref(part))
-        return _example(contract, merged, name, fixtures, doc_id, depth + 1)
+            part = contract.deref(part)
+            for key, value in part.items():
+                if key == "properties":
+                    merged["properties"] = {**merged.get("properties", {}), **value}
+                elif key == "required":
+                    merged["required"] = sorted(set(merged.get("required", [])) | set(value))
+                else:
+                    merged.setdefault(key, value)
+        return example_value(contract, merged, name, fixtures, doc_id, depth)
     kind = s.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
@@ -230,14 +237,14 @@ def _example(contract: Contract, schema: Any, name: str, fixtures: Fixtures, doc
     if kind == "boolean":
         return True
     if kind == "array":
-        item = _example(contract, s.get("items", {"type": "string"}), name.rstrip("s"), fixtures, doc_id, depth + 1)
+        if depth > 1 and not s.get("minItems"):
+            return []  # keeps nested examples small; arrays carry no minItems in this contract
+        item = example_value(contract, s.get("items", {"type": "string"}), name.rstrip("s"), fixtures, doc_id, depth + 1)
         return [item]
     if kind == "object" or (kind is None and "properties" in s):
         props = s.get("properties", {})
-        if depth > 4:
-            return {}
         return {
-            k: _example(contract, props.get(k, {}), k, fixtures, doc_id, depth + 1) for k in s.get("required", [])
+            k: example_value(contract, props.get(k, {}), k, fixtures, doc_id, depth + 1) for k in s.get("required", [])
         }
     if kind == "null":
         return None

@@ -124,8 +124,15 @@ class _Bundler:
     def _walk(self, node: Any, file: Path, file_ptr: str, out_ptr: str) -> Any:
         if isinstance(node, dict):
             target = node.get("$ref")
-            if isinstance(target, str) and len(node) == 1 or (isinstance(target, str) and not target.startswith("#")):
-                return self._ref(target, file, file_ptr, out_ptr)
+            if isinstance(target, str) and (len(node) == 1 or not target.startswith("#")):
+                resolved = self._ref(target, file, file_ptr, out_ptr)
+                # OpenAPI 3.1 allows siblings next to $ref (x- extensions, descriptions): keep them.
+                siblings = {
+                    k: self._walk(v, file, f"{file_ptr}/{escape(k)}", f"{out_ptr}/{escape(k)}")
+                    for k, v in node.items()
+                    if k != "$ref"
+                }
+                return {**resolved, **siblings} if siblings and isinstance(resolved, dict) else resolved
             return {k: self._walk(v, file, f"{file_ptr}/{escape(k)}", f"{out_ptr}/{escape(k)}") for k, v in node.items()}
         if isinstance(node, list):
             return [self._walk(v, file, f"{file_ptr}/{i}", f"{out_ptr}/{i}") for i, v in enumerate(node)]

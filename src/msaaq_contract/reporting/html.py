@@ -65,6 +65,13 @@ def _count_table(caption: str, rows: Iterable[tuple[str, dict[str, int]]]) -> st
     )
 
 
+def _chips(by_outcome: dict[str, int]) -> str:
+    chips = "".join(
+        f'<li><span class="badge o-{o}">{by_outcome[o]} {o}</span></li>' for o in OUTCOME_ORDER if by_outcome.get(o)
+    )
+    return f'<ul class="chips" aria-label="endpoints by outcome">{chips}</ul>'
+
+
 def _header(report: Report) -> str:
     totals = report.totals()
     word = overall(report)
@@ -74,8 +81,8 @@ def _header(report: Report) -> str:
     return (
         f'<header><h1>MSAAQ conformance <span class="badge o-{badge_outcome}">{esc(word)}</span></h1>'
         f"{_run_meta(report)}"
+        f"<h2>{totals['endpoints']} endpoints</h2>{_chips(totals['by_outcome'])}"
         '<div class="totals">'
-        f"<div><h2>Endpoints by outcome</h2>{_count_table('all', [('endpoints', totals['by_outcome'])])}</div>"
         f"<div><h2>Endpoints by area</h2>{_count_table('area', sorted(totals['by_area'].items()))}</div>"
         f"<div><h2>Checks by family</h2>{_count_table('family', family_rows)}</div>"
         "</div></header>"
@@ -204,7 +211,7 @@ def _matrix(report: Report) -> str:
         body.append(_row(e, group, families))
         body.append(_details_row(e, width))
     return (
-        '<table id="matrix"><thead><tr><th>endpoint</th><th>conf.</th><th>outcome</th>'
+        '<table id="matrix"><thead><tr><th class="ep-col">endpoint</th><th>conf.</th><th>outcome</th>'
         f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 

@@ -21,8 +21,10 @@ code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, mono
 .run { display: grid; grid-template-columns: max-content 1fr max-content 1fr; gap: 2px 12px; margin: 0 0 8px; }
 .run dt { color: var(--muted); } .run dd { margin: 0; overflow-wrap: anywhere; }
 .totals { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
-table.counts { border-collapse: collapse; font-size: 12.5px; }
-table.counts th, table.counts td { border: 1px solid var(--line); padding: 2px 8px; text-align: right; }
+table.counts { border-collapse: collapse; font-size: 12px; }
+table.counts th, table.counts td { border: 1px solid var(--line); padding: 1px 7px; text-align: right; }
+ul.chips { display: flex; flex-wrap: wrap; gap: 6px; list-style: none; margin: 0 0 6px; padding: 0; }
+ul.chips .badge { font-size: 13px; padding: 2px 10px; }
 table.counts th:first-child { text-align: left; } table.counts thead th { background: #fff; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px;
   vertical-align: middle; }
@@ -40,8 +42,9 @@ ul.legend { display: flex; gap: 10px; list-style: none; margin: 0; padding: 0; c
   vertical-align: -1px; }
 main { padding: 8px 24px 40px; }
 table#matrix { border-collapse: separate; border-spacing: 0; width: 100%; }
-#matrix thead th { position: sticky; top: 45px; z-index: 2; background: var(--head); font-size: 12px;
+#matrix thead th { position: sticky; top: var(--nav-height, 45px); z-index: 2; background: var(--head); font-size: 12px;
   border-bottom: 1px solid var(--line); padding: 4px; }
+#matrix thead th.ep-col { text-align: left; }
 #matrix th.ep-head { text-align: left; font-weight: normal; padding: 3px 8px 3px 4px;
   border-bottom: 1px solid #eef1f4; }
 #matrix th.ep-head code { font-weight: 600; } #matrix th.ep-head small { color: var(--muted); margin-left: 6px; }
@@ -81,6 +84,13 @@ JS = """
   var controls = { area: byId("f-area"), outcome: byId("f-outcome"), confidence: byId("f-confidence"),
     q: byId("f-q") };
   var keys = Object.keys(controls);
+  // The column headers stick just under the filter bar, whose height depends on the window width.
+  function stickUnderNav() {
+    var nav = document.querySelector("nav.filters");
+    document.documentElement.style.setProperty("--nav-height", nav.offsetHeight + "px");
+  }
+  window.addEventListener("resize", stickUnderNav);
+  stickUnderNav();
 
   function current() {
     var s = {};
