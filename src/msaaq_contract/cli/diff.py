@@ -33,7 +33,8 @@ def load_document(path: Path) -> dict[str, Any]:
         except (OSError, UnicodeDecodeError) as exc:
             raise ContractError(f"cannot read the file ({exc.__class__.__name__})", file=str(path)) from None
         except json.JSONDecodeError as exc:
-            raise ContractError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(path))
+            message = f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            raise ContractError(message, file=str(path)) from None
         if not isinstance(data, dict):
             raise ContractError("expected a JSON object at the top level", file=str(path), pointer="")
         return data

@@ -48,7 +48,7 @@ class TokenStore:
         self.offline = offline
         self.clock = clock
         self._tokens: dict[tuple[str, str | None], Token] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # the admin flow fetches a client token inside get()
 
     def get(self, identity: str, *, fresh: bool = False, tenant: str | None = None,
             credentials: Credentials | None = None) -> str:

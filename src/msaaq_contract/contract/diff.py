@@ -78,52 +78,62 @@ class _Doc:
         return node, ptr
 
 
+Part = tuple[Any, str]  # a schema node and its JSON pointer
+_CONSTRAINTS = ("type", "properties", "items", "enum", "const", "allOf", "oneOf", "anyOf")
+
+
 @dataclass
 class _View:
-    """A schema flattened for comparison: ``allOf`` merged, 3.0 ``nullable`` folded into the types."""
+    """Schema parts merged for comparison: ``allOf`` flattened, 3.0 ``nullable`` folded into the types.
 
-    ptr: str
+    A property can come from several parts (``allOf: [envelope.Single, {properties: {data: Course}}]``
+    declares ``data`` twice), so each property keeps all its parts, and they are merged again when compared.
+    """
+
+    ptr: str = ""  # the most specific part (the last one that constrains anything) names the view
+    ptrs: tuple[str, ...] = ()
     types: frozenset[str] | None = None
     enum: dict[str, Any] | None = None  # canonical JSON -> value
-    properties: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    properties: dict[str, list[Part]] = field(default_factory=dict)
     required: set[str] = field(default_factory=set)
-    items: tuple[Any, str] | None = None
-    alternatives: list[tuple[Any, str]] = field(default_factory=list)
+    items: list[Part] = field(default_factory=list)
+    alternatives: list[Part] = field(default_factory=list)
     description: str | None = None
 
 
-def _view(doc: _Doc, node: Any, ptr: str, active: frozenset[str] = frozenset()) -> _View:
+def _view(doc: _Doc, parts: list[Part]) -> _View:
+    view = _View()
+    for node, ptr in parts:
+        _merge(view, doc, node, ptr, frozenset())
+    return view
+
+
+def _merge(view: _View, doc: _Doc, node: Any, ptr: str, active: frozenset[str]) -> None:
     node, ptr = doc.resolve(node, ptr)
-    view = _View(ptr)
     if not isinstance(node, dict) or ptr in active:  # an allOf that includes itself adds nothing new
-        return view
+        return
+    view.ptrs += (ptr,)
+    if not view.ptr or any(k in node for k in _CONSTRAINTS):
+        view.ptr = ptr
     kind = node.get("type")
     if isinstance(kind, str | list):
-        view.types = frozenset([kind] if isinstance(kind, str) else map(str, kind))
-        if node.get("nullable") is True:
-            view.types |= {"null"}
+        types = frozenset([kind] if isinstance(kind, str) else map(str, kind))
+        types |= {"null"} if node.get("nullable") is True else set()
+        view.types = types if view.types is None else view.types & types
     values = [node["const"]] if "const" in node else node.get("enum")
     if isinstance(values, list):
-        view.enum = {json.dumps(v, sort_keys=True, ensure_ascii=False): v for v in values}
+        enum = {json.dumps(v, sort_keys=True, ensure_ascii=False): v for v in values}
+        view.enum = enum if view.enum is None else {k: v for k, v in view.enum.items() if k in enum}
     for name, sub in (node.get("properties") or {}).items():
-        view.properties[name] = (sub, f"{ptr}/properties/{escape(name)}")
-    view.required = set(node.get("required") or [])
+        view.properties.setdefault(name, []).append((sub, f"{ptr}/properties/{escape(name)}"))
+    view.required |= set(node.get("required") or [])
     if isinstance(node.get("items"), dict):
-        view.items = (node["items"], f"{ptr}/items")
+        view.items.append((node["items"], f"{ptr}/items"))
     for key in ("oneOf", "anyOf"):
         view.alternatives += [(s, f"{ptr}/{key}/{i}") for i, s in enumerate(node.get(key) or [])]
-    view.description = node.get("description")
+    view.description = node.get("description") or view.description
     for i, sub in enumerate(node.get("allOf") or []):
-        part = _view(doc, sub, f"{ptr}/allOf/{i}", active | {ptr})
-        for name, value in part.properties.items():
-            view.properties.setdefault(name, value)
-        view.required |= part.required
-        if part.types is not None:
-            view.types = part.types if view.types is None else view.types & part.types
-        view.enum = view.enum if view.enum is not None else part.enum
-        view.items = view.items or part.items
-        view.alternatives += part.alternatives
-    return view
+        _merge(view, doc, sub, f"{ptr}/allOf/{i}", active | {ptr})
 
 
 def _within(inner: frozenset[str], outer: frozenset[str]) -> bool:
@@ -146,16 +156,21 @@ class _OperationDiff:
         self.old, self.new = old, new
         self.method, self.path, self.operation_id = method, path, operation_id
         self.changes: dict[tuple[str, str], Change] = {}
-        self.visited: set[tuple[str, str, str]] = set()
+        self.visited: set[tuple[tuple[str, ...], tuple[str, ...], str]] = set()
 
     def emit(self, breaking: bool, rule: str, pointer: str, message: str) -> None:
         change = Change(breaking, rule, self.method, self.path, self.operation_id, pointer, message)
         self.changes.setdefault((rule, pointer), change)
 
-    def schema(self, old: Any, old_ptr: str, new: Any, new_ptr: str, prefix: str, label: str, name: str) -> None:
+    def became(self, subject: str, ptr: str, label: str, was: bool, now: bool, breaks_if_required: bool) -> None:
+        """A required flag flipped: ``<subject>-became-required|optional``."""
+        if was != now:
+            self.emit(now == breaks_if_required, f"{subject}-became-{_req(now)}", ptr, f"{label}: became {_req(now)}")
+
+    def schema(self, old: list[Part], new: list[Part], prefix: str, label: str, name: str = "") -> None:
         """Compare two schemas; ``prefix`` is the rule family (request-property, response-property, ...)."""
-        o, n = _view(self.old, old, old_ptr), _view(self.new, new, new_ptr)
-        key = (o.ptr, n.ptr, prefix)
+        o, n = _view(self.old, old), _view(self.new, new)
+        key = (o.ptrs, n.ptrs, prefix)
         if key in self.visited:
             return
         self.visited.add(key)
@@ -176,7 +191,7 @@ class _OperationDiff:
             self.emit(False, f"{prefix}-description-changed", n.ptr, f"{where}: description changed")
         self._properties(o, n, prefix, label, name, response)
         if o.items and n.items:
-            self.schema(*o.items, *n.items, prefix, label, f"{name}[]" if name else "[]")
+            self.schema(o.items, n.items, prefix, label, f"{name}[]" if name else "[]")
         self._alternatives(o, n, prefix, label, name, response)
 
     def _enum(self, o: _View, n: _View, prefix: str, where: str, response: bool) -> None:
@@ -199,14 +214,15 @@ class _OperationDiff:
             self.emit(not response, f"{prefix}-enum-value-removed", n.ptr, f"{where}: enum value(s) removed {removed}")
 
     def _properties(self, o: _View, n: _View, prefix: str, label: str, name: str, response: bool) -> None:
-        for prop, (_, ptr) in o.properties.items():
+        for prop, parts in o.properties.items():
+            ptr = parts[-1][1]
             if prop not in n.properties:
                 kind = "required" if prop in o.required else "optional"
                 self.emit(
                     response, f"{prefix}-removed", ptr, f"{_where(label, _join(name, prop))}: {kind} field removed"
                 )
-        for prop, (_, ptr) in n.properties.items():
-            sub = _join(name, prop)
+        for prop, parts in n.properties.items():
+            ptr, sub = parts[-1][1], _join(name, prop)
             if prop not in o.properties:
                 if response:
                     self.emit(False, f"{prefix}-added", ptr, f"{_where(label, sub)}: field added")
@@ -215,20 +231,13 @@ class _OperationDiff:
                 else:
                     self.emit(False, f"new-optional-{prefix}", ptr, f"{_where(label, sub)}: new optional field")
                 continue
-            was, now = prop in o.required, prop in n.required
-            if was != now:
-                # Request: becoming required breaks senders. Response: becoming optional breaks readers.
-                self.emit(
-                    now != response,
-                    f"{prefix}-became-{'required' if now else 'optional'}",
-                    ptr,
-                    f"{_where(label, sub)}: became {'required' if now else 'optional'}",
-                )
-            self.schema(*o.properties[prop], *n.properties[prop], prefix, label, sub)
+            # Request: becoming required breaks senders. Response: becoming optional breaks readers.
+            self.became(prefix, ptr, _where(label, sub), prop in o.required, prop in n.required, not response)
+            self.schema(o.properties[prop], parts, prefix, label, sub)
 
     def _alternatives(self, o: _View, n: _View, prefix: str, label: str, name: str, response: bool) -> None:
-        for (old_s, old_p), (new_s, new_p) in zip(o.alternatives, n.alternatives, strict=False):
-            self.schema(old_s, old_p, new_s, new_p, prefix, label, name)
+        for old_part, new_part in zip(o.alternatives, n.alternatives, strict=False):
+            self.schema([old_part], [new_part], prefix, label, name)
         if len(o.alternatives) != len(n.alternatives):
             more = len(n.alternatives) > len(o.alternatives)
             self.emit(
@@ -242,6 +251,10 @@ class _OperationDiff:
 
 def _join(name: str, prop: str) -> str:
     return f"{name}.{prop}" if name else prop
+
+
+def _req(required: bool) -> str:
+    return "required" if required else "optional"
 
 
 @dataclass(frozen=True)
@@ -305,134 +318,76 @@ def _is_success(status: str) -> bool:
 
 def _compare_operation(d: _OperationDiff, old: _Op, new: _Op) -> None:
     o, n, n_ptr = old.raw, new.raw, new.ptr
-    for key, rule in (("summary", "api-summary-changed"), ("description", "api-description-changed")):
+    for key in ("summary", "description"):
         if o.get(key) != n.get(key):
-            d.emit(False, rule, f"{n_ptr}/{key}", f"operation {key} changed")
+            d.emit(False, f"api-{key}-changed", f"{n_ptr}/{key}", f"operation {key} changed")
     if o.get("operationId") != n.get("operationId"):
-        d.emit(
-            False,
-            "api-operation-id-changed",
-            f"{n_ptr}/operationId",
-            f"operationId changed from {o.get('operationId')!r} to {n.get('operationId')!r}",
-        )
+        message = f"operationId changed from {o.get('operationId')!r} to {n.get('operationId')!r}"
+        d.emit(False, "api-operation-id-changed", f"{n_ptr}/operationId", message)
     if n.get("deprecated") and not o.get("deprecated"):
         d.emit(False, "api-deprecated", f"{n_ptr}/deprecated", "operation deprecated")
-    op_params = _parameters(d.old, old)
-    np_params = _parameters(d.new, new)
-    for key, (param, ptr) in op_params.items():
-        if key not in np_params:
+    old_params, new_params = _parameters(d.old, old), _parameters(d.new, new)
+    for key, (param, ptr) in old_params.items():
+        if key not in new_params:
             d.emit(False, "request-parameter-removed", ptr, f"{param.get('in')} parameter {param['name']} removed")
-    for key, (param, ptr) in np_params.items():
-        label = f"{param.get('in')} parameter {param['name']}"
-        required = bool(param.get("required"))
-        if key not in op_params:
-            d.emit(required, f"new-{'required' if required else 'optional'}-request-parameter", ptr, f"{label}: new")
+    for key, (param, ptr) in new_params.items():
+        label, required = f"{param.get('in')} parameter {param['name']}", bool(param.get("required"))
+        if key not in old_params:
+            d.emit(required, f"new-{_req(required)}-request-parameter", ptr, f"{label}: new")
             continue
-        old_param, old_ptr = op_params[key]
-        if bool(old_param.get("required")) != required:
-            d.emit(
-                required,
-                f"request-parameter-became-{'required' if required else 'optional'}",
-                ptr,
-                f"{label}: became {'required' if required else 'optional'}",
-            )
+        old_param, old_ptr = old_params[key]
+        d.became("request-parameter", ptr, label, bool(old_param.get("required")), required, True)
         if old_param.get("description") != param.get("description"):
             d.emit(False, "request-parameter-description-changed", ptr, f"{label}: description changed")
         if "schema" in old_param and "schema" in param:
-            d.schema(
-                old_param["schema"],
-                f"{old_ptr}/schema",
-                param["schema"],
-                f"{ptr}/schema",
-                "request-parameter",
-                label,
-                "",
-            )
-    _compare_body(d, o, old.ptr, n, n_ptr)
-    _compare_responses(d, o, old.ptr, n, n_ptr)
-
-
-def _compare_body(d: _OperationDiff, o: dict[str, Any], o_ptr: str, n: dict[str, Any], n_ptr: str) -> None:
-    ob, ob_ptr = d.old.resolve(o.get("requestBody"), f"{o_ptr}/requestBody")
+            old_schema, new_schema = (old_param["schema"], f"{old_ptr}/schema"), (param["schema"], f"{ptr}/schema")
+            d.schema([old_schema], [new_schema], "request-parameter", label)
+    ob, ob_ptr = d.old.resolve(o.get("requestBody"), f"{old.ptr}/requestBody")
     nb, nb_ptr = d.new.resolve(n.get("requestBody"), f"{n_ptr}/requestBody")
-    if not isinstance(nb, dict):
-        if isinstance(ob, dict):
-            d.emit(False, "request-body-removed", ob_ptr, "request body removed")
-        return
-    required = bool(nb.get("required"))
-    if not isinstance(ob, dict):
-        d.emit(required, f"new-{'required' if required else 'optional'}-request-body", nb_ptr, "request body added")
-        return
-    if bool(ob.get("required")) != required:
-        d.emit(
-            required,
-            f"request-body-became-{'required' if required else 'optional'}",
-            nb_ptr,
-            f"request body became {'required' if required else 'optional'}",
-        )
-    o_content, n_content = ob.get("content") or {}, nb.get("content") or {}
+    if isinstance(ob, dict) and not isinstance(nb, dict):
+        d.emit(False, "request-body-removed", ob_ptr, "request body removed")
+    elif isinstance(nb, dict) and not isinstance(ob, dict):
+        required = bool(nb.get("required"))
+        d.emit(required, f"new-{_req(required)}-request-body", nb_ptr, "request body added")
+    elif isinstance(ob, dict) and isinstance(nb, dict):
+        d.became("request-body", nb_ptr, "request body", bool(ob.get("required")), bool(nb.get("required")), True)
+        _compare_content(d, (ob, ob_ptr), (nb, nb_ptr), "request-body", "request body")
+    _compare_responses(d, o.get("responses") or {}, old.ptr, n.get("responses") or {}, n_ptr)
+
+
+def _compare_content(d: _OperationDiff, old: Part, new: Part, subject: str, label: str) -> None:
+    """The media types of a request body or a response; a removed one breaks, an added one does not."""
+    (o, o_ptr), (n, n_ptr) = old, new
+    o_content = (o.get("content") if isinstance(o, dict) else None) or {}
+    n_content = (n.get("content") if isinstance(n, dict) else None) or {}
     for mt in o_content:
         if mt not in n_content:
-            d.emit(
-                True, "request-body-media-type-removed", f"{ob_ptr}/content/{escape(mt)}", f"request body {mt} removed"
-            )
+            d.emit(True, f"{subject}-media-type-removed", f"{o_ptr}/content/{escape(mt)}", f"{label} {mt} removed")
+    prefix = "response-property" if subject == "response" else "request-property"
     for mt, media in n_content.items():
-        mptr = f"{nb_ptr}/content/{escape(mt)}"
+        mptr = f"{n_ptr}/content/{escape(mt)}"
         if mt not in o_content:
-            d.emit(False, "request-body-media-type-added", mptr, f"request body {mt} added")
+            d.emit(False, f"{subject}-media-type-added", mptr, f"{label} {mt} added")
         elif isinstance(media, dict) and "schema" in media and "schema" in (o_content[mt] or {}):
-            d.schema(
-                o_content[mt]["schema"],
-                f"{ob_ptr}/content/{escape(mt)}/schema",
-                media["schema"],
-                f"{mptr}/schema",
-                "request-property",
-                "request body",
-                "",
-            )
+            old_schema = (o_content[mt]["schema"], f"{o_ptr}/content/{escape(mt)}/schema")
+            d.schema([old_schema], [(media["schema"], f"{mptr}/schema")], prefix, label)
 
 
-def _compare_responses(d: _OperationDiff, o: dict[str, Any], o_ptr: str, n: dict[str, Any], n_ptr: str) -> None:
-    o_resp, n_resp = o.get("responses") or {}, n.get("responses") or {}
-    for status in o_resp:
-        if str(status) not in {str(s) for s in n_resp}:
-            success = _is_success(str(status))
-            d.emit(
-                success,
-                f"response-{'success' if success else 'non-success'}-status-removed",
-                f"{o_ptr}/responses/{status}",
-                f"response {status} removed",
-            )
-    for status, raw in n_resp.items():
-        s = str(status)
-        kind = "success" if _is_success(s) else "non-success"
-        if s not in {str(x) for x in o_resp}:
-            d.emit(False, f"response-{kind}-status-added", f"{n_ptr}/responses/{s}", f"response {s} added")
+def _compare_responses(d: _OperationDiff, o: dict[Any, Any], o_ptr: str, n: dict[Any, Any], n_ptr: str) -> None:
+    old_by, new_by = {str(k): v for k, v in o.items()}, {str(k): v for k, v in n.items()}
+    for status in old_by:
+        if status not in new_by:
+            kind = "success" if _is_success(status) else "non-success"
+            ptr = f"{o_ptr}/responses/{status}"
+            d.emit(_is_success(status), f"response-{kind}-status-removed", ptr, f"response {status} removed")
+    for status, raw in new_by.items():
+        if status not in old_by:
+            kind = "success" if _is_success(status) else "non-success"
+            d.emit(False, f"response-{kind}-status-added", f"{n_ptr}/responses/{status}", f"response {status} added")
             continue
-        old_raw = next(v for k, v in o_resp.items() if str(k) == s)
-        orr, or_ptr = d.old.resolve(old_raw, f"{o_ptr}/responses/{s}")
-        nr, nr_ptr = d.new.resolve(raw, f"{n_ptr}/responses/{s}")
-        o_content = (orr.get("content") if isinstance(orr, dict) else None) or {}
-        n_content = (nr.get("content") if isinstance(nr, dict) else None) or {}
-        for mt in o_content:
-            if mt not in n_content:
-                d.emit(
-                    True, "response-media-type-removed", f"{or_ptr}/content/{escape(mt)}", f"response {s} {mt} removed"
-                )
-        for mt, media in n_content.items():
-            mptr = f"{nr_ptr}/content/{escape(mt)}"
-            if mt not in o_content:
-                d.emit(False, "response-media-type-added", mptr, f"response {s} {mt} added")
-            elif isinstance(media, dict) and "schema" in media and "schema" in (o_content[mt] or {}):
-                d.schema(
-                    o_content[mt]["schema"],
-                    f"{or_ptr}/content/{escape(mt)}/schema",
-                    media["schema"],
-                    f"{mptr}/schema",
-                    "response-property",
-                    f"response {s}",
-                    "",
-                )
+        old_resp = d.old.resolve(old_by[status], f"{o_ptr}/responses/{status}")
+        new_resp = d.new.resolve(raw, f"{n_ptr}/responses/{status}")
+        _compare_content(d, old_resp, new_resp, "response", f"response {status}")
 
 
 def diff_documents(old: Any, new: Any, old_name: str = "OLD", new_name: str = "NEW") -> list[Change]:

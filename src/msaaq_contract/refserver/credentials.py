@@ -10,6 +10,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..client.happy import Credentials
 
 ACADEMIES = ("academy-a.msaaq.test", "academy-b.msaaq.test")
 DEFAULT_CLIENT_ID = "demo-client"
@@ -47,18 +51,15 @@ class DemoCredentials:
             password=password or env.get(ENV_PREFIX + "PASSWORD") or DEFAULT_PASSWORD,
         )
 
-    def as_dict(self) -> dict[str, str]:
-        """The shape the suite's fixtures read (``Fixtures.from_mapping(..., credentials=...)``)."""
-        a, b = ACADEMIES
+    def as_dict(self, academy: str = ACADEMIES[0]) -> dict[str, str]:
+        """The fields of ``client.happy.Credentials`` for ``academy``: ``Credentials(**creds.as_dict())``."""
         return {
             "client_id": self.client_id,
             "client_secret": self.client_secret,
-            "admin_email": admin_email(a),
+            "admin_email": admin_email(academy),
             "admin_password": self.password,
-            "student_email": student_email(a),
+            "student_email": student_email(academy),
             "student_password": self.password,
-            "other_admin_email": admin_email(b),
-            "other_student_email": student_email(b),
         }
 
     def lines(self) -> list[str]:
@@ -68,3 +69,15 @@ class DemoCredentials:
             out.append(f"  {academy}: admin {admin_email(academy)}, student {student_email(academy)}")
         out.append(f"  password     : {self.password}")
         return out
+
+
+def academy_domain(academy: str) -> str:
+    """``academy-a`` or ``academy-a.msaaq.test`` -> ``academy-a.msaaq.test``."""
+    return academy if "." in academy else f"{academy}.msaaq.test"
+
+
+def demo_credentials(academy: str = "academy-a", base: DemoCredentials | None = None) -> Credentials:
+    """The suite's ``Credentials`` for one demo academy (flags/env overrides through ``base``)."""
+    from ..client.happy import Credentials
+
+    return Credentials(**(base or DemoCredentials.resolve()).as_dict(academy_domain(academy)))

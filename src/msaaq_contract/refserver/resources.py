@@ -125,9 +125,10 @@ class ResourceMap:
         for key in sorted(listed & set(items), key=lambda k: k.count("/")):
             self.resources[key] = Resource(key, items[key], int_params.get(key, True))
         for resource in self.resources.values():
-            group = parents.get(resource.key)
-            parent = self.resolve(group.key) if group else None
-            resource.parent = parent if parent is not None and group and group.param in parent.params else None
+            parent_group = parents.get(resource.key)
+            parent = self.resolve(parent_group.key) if parent_group else None
+            ok = parent is not None and parent_group is not None and parent_group.param in parent.params
+            resource.parent = parent if ok else None
         self.bindings: dict[str, Binding] = {op.operation_id: self._bind(op) for op in contract}
         for op in contract:
             target = self.bindings[op.operation_id].target

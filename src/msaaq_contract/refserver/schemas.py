@@ -138,7 +138,7 @@ def _merge_into(merged: dict[str, Any], part: dict[str, Any]) -> None:
         if key == "properties":
             props = dict(merged.get("properties") or {})
             for name, sub in value.items():
-                props[name] = {"allOf": [props[name], sub]} if name in props and props[name] else sub
+                props[name] = {"allOf": [props[name], sub]} if props.get(name) else sub
             merged["properties"] = props
         elif key == "required":
             merged["required"] = list(dict.fromkeys([*merged.get("required", []), *value]))

@@ -28,6 +28,7 @@ TOP_LEVEL_ROWS = 3
 CHILDREN_PER_PARENT = 2
 PRIMARY_PARENTS = 2
 CART_RESOURCE = "_carts"  # the students' carts; not a contract resource
+DEMO_PEOPLE = {"members": ("Omar Khaled", "عمر خالد"), "users": ("Sara Ahmed", "سارة أحمد")}
 ACADEMY_NAMES = {
     ACADEMIES[0]: ("Academy A", "أكاديمية أ"),
     ACADEMIES[1]: ("Academy B", "أكاديمية ب"),
@@ -80,6 +81,9 @@ def _doc(resource: Resource, fields: set[str], row_id: int, n: int, academy: str
     if resource.parent_field and parent:
         doc[resource.parent_field] = int(parent) if parent.isdigit() else parent
     _extras(resource.key, doc, n, academy, row_id)
+    person = DEMO_PEOPLE.get(resource.key) if n == 1 else None
+    if person:  # the demo student is member n°1, the demo admin user n°1
+        doc["name"], overlay["name"] = person
     return Row(resource.key, str(row_id), academy, parent, doc, {"ar": overlay} if overlay else {})
 
 
@@ -110,9 +114,11 @@ def plan(contract: Contract, resources: ResourceMap | None = None, index: Schema
         fields = text_fields(index, resource)
         for idx, academy in enumerate(ACADEMIES, start=1):
             made: list[Row] = []
-            parents = [""] if resource.parent is None else [
-                r.id for r in by_key.get((resource.parent.key, academy), [])[:PRIMARY_PARENTS]
-            ]
+            parents = (
+                [""]
+                if resource.parent is None
+                else [r.id for r in by_key.get((resource.parent.key, academy), [])[:PRIMARY_PARENTS]]
+            )
             per_parent = TOP_LEVEL_ROWS if resource.parent is None else CHILDREN_PER_PARENT
             for parent in parents:
                 for _ in range(per_parent):
@@ -134,20 +140,23 @@ def seed(store: Store, contract: Contract, credentials: DemoCredentials, seed_pl
         en, ar = ACADEMY_NAMES[academy]
         store.add_academy(idx, academy, {"id": idx, "domain": academy, "title": en, "title_ar": ar})
         admin_id = idx * 1000 + 1  # the first seeded user / member of the academy
-        store.add_identity(Identity("admin", academy, admin_email(academy), admin_id, "Sara Ahmed"), credentials.password)
         store.add_identity(
-            Identity("student", academy, student_email(academy), admin_id, "Omar Khaled"), credentials.password
+            Identity("admin", academy, admin_email(academy), admin_id, DEMO_PEOPLE["users"][0]), credentials.password
+        )
+        store.add_identity(
+            Identity("student", academy, student_email(academy), admin_id, DEMO_PEOPLE["members"][0]), credentials.password
         )
     store.insert_many(seed_plan.rows + list(_carts(seed_plan)))
 
 
 def _carts(seed_plan: SeedPlan) -> Iterator[Row]:
+    """Each academy's demo student and guest cart hold its first two products (academy-a's uses SAMPLE_UUID)."""
     for idx, academy in enumerate(ACADEMIES, start=1):
-        product = seed_plan.first_id("products", academy)
-        items = [{"product_id": int(product), "product_type": "product", "quantity": 1}] if product else []
-        member = idx * 1000 + 1
-        uuid = SAMPLE_UUID[:-4] + f"{idx:04d}"
-        yield Row(CART_RESOURCE, f"{academy}:{member}", academy, "", {"uuid": uuid, "items": items}, {})
+        products = [r.id for r in seed_plan.rows if r.resource == "products" and r.academy == academy][:2]
+        items = [{"product_id": int(p), "product_type": "product", "quantity": 1} for p in products]
+        for n, owner in enumerate((str(idx * 1000 + 1), "guest")):
+            uuid = SAMPLE_UUID if (idx, n) == (1, 0) else f"00000000-0000-4000-8000-{idx:06d}{n:06d}"
+            yield Row(CART_RESOURCE, f"{academy}:{owner}", academy, "", {"uuid": uuid, "items": list(items)}, {})
 
 
 def _unbound_value(name: str, types: set[str]) -> Any:
@@ -164,6 +173,7 @@ def fixture_values(contract: Contract) -> dict[str, Any]:
     seed_plan = plan(contract, resources)
     a, b = ACADEMIES
     bound: dict[str, Resource] = {}
+    resource: Resource | None
     types: dict[str, set[str]] = {}
     for _, op in contract.documented():
         for resource, param in resources.binding(op).chain:

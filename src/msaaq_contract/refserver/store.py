@@ -105,7 +105,7 @@ class Store:
     # -- academies -------------------------------------------------------------------------------------
     def is_empty(self) -> bool:
         with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM academies").fetchone()[0] == 0
+            return bool(self._db.execute("SELECT COUNT(*) FROM academies").fetchone()[0] == 0)
 
     def add_academy(self, idx: int, domain: str, doc: dict[str, Any]) -> None:
         with self._lock:
@@ -146,7 +146,8 @@ class Store:
     def identity_by_id(self, kind: str, academy: str, user_id: int) -> Identity | None:
         with self._lock:
             found = self._db.execute(
-                "SELECT kind, academy, email, user_id, name FROM identities WHERE kind = ? AND academy = ? AND user_id = ?",
+                "SELECT kind, academy, email, user_id, name FROM identities"
+                " WHERE kind = ? AND academy = ? AND user_id = ?",
                 (kind, academy, user_id),
             ).fetchone()
         return Identity(*found) if found else None

@@ -97,9 +97,11 @@ class Synthesizer:
     def _pick_type(flat: dict[str, Any]) -> str:
         types = [t for t in types_of(flat) if t != "null"] or types_of(flat)
         if types:
-            return min(types, key=lambda t: _TYPE_ORDER.index(t) if t in _TYPE_ORDER else 99) if (
-                "object" in types or "array" in types
-            ) else types[0]
+            return (
+                min(types, key=lambda t: _TYPE_ORDER.index(t) if t in _TYPE_ORDER else 99)
+                if ("object" in types or "array" in types)
+                else types[0]
+            )
         if "properties" in flat or "required" in flat:
             return "object"
         if "items" in flat:

@@ -14,8 +14,12 @@ ONE_LINE_MAX = 200
 
 
 def squash(text: str | None, limit: int = ONE_LINE_MAX) -> str:
-    """Collapse whitespace to one line and cut it to ``limit`` characters (with an ellipsis)."""
+    """Collapse whitespace to one line and cut it to ``limit`` characters (with an ellipsis).
+
+    Control characters become ``?``: API text must not be able to drive the terminal (ANSI escapes).
+    """
     line = " ".join((text or "").split())
+    line = "".join(ch if ch.isprintable() else "?" for ch in line)
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 

@@ -6,12 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from tests.selftest.reporting.report_factory import endpoint, passed, run_info, sample_report
 
 from msaaq_contract.errors import ReportError
 from msaaq_contract.reporting.baseline import KnownDeviation, load_baseline, parse_baseline
 from msaaq_contract.reporting.gate import evaluate
 from msaaq_contract.reporting.verdict import CheckVerdict, Report
-from tests.selftest.reporting.report_factory import endpoint, passed, run_info, sample_report
 
 REPO_BASELINE = Path(__file__).resolve().parents[3] / "contracts" / "known-deviations.yaml"
 TODAY = dt.date(2026, 3, 1)

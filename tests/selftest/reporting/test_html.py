@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import time
 
-from msaaq_contract.reporting.html import render_html
-from msaaq_contract.reporting.verdict import FAMILIES
 from tests.selftest.reporting.html_dom import parse
 from tests.selftest.reporting.report_factory import ARABIC, SCRIPT, matrix_report, sample_report
+
+from msaaq_contract.reporting.html import render_html
+from msaaq_contract.reporting.verdict import FAMILIES
 
 
 def test_matrix_has_one_row_per_endpoint_with_a_cell_per_family():
@@ -43,7 +44,8 @@ def test_finding_details_hold_the_four_parts():
     page = render_html(sample_report())
     details = page.split('id="d-admin.courses.get-course"')[1].split("</tr>")[0]
     assert "Response field has the wrong type" in details
-    assert '<pre dir="auto">string</pre>' in details and '<pre dir="auto">123</pre>' in details
+    assert '<pre dir="auto">string</pre>' in details
+    assert '<pre dir="auto">123</pre>' in details
     assert "<code>/data/title</code>" in details
     assert "curl -X GET &#x27;https://api.example.test/v1/admin/courses/1&#x27;" in details
     assert "cassettes/admin.courses.get-course/schema.yaml" in details
@@ -59,10 +61,14 @@ def test_arabic_text_is_utf8_and_direction_aware():
 
 def test_page_is_self_contained():
     page = render_html(sample_report())
-    assert "<link" not in page and "@import" not in page and "url(" not in page
+    assert "<link" not in page
+    assert "@import" not in page
+    assert "url(" not in page
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
-    assert "Content-Security-Policy" in page and "default-src 'none'" in page
-    assert page.count("<style>") == 1 and page.count("<script>") == 1
+    assert "Content-Security-Policy" in page
+    assert "default-src 'none'" in page
+    assert page.count("<style>") == 1
+    assert page.count("<script>") == 1
 
 
 def test_filters_and_legend_are_rendered():
@@ -70,7 +76,8 @@ def test_filters_and_legend_are_rendered():
     for control in ('id="f-area"', 'id="f-outcome"', 'id="f-confidence"', 'id="f-q"'):
         assert control in page
     assert '<option value="tenant">tenant</option>' in page
-    assert 'aria-label="legend"' in page and "uncertain</li>" in page
+    assert 'aria-label="legend"' in page
+    assert "uncertain</li>" in page
 
 
 def test_interrupted_run_is_flagged_in_the_header():

@@ -14,10 +14,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-
-from msaaq_contract.reporting.writers import write_reports
 from tests.selftest.reporting.html_dom import parse
 from tests.selftest.reporting.report_factory import matrix_report, sample_report
+
+from msaaq_contract.reporting.writers import write_reports
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +67,7 @@ def matrix_page(tmp_path_factory):
 
 
 def test_matrix_is_in_the_dom_after_the_script_ran(tmp_path, matrix_page):
-    report, page = matrix_page
+    _report, page = matrix_page
     dom = parse(dump_dom(tmp_path, page))
     assert len(dom.rows) == 531
     assert dom.text_of("f-count") == "531 of 531 endpoints shown"  # written by the JS, so the JS ran
@@ -82,7 +82,8 @@ def test_outcome_filter_from_the_fragment_shows_only_failed_rows(tmp_path, matri
     dom = parse(dump_dom(tmp_path, page, "outcome=failed"))
     visible = {r.id for r in dom.rows if not r.hidden}
     expected = {e.id for e in report.endpoints if e.outcome == "failed"}
-    assert visible == expected and len(expected) == 11
+    assert visible == expected
+    assert len(expected) == 11
     assert dom.text_of("f-count") == f"{len(expected)} of 531 endpoints shown"
     hidden_groups = [a for a in dom.other_rows.values() if a.get("class") == "group" and "hidden" in a]
     assert hidden_groups, "groups without a visible row should be hidden too"
@@ -95,7 +96,8 @@ def test_filters_combine_with_area_confidence_and_search(tmp_path, matrix_page):
     expected = {
         e.id for e in report.endpoints if e.area == "tenant" and e.confidence == "medium" and "operation-01" in e.id
     }
-    assert visible == expected and expected
+    assert visible == expected
+    assert expected
 
 
 def test_open_fragment_expands_a_violation(tmp_path):

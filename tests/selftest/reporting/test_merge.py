@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from tests.selftest.reporting.report_factory import endpoint, failed_check, passed, run_info
 
 from msaaq_contract.errors import ReportError
 from msaaq_contract.reporting.merge import merge_files, merge_reports
 from msaaq_contract.reporting.verdict import CheckVerdict, Report
 from msaaq_contract.reporting.writers import write_reports
-from tests.selftest.reporting.report_factory import endpoint, failed_check, passed, run_info
 
 
 def shards() -> tuple[Report, Report]:
@@ -34,7 +34,11 @@ def test_checks_are_unioned_and_a_real_verdict_beats_not_run():
     by_id = {e.id: e for e in merged.endpoints}
     assert sorted(by_id) == ["admin.courses.get-course", "admin.courses.list-courses", "tenant.cart.show"]
     course = by_id["admin.courses.get-course"]
-    assert {f: c.outcome for f, c in course.checks.items()} == {"auth": "passed", "schema": "failed", "status": "passed"}
+    assert {f: c.outcome for f, c in course.checks.items()} == {
+        "auth": "passed",
+        "schema": "failed",
+        "status": "passed",
+    }
     assert len(course.checks["schema"].violations) == 1
     assert course.outcome == "failed"
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from tests.selftest.reporting.report_factory import failed_check, schema_violation
+
 from msaaq_contract.reporting.render import check_one_line, one_line, render_check, render_finding
 from msaaq_contract.reporting.verdict import CheckVerdict, Finding
-from tests.selftest.reporting.report_factory import failed_check, schema_violation
 
 
 def test_render_finding_has_expected_got_where_and_reproduce():
@@ -35,7 +36,9 @@ def test_multi_line_values_are_indented_under_their_label():
 def test_one_line_squashes_whitespace_and_truncates():
     finding = Finding("schema", "Wrong   type", "line one\nline two " + "x" * 300, pointer="/data/id")
     line = one_line(finding, limit=60)
-    assert "\n" not in line and len(line) == 60 and line.endswith("…")
+    assert "\n" not in line
+    assert len(line) == 60
+    assert line.endswith("…")
     assert line.startswith("Wrong type: line one line two x")
 
 
@@ -55,3 +58,7 @@ def test_render_check_joins_every_violation_and_the_target_error():
     assert text.count("[schema] admin.courses.get-course Response field has the wrong type") == 2
     assert "where:    /data/price" in text
     assert text.endswith("[schema] admin.courses.get-course target error: connection reset")
+
+
+def test_one_line_neutralises_terminal_escapes():
+    assert one_line(Finding("schema", "Bad", "\x1b[31mred\x1b[0m")) == "Bad: ?[31mred?[0m"

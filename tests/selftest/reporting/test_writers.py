@@ -8,12 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.selftest.reporting.report_factory import SCRIPT, sample_report
 
 from msaaq_contract.errors import ReportError
 from msaaq_contract.reporting import atomic, writers
 from msaaq_contract.reporting.markdown import render_markdown
 from msaaq_contract.reporting.writers import load_report, write_reports
-from tests.selftest.reporting.report_factory import SCRIPT, sample_report
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 

@@ -1,0 +1,70 @@
+"""``msaaq-contract serve``: the reference server in the foreground until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..errors import ConfigError
+from .credentials import ENV_PREFIX, DemoCredentials
+from .faults import CATALOGUE, load_faults
+from .server import prepare
+
+
+def say(line: str) -> None:
+    """The banner goes to stdout (the command's output), flushed so wrappers see it before serving starts."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(ENV_PREFIX + name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{ENV_PREFIX}{name} must be an integer, got {raw!r}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser, command: str = "serve") -> None:
+    # Precedence for every option: the flag, then MSAAQ_REFSERVER_<NAME>, then the default shown here.
+    env = os.environ.get
+    parser.add_argument("--host", default=env(ENV_PREFIX + "HOST", "127.0.0.1"), help="loopback address (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (8765; 0 = any free port)")
+    parser.add_argument("--db", type=Path, default=env(ENV_PREFIX + "DB"), help="SQLite file (default: a temp file)")
+    parser.add_argument(
+        "--faults", type=Path, default=env(ENV_PREFIX + "FAULTS"),
+        help="YAML/JSON list of {fault, operations, ...}; faults: " + ", ".join(sorted(CATALOGUE)),
+    )  # fmt: skip
+    parser.add_argument("--token-ttl", type=int, default=None, help="token lifetime in seconds (3600)")
+    parser.add_argument("--client-id", default=None, help="demo OAuth client id (demo-client)")
+    parser.add_argument("--client-secret", default=None, help="demo OAuth client secret (demo-secret)")
+    parser.add_argument("--password", default=None, help="password of the demo users (demo-password)")
+    parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+
+
+def run(args: argparse.Namespace) -> int:
+    port = args.port if args.port is not None else _env_int("PORT", 8765)
+    ttl = args.token_ttl if args.token_ttl is not None else _env_int("TOKEN_TTL", 3600)
+    faults = load_faults(Path(args.faults)) if args.faults else []
+    credentials = DemoCredentials.resolve(args.client_id, args.client_secret, args.password)
+    prepared = prepare(
+        host=args.host, port=port, db=Path(args.db) if args.db else None, faults=faults, token_ttl=ttl,
+        credentials=credentials, allow_remote=args.allow_remote,
+    )  # fmt: skip
+    try:
+        server = prepared.uvicorn_server()
+        say(f"MSAAQ reference server on {prepared.root_url}/v1  (Ctrl-C to stop)")
+        say(f"  database     : {prepared.store.path}")
+        for line in credentials.lines():
+            say(line)
+        if faults:
+            say("  faults       : " + ", ".join(repr(f) for f in faults))
+        server.run(sockets=[prepared.sock])  # uvicorn handles SIGINT/SIGTERM and returns after a clean stop
+    finally:
+        prepared.cleanup()
+    say("stopped")
+    return 0

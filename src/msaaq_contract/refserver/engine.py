@@ -1,0 +1,208 @@
+"""The request pipeline, in Laravel's order: route (404/405), tenant (400), auth (401/403), path
+parameters (404), query and body validation (422), then the handler; faults wrap the whole.
+
+The engine is transport-free: ``app.py`` feeds it an ``Inbound`` and sends the ``Reply`` back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..contract import Contract, Operation
+from .auth import Authenticator, Caller
+from .clock import Clock
+from .context import Ctx
+from .credentials import ACADEMIES, DemoCredentials
+from .envelopes import (
+    Reply,
+    forbidden,
+    method_not_allowed,
+    not_found,
+    too_large,
+    unauthenticated,
+    validation,
+)
+from .envelopes import (
+    tenant_missing as tenant_missing_reply,
+)
+from .envelopes import (
+    tenant_unknown as tenant_unknown_reply,
+)
+from .faults import Catalogue, Fault
+from .flows import FLOWS
+from .handlers import Handlers
+from .inbound import BodyError, body_errors, check_query, coerce, parse_body, parse_query
+from .resources import ResourceMap
+from .router import Router
+from .schemas import SchemaIndex, types_of
+from .store import Row, Store
+from .synth import Synthesizer
+from .texts import message
+from .views import View
+
+API_PREFIX = "/v1"
+SPOOFABLE = ("PUT", "PATCH", "DELETE")
+_DIGITS = re.compile(r"^\d{1,18}$")
+
+
+@dataclass
+class Inbound:
+    method: str
+    path: str
+    query_string: str
+    headers: dict[str, str]
+    body: bytes
+    origin: str  # scheme://host:port
+    too_large: bool = False
+
+
+@dataclass
+class Settings:
+    credentials: DemoCredentials = field(default_factory=DemoCredentials.resolve)
+    token_ttl: int = 3600
+
+
+def language(header: str | None) -> str:
+    """``ar`` when the first language tag is Arabic, else ``en`` (the contract's default)."""
+    if not header:
+        return "en"
+    first = header.split(",")[0].split(";")[0].strip().lower()
+    return "ar" if first.split("-")[0] == "ar" else "en"
+
+
+class Engine:
+    def __init__(self, contract: Contract, store: Store, settings: Settings, clock: Clock, faults: list[Fault]) -> None:
+        self.contract = contract
+        self.store = store
+        self.credentials = settings.credentials
+        self.index = SchemaIndex(contract)
+        self.synth = Synthesizer(self.index)
+        self.view = View(self.index, self.synth)
+        self.resources = ResourceMap(contract)
+        self.router = Router(contract)
+        self.auth = Authenticator(store, clock, settings.token_ttl)
+        self.handlers = Handlers(self)
+        self.catalogue = Catalogue.of(contract)
+        self.faults = list(faults)
+
+    def set_faults(self, faults: list[Fault]) -> None:
+        self.faults = list(faults)  # one assignment: requests see the old or the new list, never a mix
+
+    async def handle(self, req: Inbound) -> Reply:
+        lang = language(req.headers.get("accept-language"))
+        if req.too_large:
+            return too_large(lang)
+        root = not (req.path == API_PREFIX or req.path.startswith(API_PREFIX + "/"))
+        rel = req.path if root else (req.path[len(API_PREFIX) :] or "/")
+        query = parse_query(req.query_string)
+        method = req.method.upper()
+        if method == "HEAD":
+            method = "GET"
+        spoof = query.pop("_method", None)
+        if method == "POST" and isinstance(spoof, str) and spoof.upper() in SPOOFABLE:
+            method = spoof.upper()
+        match = self.router.match(method, rel, root=root)
+        if match.op is None:
+            if match.allowed:
+                return method_not_allowed(lang, method, req.path, list(match.allowed))
+            return not_found(lang, "route_not_found")
+        op = match.op
+        faults = [f for f in self.faults if f.matches(op)]
+        reply: Reply | None = None
+        for fault in faults:
+            delay = fault.kind.delay(op)
+            if delay > 0:
+                await asyncio.sleep(delay)
+            reply = reply or fault.kind.before(op, lang)
+        if reply is None:
+            reply = self.serve(op, req, lang, match.params, query, faults)
+        for fault in faults:
+            reply = fault.kind.after(op, reply, self.catalogue)
+        return reply
+
+    def serve(
+        self, op: Operation, req: Inbound, lang: str, params: dict[str, str], query: dict[str, Any], faults: list[Fault]
+    ) -> Reply:
+        relax_tenant = any(f.kind.relax_tenant for f in faults)
+        relax_auth = any(f.kind.relax_auth for f in faults)
+        header = req.headers.get("x-tenant", "").strip()
+        tenant: str | None = None
+        if header:
+            if self.store.academy(header) is not None:
+                tenant = header.lower()
+            elif not relax_tenant:
+                return tenant_unknown_reply(lang)
+        if op.tenant_required and tenant is None:
+            if not relax_tenant:
+                return tenant_missing_reply(lang) if not header else tenant_unknown_reply(lang)
+            tenant = ACADEMIES[0]
+        outcome, caller = self.auth.decide(op, req.headers.get("authorization"), tenant if op.tenant_required else None)
+        if outcome != "ok":
+            if not relax_auth:
+                return unauthenticated(lang)
+            caller = self.demo_caller(op, tenant)
+        academy = tenant or ACADEMIES[0]
+        if caller.kind == "admin" and caller.academy:
+            if tenant is not None and tenant != caller.academy:
+                return forbidden(lang)
+            academy = caller.academy
+        leak = any(f.kind.leak for f in faults)
+        rows = self.bind_rows(op, params, academy, leak)
+        if rows is None:
+            return not_found(lang)
+        values, errors = check_query(op.parameters, query, lang)
+        if errors:
+            return validation(errors, lang)
+        body: Any = None
+        if op.request_schema is not None:
+            ctype = req.headers.get("content-type", "")
+            try:
+                body = parse_body(ctype, req.body)
+            except BodyError as exc:
+                return validation({"body": [message(exc.key, lang, **exc.fields)]}, lang)
+            if not ctype.lower().startswith("application/json") and body is not None:
+                body = coerce(self.index, op.request_schema, body)
+            errors = body_errors(self.index, op.request_schema, {} if body is None else body, lang)
+            if errors:
+                return validation(errors, lang)
+        url = f"{req.origin}{req.path}"
+        ctx = Ctx(op, lang, academy, caller, params, rows, values, body, url, leak, req.headers)
+        special = FLOWS.get(op.operation_id)
+        return special(self, ctx) if special else self.handlers.dispatch(ctx)
+
+    def bind_rows(self, op: Operation, params: dict[str, str], academy: str, leak: bool) -> dict[str, Row] | None:
+        """The rows the path names, or None (404) for a malformed, unknown or foreign one."""
+        for p in op.path_params:
+            types = types_of(p.schema)
+            if "integer" in types and "string" not in types and not _DIGITS.match(params.get(p.name, "")):
+                return None  # integer parameters: anything else is no such route binding (404)
+        rows: dict[str, Row] = {}
+        previous: Row | None = None
+        for resource, param in self.resources.binding(op).chain:
+            value = params.get(param, "")
+            if len(value) > 200:
+                return None
+            found = [
+                r
+                for r in self.store.find(resource.key, value)
+                if (leak or r.academy == academy)
+                and (resource.parent is None or previous is None or previous.resource != resource.parent.key
+                     or r.parent == previous.id)
+            ]  # fmt: skip
+            if not found:
+                return None
+            previous = rows[param] = found[0]
+        return rows
+
+    def demo_caller(self, op: Operation, tenant: str | None) -> Caller:
+        """Who an unauthenticated call is served as under the auth_not_enforced fault."""
+        academy = tenant or ACADEMIES[0]
+        first = (ACADEMIES.index(academy) + 1) * 1000 + 1 if academy in ACADEMIES else 1001
+        if "adminUser" in op.security:
+            return Caller("admin", first, academy, None)
+        if "tenantStudent" in op.security:
+            return Caller("student", first, academy, None)
+        return Caller("client", None, None, None)
