@@ -190,13 +190,13 @@ class Builder:
                 out[str(status)] = {"description": "Success.", "content": {media: {"schema": schema}}}
         if rec["id"].startswith("tenant.") or rec["id"].startswith("admin."):
             out["400"] = response_ref("TenantError")
-        if security != "none":
+        if security != "none" or 401 in accepted:
             out["401"] = response_ref("Unauthenticated")
         if rec["id"].startswith("admin.") or 403 in accepted:
             out["403"] = response_ref("Forbidden")
         if rec["path_params"] or 404 in accepted:
             out["404"] = response_ref("NotFound")
-        if rec["request"].get("fields") or rec["query_params"] or 422 in accepted:
+        if rec["request"].get("content_type") or rec["request"].get("fields") or rec["query_params"] or 422 in accepted:
             out["422"] = response_ref("ValidationFailed")
         out["429"] = response_ref("TooManyRequests")
         return dict(sorted(out.items()))
@@ -425,7 +425,9 @@ def add_crud_links(items: dict[str, dict[str, Any]]) -> None:
                 target = child_item.get(method)
                 if target is None:
                     continue
-                params = {param: "$response.body#/data/id"}
+                # Resources addressed by uuid or slug (carts, storefront pages) link through that field.
+                field = param if param in ("uuid", "slug") else "id"
+                params = {param: f"$response.body#/data/{field}"}
                 params.update({p: f"$request.path.{p}" for p in parents})
                 links[name] = {
                     "operationId": target["operationId"],

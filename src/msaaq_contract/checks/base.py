@@ -87,8 +87,12 @@ class Exchange:
     @classmethod
     def from_httpx(cls, response: Any) -> Exchange:
         req = response.request
+        try:
+            body = bytes(req.content or b"")
+        except Exception:  # noqa: BLE001 - a streamed (multipart) request: its bytes are not needed to judge
+            body = b""
         return cls(
-            request=RecordedRequest(req.method, str(req.url), dict(req.headers), bytes(req.content or b"")),
+            request=RecordedRequest(req.method, str(req.url), dict(req.headers), body),
             status=response.status_code,
             headers={k.lower(): v for k, v in response.headers.items()},
             body=response.content,

@@ -10,7 +10,9 @@ import re
 
 from .base import CheckContext, Exchange, Finding, check
 
-MOJIBAKE = re.compile("[\u00d8\u00d9\u00da\u00db][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0178\u02c6\u02dc]|\ufffd")
+# Two garbled letters in a row: a lone "Ø" before a symbol is legitimate text, a run of pairs is not.
+_PAIR = "[\u00d8\u00d9\u00da\u00db][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0178\u02c6\u02dc]"
+MOJIBAKE = re.compile(f"(?:{_PAIR}){{2,}}|\ufffd")
 ARABIC = re.compile("[\u0600-\u06ff]")
 
 

@@ -39,6 +39,10 @@ def _runs_conformance(config: pytest.Config) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "msaaq(family, applies): a conformance check over documented endpoint ids")
+    # Also registered by pytest-xdist; declared here so runs with -p no:xdist keep --strict-markers happy.
+    config.addinivalue_line("markers", "xdist_group(name): run all tests of this group in one xdist worker")
+    if getattr(config.option, "numprocesses", None) and getattr(config.option, "dist", "no") in ("no", "load"):
+        config.option.dist = "loadgroup"  # all families of one endpoint share a worker (and its happy exchange)
     config.stash[COLLECTOR] = VerdictCollector()
     if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
         report_dir = Path(config.getoption("report_dir"))

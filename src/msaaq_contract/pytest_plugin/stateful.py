@@ -46,6 +46,14 @@ def chains(contract: Contract) -> dict[str, Chain]:
     return out
 
 
+def _link_field(chain: Chain) -> str:
+    """The member of the create answer that the read link takes (``$response.body#/data/<field>``)."""
+    for expression in chain.params["read"].values():
+        if expression.startswith("$response.body#/data/"):
+            return expression.rsplit("/", 1)[-1]
+    return "id"
+
+
 def _data(exchange: Exchange) -> dict[str, Any]:
     parsed, body = exchange.json_body
     if parsed and isinstance(body, dict) and isinstance(body.get("data"), dict):
@@ -98,11 +106,12 @@ def run_chain(c: Conformance, chain: Chain) -> None:
             created = c.send(create_call)
             step("create", chain.create, created)
             data = _data(created)
-            if "id" not in data:
-                c.findings.append(Finding(check="stateful", title="Created resource has no id",
-                                          message="the create answer carries no data.id to follow the links"))
+            field = _link_field(chain)
+            if field not in data:
+                c.findings.append(Finding(check="stateful", title="Created resource has no identifier",
+                                          message=f"the create answer carries no data.{field} to follow its links"))
                 return
-            created_id = str(data["id"])
+            created_id = str(data[field])
             sent = create_call.json if create_call.json is not None else (create_call.data or {})
             read_op = chain.links["read"]
             read = c.send(call_for(read_op, created_id))
@@ -127,7 +136,7 @@ def run_chain(c: Conformance, chain: Chain) -> None:
                 step("delete", delete_op, deleted)
                 if 200 <= deleted.status < 300:
                     created_id = None
-                    gone = c.send(call_for(read_op, data["id"]))
+                    gone = c.send(call_for(read_op, str(data[field])))
                     steps.append(f"read-after-delete -> {gone.status}")
                     if gone.status != 404:
                         c.findings.append(Finding(check="stateful", title="Deleted resource still served",

@@ -82,8 +82,8 @@ class Redactor:
         out: dict[str, Any] = {}
         for name, value in headers.items():
             lname = name.lower()
-            if lname in ("cookie", "set-cookie"):
-                continue
+            if lname in ("cookie", "set-cookie", "x-schemathesis-testcaseid"):
+                continue  # cookies are secrets; the test-case id is random noise in a recording
             if lname in SENSITIVE_HEADERS:
                 out[name] = [f"Bearer {REDACTED}"] if lname == "authorization" else [REDACTED]
                 if not isinstance(value, list):
