@@ -16,6 +16,7 @@ from .synth import Synthesizer
 
 SECRET_FIELDS = frozenset({"password", "password_confirmation", "old_password", "token", "_method"})
 DEFAULT_PER_PAGE = 15
+_CONSTRAINTS = {"type", "properties", "items", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "required"}
 LINK_WINDOW = 10
 
 
@@ -30,6 +31,8 @@ class View:
 
     def render(self, doc: dict[str, Any], schema: Any, lang: str, depth: int = 1) -> Any:
         """``doc`` laid over a synthesised value of ``schema`` (an object schema), field by field."""
+        if not (set(self.index.flatten(schema)) & _CONSTRAINTS):  # untyped payload: the document itself
+            return {k: v for k, v in doc.items() if k not in SECRET_FIELDS}
         base = self.synth.cached_value(schema, lang, depth)
         if not isinstance(base, dict) or not self.is_object(schema):
             return base

@@ -3,46 +3,17 @@ success whose body validates against the contract (JSON Schema 2020-12, refs res
 
 from __future__ import annotations
 
-import functools
 import random
 import re
 from collections.abc import Iterator
 
 import pytest
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
-
 from msaaq_contract.contract import load_contract
-from msaaq_contract.contract.loader import escape
 from msaaq_contract.refserver import start_server
-from tests.selftest.fixtures.refserver import RefClient
+from tests.selftest.fixtures.refserver import RefClient, contract_errors
 
 CONTRACT = load_contract()
 DOC_IDS = [doc_id for doc_id, _ in CONTRACT.documented()]
-BASE_URI = "urn:refserver-selftest"
-
-
-@functools.cache
-def _registry() -> Registry:
-    return Registry().with_resource(BASE_URI, Resource(contents=CONTRACT.document, specification=DRAFT202012))
-
-
-@functools.cache
-def response_validator(operation_id: str, status: str) -> Draft202012Validator:
-    """A validator for the documented body of (operation, status), resolved inside the bundled contract."""
-    op = CONTRACT.operations[operation_id]
-    raw = CONTRACT.document["paths"][op.path][op.method]["responses"][status]
-    pointer = str(raw["$ref"])[1:] if "$ref" in raw else f"/paths/{escape(op.path)}/{op.method}/responses/{status}"
-    media = escape(op.responses[status].media_type or "application/json")
-    return Draft202012Validator({"$ref": f"{BASE_URI}#{pointer}/content/{media}/schema"}, registry=_registry())
-
-
-def contract_errors(operation_id: str, status: int, body: object) -> list[str]:
-    validator = response_validator(operation_id, str(status))
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in validator.iter_errors(body)]
-
-
 def check_success(client: RefClient, doc_id: str) -> str | None:
     """None when ``doc_id``'s happy call answers a valid documented success, else what went wrong."""
     op = CONTRACT.operation(doc_id)
