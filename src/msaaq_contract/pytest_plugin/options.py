@@ -19,6 +19,8 @@ def add_options(parser: pytest.Parser) -> None:
                     help="live target, the API base including /v1 (env MSAAQ_BASE_URL); credentials from MSAAQ_*")
     group.addoption("--sim", action="store_true", default=False,
                     help="start the reference server on a free loopback port and run live against it")
+    group.addoption("--sim-faults", default=None,
+                    help="with --sim: inject the faults of this YAML/JSON file (see refserver/README.md)")
     group.addoption("--allow-writes", action="store_true", default=False,
                     help="send mutating requests to a non-loopback live target")
     group.addoption("--allow-production", action="store_true", default=False,

@@ -140,10 +140,12 @@ def start_runtime(config: pytest.Config) -> Runtime:
                            tenant=fixtures.tenant, other_tenant=fixtures.other_tenant)
         examples = int(config.getoption("max_examples") or meta.get("max_examples", 4))
     elif config.getoption("sim"):
-        from ..refserver import demo_credentials, start_server
+        from ..refserver import demo_credentials, load_faults, start_server
         from ..refserver.seed import fixture_values
 
-        server = start_server(contract=contract)
+        faults_file = config.getoption("sim_faults")
+        faults = load_faults(Path(faults_file)) if faults_file else None
+        server = start_server(contract=contract, faults=faults)
         settings = resolve_settings(config, sim_base_url=server.base_url)
         creds, other = demo_credentials("academy-a"), demo_credentials("academy-b")
         fixtures = Fixtures.from_mapping(fixture_values(contract), credentials=creds)

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ConfigError
 from .credentials import ENV_PREFIX, DemoCredentials
 from .faults import CATALOGUE, load_faults
 from .server import prepare
+
+
+@contextmanager
+def _quiet_signals() -> Iterator[None]:
+    """uvicorn stops gracefully on SIGINT/SIGTERM, then re-raises the signal to the previous handler; a no-op
+    handler there lets ``serve`` clean up its temporary database and exit 0 instead of dying by the signal."""
+    previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def say(line: str) -> None:
@@ -63,7 +78,8 @@ def run(args: argparse.Namespace) -> int:
             say(line)
         if faults:
             say("  faults       : " + ", ".join(repr(f) for f in faults))
-        server.run(sockets=[prepared.sock])  # uvicorn handles SIGINT/SIGTERM and returns after a clean stop
+        with _quiet_signals():
+            server.run(sockets=[prepared.sock])
     finally:
         prepared.cleanup()
     say("stopped")

@@ -144,7 +144,8 @@ def seed(store: Store, contract: Contract, credentials: DemoCredentials, seed_pl
             Identity("admin", academy, admin_email(academy), admin_id, DEMO_PEOPLE["users"][0]), credentials.password
         )
         store.add_identity(
-            Identity("student", academy, student_email(academy), admin_id, DEMO_PEOPLE["members"][0]), credentials.password
+            Identity("student", academy, student_email(academy), admin_id, DEMO_PEOPLE["members"][0]),
+            credentials.password,
         )
     store.insert_many(seed_plan.rows + list(_carts(seed_plan)))
 

@@ -15,10 +15,12 @@ import pytest
 from msaaq_contract.cli.main import main
 
 
-def test_serve_prints_url_and_credentials_and_stops_on_sigterm(tmp_path: Path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_serve_prints_url_and_credentials_and_stops_cleanly(tmp_path: Path, sig):
     env = {**os.environ, "MSAAQ_REFSERVER_PASSWORD": "env-password"}
+    db = ["--db", str(tmp_path / "ref.db")] if sig == signal.SIGTERM else []  # SIGINT: a temporary database
     proc = subprocess.Popen(
-        [sys.executable, "-m", "msaaq_contract.refserver", "--port", "0", "--db", str(tmp_path / "ref.db")],
+        [sys.executable, "-m", "msaaq_contract.refserver", "--port", "0", *db],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -28,10 +30,12 @@ def test_serve_prints_url_and_credentials_and_stops_on_sigterm(tmp_path: Path):
         assert proc.stdout is not None
         banner = [proc.stdout.readline() for _ in range(6)]  # blocks until the server has printed its banner
         url = banner[0].split(" on ")[1].split()[0]
-        assert url.startswith("http://127.0.0.1:") and url.endswith("/v1")
+        assert url.startswith("http://127.0.0.1:")
+        assert url.endswith("/v1")
         text = "".join(banner)
         assert "demo-client / demo-secret" in text
-        assert "admin@academy-a.msaaq.test" in text and "student@academy-b.msaaq.test" in text
+        assert "admin@academy-a.msaaq.test" in text
+        assert "student@academy-b.msaaq.test" in text
         assert "env-password" in text
         response = httpx.get(url + "/tenant/ping", headers={"X-Tenant": "academy-a.msaaq.test"}, timeout=10)
         assert response.json() == {"message": "pong!"}
@@ -43,11 +47,12 @@ def test_serve_prints_url_and_credentials_and_stops_on_sigterm(tmp_path: Path):
         )
         assert login.status_code == 200
     finally:
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "stopped" in out
-    assert (tmp_path / "ref.db").exists()  # --db keeps the database
+    database = Path(banner[1].split(":", 1)[1].strip())
+    assert database.exists() == bool(db)  # --db keeps the database; the temporary one is removed
 
 
 def test_non_loopback_host_is_refused(capsys):

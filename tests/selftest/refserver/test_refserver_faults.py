@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B, RefClient, contract_errors
 
 from msaaq_contract.contract import Operation, load_contract
 from msaaq_contract.errors import ConfigError
 from msaaq_contract.refserver import CATALOGUE, Fault, load_faults
-from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B, RefClient, contract_errors
 
 CONTRACT = load_contract()
 # GET operations whose happy call is repeatable: the fault matrix calls each one twice.

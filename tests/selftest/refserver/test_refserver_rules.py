@@ -5,18 +5,22 @@ All run on the shared server: each request is refused before anything is written
 from __future__ import annotations
 
 import pytest
+from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B
 
 from msaaq_contract.contract import Operation, load_contract
 from msaaq_contract.refserver import fixture_values
 from msaaq_contract.refserver.schemas import SchemaIndex, types_of
-from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B
 
 CONTRACT = load_contract()
 INDEX = SchemaIndex(CONTRACT)
 FIXTURES = fixture_values(CONTRACT)
 OPS = sorted(CONTRACT, key=lambda o: o.operation_id)
 UNAUTH = {"status": "failed", "code": "UNAUTHORIZED", "message": {"body": "Unauthenticated."}}
-MISSING = {"status": "failed", "code": "TENANT_HEADER_NOT_PROVIDED", "message": {"body": "No Tenant header was provided"}}
+MISSING = {
+    "status": "failed",
+    "code": "TENANT_HEADER_NOT_PROVIDED",
+    "message": {"body": "No Tenant header was provided"},
+}
 UNKNOWN = {"status": "failed", "code": "TENANT_NOT_FOUND", "message": {"body": "Tenant not found"}}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -44,7 +48,13 @@ TENANT_OPS = [op for op in OPS if op.tenant_required and op.doc_ids]
 def wrong_value(schema: dict) -> object:
     """A value of a JSON type the property does not allow."""
     types = set(types_of(schema))
-    for value, kind in ((12345, "integer"), ("text", "string"), (True, "boolean"), ([1], "array"), ({"a": 1}, "object")):
+    for value, kind in (
+        (12345, "integer"),
+        ("text", "string"),
+        (True, "boolean"),
+        ([1], "array"),
+        ({"a": 1}, "object"),
+    ):
         if kind not in types and not (kind == "integer" and "number" in types):
             return value
     raise AssertionError(f"no wrong type for {types}")
@@ -61,7 +71,11 @@ def typed_property(op: Operation) -> tuple[str, dict] | None:
 
 
 BODY_OPS = [op for op in OPS if op.request_schema is not None and op.doc_ids and typed_property(op)]
-REQUIRED_OPS = [op for op in OPS if op.request_schema is not None and op.doc_ids and INDEX.flatten(op.request_schema).get("required")]
+REQUIRED_OPS = [
+    op
+    for op in OPS
+    if op.request_schema is not None and op.doc_ids and INDEX.flatten(op.request_schema).get("required")
+]
 WRONG_METHOD = [
     (op, method)
     for op in OPS
@@ -70,7 +84,9 @@ WRONG_METHOD = [
     if CONTRACT.match(method, concrete(op)) is None and method != op.method.upper()
 ][::3]  # every third (operation, method) pair keeps this fast and still touches every path family
 UNKNOWN_SUFFIX = [
-    op for op in OPS if not op.server_root and all(CONTRACT.match(m, concrete(op) + "/zz-unknown") is None for m in METHODS)
+    op
+    for op in OPS
+    if not op.server_root and all(CONTRACT.match(m, concrete(op) + "/zz-unknown") is None for m in METHODS)
 ]
 
 

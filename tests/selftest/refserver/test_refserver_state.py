@@ -9,12 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
+from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B, RefClient
 
 from msaaq_contract.client.happy import PreparedCall
 from msaaq_contract.contract import Operation, load_contract
 from msaaq_contract.refserver import ManualClock, fixture_values, start_server
 from msaaq_contract.refserver.resources import ResourceMap
-from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B, RefClient
 
 CONTRACT = load_contract()
 RESOURCES = ResourceMap(CONTRACT)
@@ -223,16 +223,20 @@ def test_logout_revokes_the_token(ref_client: RefClient):
     assert ref_client.http.get("/tenant/courses", headers=headers).status_code == 401
 
 
+JSON = {"Content-Type": "application/json"}
 BAD_INPUTS = {
-    "malformed json": {"content": b'{"title": ', "headers": {"Content-Type": "application/json"}},
-    "invalid utf-8": {"content": b'{"title": "\xff\xfe"}', "headers": {"Content-Type": "application/json"}},
+    "malformed json": {"content": b'{"title": ', "headers": JSON},
+    "invalid utf-8": {"content": b'{"title": "\xff\xfe"}', "headers": JSON},
     "wrong content type": {"content": b"title=x", "headers": {"Content-Type": "text/plain"}},
-    "10 MB body": {"content": b'{"title": "' + b"a" * 10_000_000 + b'"}', "headers": {"Content-Type": "application/json"}},
-    "deeply nested json": {"content": b"[" * 200_000 + b"]" * 200_000, "headers": {"Content-Type": "application/json"}},
+    "10 MB body": {"content": b'{"title": "' + b"a" * 10_000_000 + b'"}', "headers": JSON},
+    "deeply nested json": {"content": b"[" * 200_000 + b"]" * 200_000, "headers": JSON},
     "array instead of object": {"json": [1, 2, 3]},
     "huge integer": {"json": {"title": 10**40}},
-    "broken multipart": {"content": b"--x\r\nnot a part", "headers": {"Content-Type": "multipart/form-data; boundary=x"}},
-}  # fmt: skip
+    "broken multipart": {
+        "content": b"--x\r\nnot a part",
+        "headers": {"Content-Type": "multipart/form-data; boundary=x"},
+    },
+}
 
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
@@ -272,7 +276,9 @@ def test_sql_looking_text_is_stored_verbatim_and_nothing_breaks(fresh_client: Re
     assert created.status_code == 200
     read = fresh_client.http.get(f"/admin/courses/{created.json()['data']['id']}", headers=headers)
     assert read.json()["data"]["title"] == title
-    assert fresh_client.http.get("/admin/courses/1001", headers=headers).json()["data"]["title"] == "Python for Beginners"
+    assert (
+        fresh_client.http.get("/admin/courses/1001", headers=headers).json()["data"]["title"] == "Python for Beginners"
+    )
 
 
 def test_server_still_serves_after_the_bad_inputs(ref_client: RefClient):

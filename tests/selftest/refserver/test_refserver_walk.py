@@ -8,12 +8,15 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from tests.selftest.fixtures.refserver import RefClient, contract_errors
+
 from msaaq_contract.contract import load_contract
 from msaaq_contract.refserver import start_server
-from tests.selftest.fixtures.refserver import RefClient, contract_errors
 
 CONTRACT = load_contract()
 DOC_IDS = [doc_id for doc_id, _ in CONTRACT.documented()]
+
+
 def check_success(client: RefClient, doc_id: str) -> str | None:
     """None when ``doc_id``'s happy call answers a valid documented success, else what went wrong."""
     op = CONTRACT.operation(doc_id)
