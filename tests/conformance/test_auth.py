@@ -25,8 +25,9 @@ def test_malformed_token(conformance, doc_id):
 @pytest.mark.msaaq(family="auth", applies="revocable")
 def test_revoked_token(conformance, doc_id, revoked_token):
     call = conformance.call()
+    token = revoked_token(call.identity)  # obtained (and revoked) outside the recording
     with conformance.recording("auth-revoked"):
-        exchange = conformance.send(call, token=revoked_token(call.identity))
+        exchange = conformance.send(call, token=token)
     conformance.check(exchange, auth.refuses_unauthenticated, expectation={"variant": "a revoked token"})
 
 

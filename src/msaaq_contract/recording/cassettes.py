@@ -57,9 +57,12 @@ class CassetteLibrary:
         self.actual_base = (actual_base or CANONICAL_BASE).rstrip("/")
         self.actual_root = self.actual_base.rsplit("/v1", 1)[0]
         self.canonical_root = CANONICAL_BASE.rsplit("/v1", 1)[0]
+        self._rewritten: set[Path] = set()
+        # pytest-recording's "rewrite" = start each cassette afresh; VCR.py itself knows it as "all" on an
+        # empty file.
         self.vcr = vcr.VCR(
             serializer="yaml",
-            record_mode=record_mode,
+            record_mode="all" if record_mode == "rewrite" else record_mode,
             match_on=("method", "msaaq_path", "msaaq_query", "msaaq_body"),
             before_record_request=self._before_record_request,
             before_record_response=self._before_record_response,
@@ -88,6 +91,9 @@ class CassetteLibrary:
             self._check_readable(path, doc_id, family)
         else:
             self._check_writable(path)
+            if self.record_mode == "rewrite" and path.exists() and path not in self._rewritten:
+                path.unlink()
+            self._rewritten.add(path)
         try:
             with self.vcr.use_cassette(str(path), allow_playback_repeats=False) as cassette:
                 yield cassette
