@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from contract_types import field_type_schema, model_schema  # noqa: E402
+from contract_types import field_type_schema, model_schema
 
 ROOT_REL = "../../openapi.yaml"
 CONF_RANK = {"low": 0, "medium": 1, "high": 2}
@@ -354,7 +354,9 @@ class Builder:
         inventory = []
         for entry in self.toc:
             rec = self.records.get(entry["id"])
-            inventory.append({**{k: entry[k] for k in ("id", "api", "section", "title")}, "is_endpoint": rec is not None})
+            inventory.append(
+                {**{k: entry[k] for k in ("id", "api", "section", "title")}, "is_endpoint": rec is not None}
+            )
             if rec is None:
                 continue
             path = rec["path"]
@@ -508,7 +510,9 @@ def main() -> int:
         # Files one level deeper than paths/ must climb one more directory to reach the root document.
         depth = fname.count("/")
         up = "../" * depth + "openapi.yaml"
-        text = dump(dict(content)).replace(ROOT_REL, up).replace("'#/components/schemas/", f"'{up}#/components/schemas/")
+        text = (
+            dump(dict(content)).replace(ROOT_REL, up).replace("'#/components/schemas/", f"'{up}#/components/schemas/")
+        )
         target.write_text(text)
 
     model_files: dict[str, dict[str, Any]] = {"admin": {}, "tenant": {}}

@@ -111,8 +111,9 @@ def run(
         overrides["path_parameters"] = (
             {p.name: MISSING_ID for p in op.path_params} if is_destructive(op) else dict(path_values)
         )
-    strategy = api_op.as_strategy(generation_mode=GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE,
-                                  **overrides)
+    strategy = api_op.as_strategy(
+        generation_mode=GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE, **overrides
+    )
     if negative:
         # Only an invalid *body* makes a request invalid for sure: unknown headers or extra query parameters
         # are ignored by real APIs, and counting them would report false alarms.
@@ -152,7 +153,8 @@ def _no_local_constants() -> Iterator[None]:
     from hypothesis.internal.conjecture import providers
 
     original = providers._get_local_constants
-    providers._get_local_constants = lambda: providers.Constants()
+    empty = providers.Constants()  # type: ignore[attr-defined]
+    providers._get_local_constants = lambda: empty
     try:
         yield
     finally:

@@ -108,8 +108,11 @@ def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
 
 def require_live_credentials(settings: Settings) -> None:
     """A live run needs the client credentials and a tenant; say which variable is missing."""
-    missing = [var for key, var in ENV_CREDENTIALS.items() if key.startswith("client") and
-               not getattr(settings.credentials, key)]
+    missing = [
+        var
+        for key, var in ENV_CREDENTIALS.items()
+        if key.startswith("client") and not getattr(settings.credentials, key)
+    ]
     if not settings.tenant:
         missing.append("MSAAQ_TENANT")
     if missing:

@@ -9,6 +9,4 @@ from msaaq_contract.checks import envelope, language, schema, status
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_language(conformance, doc_id, lang):
     exchange = conformance.happy(language=lang)
-    conformance.check(
-        exchange, status.success_expected, envelope.envelope, schema.schema, language.arabic_intact
-    )
+    conformance.check(exchange, status.success_expected, envelope.envelope, schema.schema, language.arabic_intact)

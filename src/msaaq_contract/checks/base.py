@@ -89,7 +89,7 @@ class Exchange:
         req = response.request
         try:
             body = bytes(req.content or b"")
-        except Exception:  # noqa: BLE001 - a streamed (multipart) request: its bytes are not needed to judge
+        except Exception:
             body = b""
         return cls(
             request=RecordedRequest(req.method, str(req.url), dict(req.headers), body),

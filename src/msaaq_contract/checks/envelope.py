@@ -78,25 +78,60 @@ def _success_envelope(ctx: CheckContext, status: int, body: dict[str, Any]) -> l
                 )
             )
     if "code" in body and not isinstance(body["code"], str):
-        findings.append(_finding("code is not a string", f"code is {short(body['code'])}", expected="string",
-                                 actual=type(body["code"]).__name__, pointer="/code"))
+        findings.append(
+            _finding(
+                "code is not a string",
+                f"code is {short(body['code'])}",
+                expected="string",
+                actual=type(body["code"]).__name__,
+                pointer="/code",
+            )
+        )
     kind = ctx.operation.response_kind
     schema = ctx.operation.response_for(status)
     unwrapped = bool(schema and schema.schema and schema.schema.get("x-unwrapped"))
     if kind in DATA_KINDS and not unwrapped and "data" not in body:
-        findings.append(_finding("data missing", f"a {kind} response must carry data", expected="data",
-                                 actual=f"keys {sorted(body)}", pointer="/data"))
+        findings.append(
+            _finding(
+                "data missing",
+                f"a {kind} response must carry data",
+                expected="data",
+                actual=f"keys {sorted(body)}",
+                pointer="/data",
+            )
+        )
     if kind in ("list", "paginated") and "data" in body and not isinstance(body["data"], list):
-        findings.append(_finding("data is not a list", f"a {kind} response carries an array in data",
-                                 expected="array", actual=type(body["data"]).__name__, pointer="/data"))
+        findings.append(
+            _finding(
+                "data is not a list",
+                f"a {kind} response carries an array in data",
+                expected="array",
+                actual=type(body["data"]).__name__,
+                pointer="/data",
+            )
+        )
     if kind == "paginated":
         for key in ("links", "meta"):
             if not isinstance(body.get(key), dict):
-                findings.append(_finding(f"{key} missing", f"a paginated response carries {key}",
-                                         expected="object", actual=short(body.get(key)), pointer=f"/{key}"))
+                findings.append(
+                    _finding(
+                        f"{key} missing",
+                        f"a paginated response carries {key}",
+                        expected="object",
+                        actual=short(body.get(key)),
+                        pointer=f"/{key}",
+                    )
+                )
     if kind == "message" and "message" not in body:
-        findings.append(_finding("message missing", "an action response carries message", expected="message",
-                                 actual=f"keys {sorted(body)}", pointer="/message"))
+        findings.append(
+            _finding(
+                "message missing",
+                "an action response carries message",
+                expected="message",
+                actual=f"keys {sorted(body)}",
+                pointer="/message",
+            )
+        )
     return findings
 
 
@@ -104,27 +139,62 @@ def _error_envelope(status: int, body: dict[str, Any]) -> list[Finding]:
     if status == 422 and "errors" in body:
         findings = []
         if not isinstance(body.get("message"), str):
-            findings.append(_finding("422 message is not a string", "validation errors carry a message string",
-                                     expected="string", actual=short(body.get("message")), pointer="/message"))
+            findings.append(
+                _finding(
+                    "422 message is not a string",
+                    "validation errors carry a message string",
+                    expected="string",
+                    actual=short(body.get("message")),
+                    pointer="/message",
+                )
+            )
         if not isinstance(body["errors"], dict):
-            findings.append(_finding("422 errors is not an object", "errors maps field names to messages",
-                                     expected="object", actual=short(body["errors"]), pointer="/errors"))
+            findings.append(
+                _finding(
+                    "422 errors is not an object",
+                    "errors maps field names to messages",
+                    expected="object",
+                    actual=short(body["errors"]),
+                    pointer="/errors",
+                )
+            )
         return findings
     findings = []
     word = body.get("status")
     if word != "failed":
-        findings.append(_finding("status contradicts HTTP status" if word == "success" else "status missing",
-                                 f"HTTP {status} with status {short(word)}", expected='"failed"',
-                                 actual=short(word), pointer="/status"))
+        findings.append(
+            _finding(
+                "status contradicts HTTP status" if word == "success" else "status missing",
+                f"HTTP {status} with status {short(word)}",
+                expected='"failed"',
+                actual=short(word),
+                pointer="/status",
+            )
+        )
     code = body.get("code")
     if not isinstance(code, str):
-        findings.append(_finding("code is not a string", f"HTTP {status} with code {short(code)}",
-                                 expected="UPPER_SNAKE string", actual=short(code), pointer="/code"))
+        findings.append(
+            _finding(
+                "code is not a string",
+                f"HTTP {status} with code {short(code)}",
+                expected="UPPER_SNAKE string",
+                actual=short(code),
+                pointer="/code",
+            )
+        )
     elif not CODE.match(code):
-        findings.append(_finding("code is not UPPER_SNAKE", f"code {code!r}", expected="UPPER_SNAKE",
-                                 actual=code, pointer="/code"))
+        findings.append(
+            _finding("code is not UPPER_SNAKE", f"code {code!r}", expected="UPPER_SNAKE", actual=code, pointer="/code")
+        )
     message = body.get("message")
     if not (isinstance(message, dict) and isinstance(message.get("body"), str)):
-        findings.append(_finding("message.body missing", "error bodies carry message {body}",
-                                 expected='{"body": string}', actual=short(message), pointer="/message"))
+        findings.append(
+            _finding(
+                "message.body missing",
+                "error bodies carry message {body}",
+                expected='{"body": string}',
+                actual=short(message),
+                pointer="/message",
+            )
+        )
     return findings

@@ -14,8 +14,15 @@ from .status import status_documented
 def no_server_error(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     if exchange.status < 500:
         return []
-    return [Finding(check="fuzz", title="Server error", message=f"HTTP {exchange.status} for a generated request",
-                    expected="2xx or a documented 4xx", actual=str(exchange.status))]
+    return [
+        Finding(
+            check="fuzz",
+            title="Server error",
+            message=f"HTTP {exchange.status} for a generated request",
+            expected="2xx or a documented 4xx",
+            actual=str(exchange.status),
+        )
+    ]
 
 
 @check("conforms")
@@ -33,5 +40,12 @@ def rejects_invalid(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     if 400 <= exchange.status < 500:
         return [f for f in envelope(ctx, exchange) if f.is_error]
     title = "Invalid request accepted" if exchange.status < 400 else "Server error on invalid input"
-    return [Finding(check="fuzz", title=title, message=f"{what} got HTTP {exchange.status}",
-                    expected="4xx with the error envelope", actual=str(exchange.status))]
+    return [
+        Finding(
+            check="fuzz",
+            title=title,
+            message=f"{what} got HTTP {exchange.status}",
+            expected="4xx with the error envelope",
+            actual=str(exchange.status),
+        )
+    ]

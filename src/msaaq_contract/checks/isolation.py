@@ -21,9 +21,15 @@ def not_leaked(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     if exchange.status in (401, 403, 404):
         return []
     if exchange.status >= 400:
-        return [Finding(check="isolation", title="Unexpected refusal status",
-                        message=f"cross-tenant read got HTTP {exchange.status}; expected 401, 403 or 404",
-                        expected="401, 403 or 404", actual=str(exchange.status))]
+        return [
+            Finding(
+                check="isolation",
+                title="Unexpected refusal status",
+                message=f"cross-tenant read got HTTP {exchange.status}; expected 401, 403 or 404",
+                expected="401, 403 or 404",
+                actual=str(exchange.status),
+            )
+        ]
     own_id = (ctx.expectation or {}).get("own_id")
     parsed, body = exchange.json_body
     leaked = _identity(body) if parsed else None

@@ -22,18 +22,39 @@ def arabic_intact(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
         return []
     charset = exchange.headers.get("content-type", "").lower().partition("charset=")[2].strip()
     if charset and charset.replace("-", "") not in ("utf8",):
-        return [Finding(check="language", title="Not UTF-8", message=f"JSON served with charset {charset}",
-                        expected="utf-8", actual=charset)]
+        return [
+            Finding(
+                check="language",
+                title="Not UTF-8",
+                message=f"JSON served with charset {charset}",
+                expected="utf-8",
+                actual=charset,
+            )
+        ]
     try:
         text = exchange.body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return [Finding(check="language", title="Invalid UTF-8", message=f"body is not UTF-8 at byte {exc.start}",
-                        expected="UTF-8", actual="undecodable bytes")]
+        return [
+            Finding(
+                check="language",
+                title="Invalid UTF-8",
+                message=f"body is not UTF-8 at byte {exc.start}",
+                expected="UTF-8",
+                actual="undecodable bytes",
+            )
+        ]
     bad = MOJIBAKE.search(text)
     if bad:
         around = text[max(0, bad.start() - 20) : bad.end() + 20]
-        return [Finding(check="language", title="Mojibake in Arabic text",
-                        message=f"garbled text near {around!r}", expected="Arabic letters", actual=around)]
+        return [
+            Finding(
+                check="language",
+                title="Mojibake in Arabic text",
+                message=f"garbled text near {around!r}",
+                expected="Arabic letters",
+                actual=around,
+            )
+        ]
     return []
 
 

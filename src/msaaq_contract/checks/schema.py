@@ -28,8 +28,9 @@ MAX_WARNINGS = 10
 
 @functools.lru_cache(maxsize=8)
 def _registry(contract: Contract) -> Registry[Any]:
-    resource: Resource[Any] = Resource(contents=contract.document, specification=DRAFT202012)
-    return Registry().with_resource(BASE_URI, resource)
+    resource: Resource[Any] = DRAFT202012.create_resource(contract.document)
+    registry: Registry[Any] = Registry().with_resource(BASE_URI, resource)
+    return registry
 
 
 @functools.lru_cache(maxsize=4096)
@@ -86,7 +87,7 @@ def schema(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     errors = sorted(validator.iter_errors(body), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     findings = [_finding(e) for e in errors[:MAX_ERRORS]]
     if not findings:
-        findings.extend(undocumented_fields(ctx.contract, validator.schema, body))
+        findings.extend(undocumented_fields(ctx.contract, dict(validator.schema), body))  # type: ignore[arg-type]
     return findings
 
 

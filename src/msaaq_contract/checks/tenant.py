@@ -28,17 +28,38 @@ def tenant_refused(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
         ]
     parsed, body = exchange.json_body
     if not parsed or not isinstance(body, dict):
-        return [Finding(check="tenant_header", title="Tenant error is not JSON", message=exchange.text[:100],
-                        expected=short(expected), actual=exchange.content_type)]
+        return [
+            Finding(
+                check="tenant_header",
+                title="Tenant error is not JSON",
+                message=exchange.text[:100],
+                expected=short(expected),
+                actual=exchange.content_type,
+            )
+        ]
     findings = []
     for key in ("status", "code"):
         if body.get(key) != expected[key]:
-            findings.append(Finding(check="tenant_header", title=f"Tenant error {key} differs",
-                                    message=f"{key} is {short(body.get(key))}, documented {short(expected[key])}",
-                                    expected=short(expected[key]), actual=short(body.get(key)), pointer=f"/{key}"))
+            findings.append(
+                Finding(
+                    check="tenant_header",
+                    title=f"Tenant error {key} differs",
+                    message=f"{key} is {short(body.get(key))}, documented {short(expected[key])}",
+                    expected=short(expected[key]),
+                    actual=short(body.get(key)),
+                    pointer=f"/{key}",
+                )
+            )
     message = body.get("message")
     if not isinstance(message, dict) or message.get("body") != DOCUMENTED[code]:
-        findings.append(Finding(check="tenant_header", title="Tenant error message differs",
-                                message=f"message is {short(message)}", expected=short(expected["message"]),
-                                actual=short(message), pointer="/message"))
+        findings.append(
+            Finding(
+                check="tenant_header",
+                title="Tenant error message differs",
+                message=f"message is {short(message)}",
+                expected=short(expected["message"]),
+                actual=short(message),
+                pointer="/message",
+            )
+        )
     return findings

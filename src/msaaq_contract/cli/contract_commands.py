@@ -39,7 +39,9 @@ def _validate(args: argparse.Namespace) -> int:
         from openapi_spec_validator import validate as full_validate
 
         full_validate(result.document)
-    ops = sum(1 for item in result.document["paths"].values() for k in item if k in ("get", "post", "put", "patch", "delete"))
+    ops = sum(
+        1 for item in result.document["paths"].values() for k in item if k in ("get", "post", "put", "patch", "delete")
+    )
     took = time.perf_counter() - start
     print(f"contract OK: {len(result.files)} files, {ops} operations, digest {result.digest} ({took:.2f}s)")
     return 0
@@ -66,8 +68,10 @@ def _coverage(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=1))
     else:
         n = len(cov.documented)
-        print(f"documented ids: {n}; resolved {len(cov.resolved)}/{n}, missing {len(cov.missing)}, "
-              f"duplicated {len(cov.duplicated)}, unknown {len(cov.unknown)}")
+        print(
+            f"documented ids: {n}; resolved {len(cov.resolved)}/{n}, missing {len(cov.missing)}, "
+            f"duplicated {len(cov.duplicated)}, unknown {len(cov.unknown)}"
+        )
         for area, counts in sorted(cov.by_area(contract).items()):
             conf = ", ".join(f"{k.split(':')[1]} {v}" for k, v in sorted(counts.items()) if k.startswith("confidence:"))
             print(f"  {area:<7} {counts['resolved']}/{counts['documented']} resolved  (confidence: {conf})")

@@ -131,9 +131,7 @@ def build_happy_request(
         headers["X-Tenant"] = tenant
     if language:
         headers["Accept-Language"] = language
-    query = {
-        p.name: example_value(contract, p.schema, p.name, fixtures, doc_id) for p in op.query_params if p.required
-    }
+    query = {p.name: example_value(contract, p.schema, p.name, fixtures, doc_id) for p in op.query_params if p.required}
     call = PreparedCall(
         doc_id=doc_id,
         operation_id=op.operation_id,
@@ -239,7 +237,9 @@ def example_value(contract: Contract, schema: Any, name: str, fixtures: Fixtures
     if kind == "array":
         if depth > 1 and not s.get("minItems"):
             return []  # keeps nested examples small; arrays carry no minItems in this contract
-        item = example_value(contract, s.get("items", {"type": "string"}), name.rstrip("s"), fixtures, doc_id, depth + 1)
+        item = example_value(
+            contract, s.get("items", {"type": "string"}), name.rstrip("s"), fixtures, doc_id, depth + 1
+        )
         return [item]
     if kind == "object" or (kind is None and "properties" in s):
         props = s.get("properties", {})

@@ -18,7 +18,7 @@ import httpx
 from ..errors import CredentialsError, TargetUnreachable
 from .happy import Credentials
 
-TOKEN_FETCH_HEADER = "X-Msaaq-Contract-Token-Fetch"
+TOKEN_FETCH_HEADER = "X-Msaaq-Contract-Token-Fetch"  # noqa: S105 - a header name, not a secret
 OFFLINE_TOKEN = "offline-replay-token"  # noqa: S105 - a placeholder, never a credential
 # Refresh a little before the announced expiry so a token never dies mid-request.
 EXPIRY_MARGIN_S = 30.0
@@ -50,8 +50,9 @@ class TokenStore:
         self._tokens: dict[tuple[str, str | None], Token] = {}
         self._lock = threading.RLock()  # the admin flow fetches a client token inside get()
 
-    def get(self, identity: str, *, fresh: bool = False, tenant: str | None = None,
-            credentials: Credentials | None = None) -> str:
+    def get(
+        self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
+    ) -> str:
         if self.offline:
             return OFFLINE_TOKEN
         key = (identity, tenant)
@@ -95,25 +96,44 @@ class TokenStore:
     def _fetch(self, identity: str, tenant: str | None, creds: Credentials) -> Token:
         if identity == "oauthClient":
             if not (creds.client_id and creds.client_secret):
-                raise CredentialsError("no OAuth client credentials", hint="set MSAAQ_CLIENT_ID and MSAAQ_CLIENT_SECRET")
-            data = self._post("/oauth/token", {"client_id": creds.client_id, "client_secret": creds.client_secret},
-                              None, None).get("data") or {}
+                raise CredentialsError(
+                    "no OAuth client credentials", hint="set MSAAQ_CLIENT_ID and MSAAQ_CLIENT_SECRET"
+                )
+            data = (
+                self._post(
+                    "/oauth/token", {"client_id": creds.client_id, "client_secret": creds.client_secret}, None, None
+                ).get("data")
+                or {}
+            )
             value, ttl = data.get("access_token"), data.get("expires_in")
         elif identity == "adminUser":
             if not (creds.admin_email and creds.admin_password):
                 raise CredentialsError("no admin credentials", hint="set MSAAQ_ADMIN_EMAIL and MSAAQ_ADMIN_PASSWORD")
             client = self.get("oauthClient")
-            data = self._post("/admin/authentication/login",
-                              {"email": creds.admin_email, "password": creds.admin_password}, client, tenant
-                              ).get("data") or {}
+            data = (
+                self._post(
+                    "/admin/authentication/login",
+                    {"email": creds.admin_email, "password": creds.admin_password},
+                    client,
+                    tenant,
+                ).get("data")
+                or {}
+            )
             value, ttl = data.get("token"), data.get("expires_in")
         elif identity == "tenantStudent":
             if not (creds.student_email and creds.student_password):
-                raise CredentialsError("no student credentials",
-                                       hint="set MSAAQ_STUDENT_EMAIL and MSAAQ_STUDENT_PASSWORD")
-            data = self._post("/tenant/auth/authorize/verify",
-                              {"via": "password", "email": creds.student_email, "password": creds.student_password},
-                              None, tenant).get("data") or {}
+                raise CredentialsError(
+                    "no student credentials", hint="set MSAAQ_STUDENT_EMAIL and MSAAQ_STUDENT_PASSWORD"
+                )
+            data = (
+                self._post(
+                    "/tenant/auth/authorize/verify",
+                    {"via": "password", "email": creds.student_email, "password": creds.student_password},
+                    None,
+                    tenant,
+                ).get("data")
+                or {}
+            )
             value, ttl = data.get("token"), data.get("expires_in")
         else:
             raise CredentialsError(f"unknown identity {identity!r}")

@@ -44,8 +44,9 @@ class Client:
         )
         self.sleep = sleep
         self.clock = clock
-        self.tokens = TokenStore(self.http, self.base_url, settings.credentials, settings.tenant,
-                                 offline=offline, clock=clock)
+        self.tokens = TokenStore(
+            self.http, self.base_url, settings.credentials, settings.tenant, offline=offline, clock=clock
+        )
         self._next_slot = 0.0
         self._slot_lock = threading.Lock()
         self.requests_sent = 0
@@ -85,25 +86,37 @@ class Client:
             self._wait_for_slot()
             try:
                 response = self.http.request(
-                    call.method, url, params=call.query or None, headers=headers, json=call.json,
-                    data=call.data, files=call.files,
+                    call.method,
+                    url,
+                    params=call.query or None,
+                    headers=headers,
+                    json=call.json,
+                    data=call.data,
+                    files=call.files,
                 )
             except httpx.TimeoutException:
-                raise TargetUnreachable(f"{call.method} {call.path} timed out after {self.settings.timeout_s:g}s",
-                                        hint="the target is slow or down") from None
+                raise TargetUnreachable(
+                    f"{call.method} {call.path} timed out after {self.settings.timeout_s:g}s",
+                    hint="the target is slow or down",
+                ) from None
             except httpx.TransportError as exc:
-                raise TargetUnreachable(f"{call.method} {call.path}: {exc.__class__.__name__}: {exc}".strip(),
-                                        hint=f"is {self.base_url} up?") from None
+                raise TargetUnreachable(
+                    f"{call.method} {call.path}: {exc.__class__.__name__}: {exc}".strip(),
+                    hint=f"is {self.base_url} up?",
+                ) from None
             self.requests_sent += 1
             if response.status_code != 429:
                 return response
             wait = _retry_after(response)
             if wait > self.settings.max_retry_wait_s:
-                raise RateLimited(f"{call.method} {call.path}: 429 with Retry-After {wait:g}s",
-                                  hint="lower --rate-limit or retry later")
+                raise RateLimited(
+                    f"{call.method} {call.path}: 429 with Retry-After {wait:g}s",
+                    hint="lower --rate-limit or retry later",
+                )
             self.sleep(wait)
-        raise RateLimited(f"{call.method} {call.path}: still 429 after {MAX_429_RETRIES} retries",
-                          hint="lower --rate-limit")
+        raise RateLimited(
+            f"{call.method} {call.path}: still 429 after {MAX_429_RETRIES} retries", hint="lower --rate-limit"
+        )
 
     def _wait_for_slot(self) -> None:
         limit = self.settings.rate_limit

@@ -23,7 +23,7 @@ import yaml
 from ..errors import ContractError
 
 try:  # libyaml is ~10x faster on a contract this size; fall back quietly when absent.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Loader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
@@ -133,7 +133,9 @@ class _Bundler:
                     if k != "$ref"
                 }
                 return {**resolved, **siblings} if siblings and isinstance(resolved, dict) else resolved
-            return {k: self._walk(v, file, f"{file_ptr}/{escape(k)}", f"{out_ptr}/{escape(k)}") for k, v in node.items()}
+            return {
+                k: self._walk(v, file, f"{file_ptr}/{escape(k)}", f"{out_ptr}/{escape(k)}") for k, v in node.items()
+            }
         if isinstance(node, list):
             return [self._walk(v, file, f"{file_ptr}/{i}", f"{out_ptr}/{i}") for i, v in enumerate(node)]
         return node
@@ -181,7 +183,9 @@ def bundle(path: Path | str | None = None) -> Bundle:
             resolve_pointer(document, ref[1:])
         except KeyError as exc:
             file, inner = result.locate(ptr)
-            raise ContractError(f"$ref {ref!r} does not resolve (no {exc.args[0]!r})", file=file, pointer=inner) from None
+            raise ContractError(
+                f"$ref {ref!r} does not resolve (no {exc.args[0]!r})", file=file, pointer=inner
+            ) from None
     digest = hashlib.sha256()
     for f in result.files:
         digest.update(f.name.encode())

@@ -97,8 +97,10 @@ class Operation:
         return tuple(p for p in self.parameters if p.location == "query")
 
     def response_for(self, status: int) -> ResponseSpec | None:
-        return self.responses.get(str(status)) or self.responses.get(f"{str(status)[0]}XX") or self.responses.get(
-            "default"
+        return (
+            self.responses.get(str(status))
+            or self.responses.get(f"{str(status)[0]}XX")
+            or self.responses.get("default")
         )
 
     def doc_entry(self, doc_id: str) -> DocEntry:
@@ -140,9 +142,7 @@ class Contract:
         params = []
         for p in raw.get("parameters", []):
             p = self.deref(p)
-            params.append(
-                Parameter(p["name"], p["in"], bool(p.get("required")), p.get("schema", {}), p.get("style"))
-            )
+            params.append(Parameter(p["name"], p["in"], bool(p.get("required")), p.get("schema", {}), p.get("style")))
         body = raw.get("requestBody") or {}
         content = body.get("content") or {}
         req_mt = next(iter(content), None)

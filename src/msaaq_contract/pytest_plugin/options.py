@@ -15,25 +15,48 @@ DEFAULT_SEED = 20261127
 
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("msaaq", "MSAAQ conformance")
-    group.addoption("--base-url", default=None,
-                    help="live target, the API base including /v1 (env MSAAQ_BASE_URL); credentials from MSAAQ_*")
-    group.addoption("--sim", action="store_true", default=False,
-                    help="start the reference server on a free loopback port and run live against it")
-    group.addoption("--sim-faults", default=None,
-                    help="with --sim: inject the faults of this YAML/JSON file (see refserver/README.md)")
-    group.addoption("--allow-writes", action="store_true", default=False,
-                    help="send mutating requests to a non-loopback live target")
-    group.addoption("--allow-production", action="store_true", default=False,
-                    help="with --allow-writes: also write to production (api.msaaq.com)")
+    group.addoption(
+        "--base-url",
+        default=None,
+        help="live target, the API base including /v1 (env MSAAQ_BASE_URL); credentials from MSAAQ_*",
+    )
+    group.addoption(
+        "--sim",
+        action="store_true",
+        default=False,
+        help="start the reference server on a free loopback port and run live against it",
+    )
+    group.addoption(
+        "--sim-faults",
+        default=None,
+        help="with --sim: inject the faults of this YAML/JSON file (see refserver/README.md)",
+    )
+    group.addoption(
+        "--allow-writes",
+        action="store_true",
+        default=False,
+        help="send mutating requests to a non-loopback live target",
+    )
+    group.addoption(
+        "--allow-production",
+        action="store_true",
+        default=False,
+        help="with --allow-writes: also write to production (api.msaaq.com)",
+    )
     group.addoption("--rate-limit", default=None, help="cap live requests, e.g. 5/s or 300/m (env MSAAQ_RATE_LIMIT)")
     group.addoption("--seed", type=int, default=None, help=f"hypothesis seed (default {DEFAULT_SEED})")
-    group.addoption("--max-examples", type=int, default=None,
-                    help="generated requests per operation and fuzz mode (default 4 offline/sim, 25 live)")
+    group.addoption(
+        "--max-examples",
+        type=int,
+        default=None,
+        help="generated requests per operation and fuzz mode (default 4 offline/sim, 25 live)",
+    )
     group.addoption("--report-dir", default="reports", help="where reports are written (default reports/)")
     group.addoption("--cassette-dir", default=None, help="cassette folder (default cassettes/ next to the contract)")
     group.addoption("--contract", default=None, help="contract root (default contracts/openapi.yaml)")
-    group.addoption("--target-fixtures", default=None,
-                    help="YAML/JSON of target ids and tenants for live runs (env MSAAQ_FIXTURES)")
+    group.addoption(
+        "--target-fixtures", default=None, help="YAML/JSON of target ids and tenants for live runs (env MSAAQ_FIXTURES)"
+    )
     group.addoption("--request-timeout", type=float, default=30.0, help="per-request timeout in seconds (default 30)")
 
 

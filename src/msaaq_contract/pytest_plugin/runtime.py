@@ -93,8 +93,13 @@ class Runtime:
 
             token = self.client.tokens.get(identity, fresh=True)
             path = "/admin/authentication/logout" if identity == "adminUser" else "/tenant/auth/logout"
-            call = PreparedCall(doc_id="logout", operation_id="logout", method="POST", path=path,
-                                headers={"Accept": "application/json", "X-Tenant": self.fixtures.tenant})
+            call = PreparedCall(
+                doc_id="logout",
+                operation_id="logout",
+                method="POST",
+                path=path,
+                headers={"Accept": "application/json", "X-Tenant": self.fixtures.tenant},
+            )
             self.client.send(call, token=token, mutating=True)
             self.meta[key] = token
         return str(self.meta[key])
@@ -136,8 +141,12 @@ def start_runtime(config: pytest.Config) -> Runtime:
         meta = read_meta(cassette_root(config))
         fixtures = Fixtures.from_mapping(meta["fixtures"])
         seed = config.getoption("seed")
-        settings = replace(settings, seed=int(meta.get("seed", settings.seed)) if seed is None else int(seed),
-                           tenant=fixtures.tenant, other_tenant=fixtures.other_tenant)
+        settings = replace(
+            settings,
+            seed=int(meta.get("seed", settings.seed)) if seed is None else int(seed),
+            tenant=fixtures.tenant,
+            other_tenant=fixtures.other_tenant,
+        )
         examples = int(config.getoption("max_examples") or meta.get("max_examples", 4))
     elif config.getoption("sim"):
         from ..refserver import demo_credentials, load_faults, start_server

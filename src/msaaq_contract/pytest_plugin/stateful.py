@@ -56,9 +56,8 @@ def _link_field(chain: Chain) -> str:
 
 def _data(exchange: Exchange) -> dict[str, Any]:
     parsed, body = exchange.json_body
-    if parsed and isinstance(body, dict) and isinstance(body.get("data"), dict):
-        return body["data"]
-    return {}
+    data = body.get("data") if parsed and isinstance(body, dict) else None
+    return dict(data) if isinstance(data, dict) else {}
 
 
 def _same(sent: Any, read: Any) -> bool:
@@ -88,10 +87,9 @@ def run_chain(c: Conformance, chain: Chain) -> None:
     def call_for(op: Operation, created: str | None, body: dict[str, Any] | None = None) -> Any:
         doc_id = op.doc_ids[0] if op.doc_ids else op.operation_id
         call = build_happy_request(contract, doc_id, fixtures)
-        if created is not None:
-            last = op.path_params[-1].name
-            call.path = call.path.rsplit("/", 1)[0] + f"/{created}" if op.path.endswith("}") else call.path
-            assert last  # the item path ends with the created resource's parameter
+        if created is not None and op.path.endswith("}"):
+            # The item path ends with the created resource's parameter: put the created id there.
+            call.path = call.path.rsplit("/", 1)[0] + f"/{created}"
         if body:
             if call.data is not None:
                 call.data.update({k: str(v) for k, v in body.items()})
@@ -108,8 +106,13 @@ def run_chain(c: Conformance, chain: Chain) -> None:
             data = _data(created)
             field = _link_field(chain)
             if field not in data:
-                c.findings.append(Finding(check="stateful", title="Created resource has no identifier",
-                                          message=f"the create answer carries no data.{field} to follow its links"))
+                c.findings.append(
+                    Finding(
+                        check="stateful",
+                        title="Created resource has no identifier",
+                        message=f"the create answer carries no data.{field} to follow its links",
+                    )
+                )
                 return
             created_id = str(data[field])
             sent = create_call.json if create_call.json is not None else (create_call.data or {})
@@ -139,9 +142,15 @@ def run_chain(c: Conformance, chain: Chain) -> None:
                     gone = c.send(call_for(read_op, str(data[field])))
                     steps.append(f"read-after-delete -> {gone.status}")
                     if gone.status != 404:
-                        c.findings.append(Finding(check="stateful", title="Deleted resource still served",
-                                                  message=f"read after delete got HTTP {gone.status}",
-                                                  expected="404", actual=str(gone.status)))
+                        c.findings.append(
+                            Finding(
+                                check="stateful",
+                                title="Deleted resource still served",
+                                message=f"read after delete got HTTP {gone.status}",
+                                expected="404",
+                                actual=str(gone.status),
+                            )
+                        )
         finally:
             if created_id is not None and "delete" in chain.links:
                 c.runtime.client.send(call_for(chain.links["delete"], created_id), mutating=True)
@@ -163,6 +172,13 @@ def _compare(c: Conformance, when: str, sent: Any, read: dict[str, Any]) -> None
         if isinstance(value, (dict, list)) or key not in read or "password" in key:
             continue
         if not _same(value, read[key]):
-            c.findings.append(Finding(check="stateful", title="Written value not read back",
-                                      message=f"{when}: {key} was written as {value!r}, read {read[key]!r}",
-                                      expected=repr(value), actual=repr(read[key]), pointer=f"/data/{key}"))
+            c.findings.append(
+                Finding(
+                    check="stateful",
+                    title="Written value not read back",
+                    message=f"{when}: {key} was written as {value!r}, read {read[key]!r}",
+                    expected=repr(value),
+                    actual=repr(read[key]),
+                    pointer=f"/data/{key}",
+                )
+            )

@@ -44,8 +44,9 @@ class Conformance:
         return CheckContext(self.contract, self.op, self.doc_id, expectation)
 
     def call(self, *, language: str | None = None, other_tenant: bool = False) -> PreparedCall:
-        return build_happy_request(self.contract, self.doc_id, self.runtime.fixtures, language=language,
-                                   other_tenant=other_tenant)
+        return build_happy_request(
+            self.contract, self.doc_id, self.runtime.fixtures, language=language, other_tenant=other_tenant
+        )
 
     # -- sending ------------------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -59,8 +60,10 @@ class Conformance:
         path = lib.path(self.doc_id, fam)
         self.cassette = _relative(path)
         if lib.replaying and self.runtime.stale(self.doc_id):
-            raise CassetteError(f"{self.doc_id}/{fam}: recorded against an older version of this operation",
-                                hint=lib.rerecord_hint(self.doc_id, fam))
+            raise CassetteError(
+                f"{self.doc_id}/{fam}: recorded against an older version of this operation",
+                hint=lib.rerecord_hint(self.doc_id, fam),
+            )
         with lib.use(self.doc_id, fam):
             yield
 
@@ -94,16 +97,26 @@ class Conformance:
         values = {p.name: self.runtime.fixtures.path_value(self.doc_id, p.name) for p in self.op.path_params}
 
         def judge(exchange: Exchange, negative: bool) -> list[Finding]:
-            found = self.judge(exchange, check, expectation={"mutation": "a generated invalid request"}
-                               if negative else None)
+            found = self.judge(
+                exchange, check, expectation={"mutation": "a generated invalid request"} if negative else None
+            )
             return [f for f in found if f.is_error]
 
         base = self.runtime.client.root_url if self.op.server_root else self.runtime.client.base_url
         with self.recording(f"fuzz-{mode}"):
             try:
-                fuzz.run(self.contract, self.op, self.doc_id, mode=mode, base_url=base,
-                         headers=fuzz.auth_headers(call, token), path_values=values,
-                         examples=self.runtime.max_examples, fixed_seed=self.runtime.settings.seed, judge=judge)
+                fuzz.run(
+                    self.contract,
+                    self.op,
+                    self.doc_id,
+                    mode=mode,
+                    base_url=base,
+                    headers=fuzz.auth_headers(call, token),
+                    path_values=values,
+                    examples=self.runtime.max_examples,
+                    fixed_seed=self.runtime.settings.seed,
+                    judge=judge,
+                )
             except ContractViolation:
                 pass  # the findings are already collected; conclude() turns them into the verdict
             except Unsatisfiable:

@@ -49,8 +49,8 @@ class VerdictCollector:
             return
         if report.when == "teardown" and not report.failed:
             return
-        item = json.loads(props["msaaq_item"])
-        payload = json.loads(props.get("msaaq", "{}"))
+        item = json.loads(str(props["msaaq_item"]))
+        payload = json.loads(str(props.get("msaaq", "{}")))
         outcome, target_error = _outcome(report, payload)
         key = (item["doc_id"], item["family"])
         verdict = self.checks.setdefault(key, CheckVerdict(family=item["family"], outcome="not-run"))
@@ -66,20 +66,36 @@ class VerdictCollector:
         if outcome == "failed" and not payload.get("violations"):
             # An assertion outside the checks (a stateful read-back): keep its text as the finding.
             text = str(report.longrepr or "").strip().splitlines()
-            verdict.violations.append(Finding(check=item["family"], title="Check failed",
-                                              message=(text[-1] if text else "failed")[:500]))
+            verdict.violations.append(
+                Finding(check=item["family"], title="Check failed", message=(text[-1] if text else "failed")[:500])
+            )
 
     def report(self, contract: Contract, run: dict[str, Any]) -> Report:
-        info = RunInfo(started_at=self.started_at, duration_s=round(time.monotonic() - self.started, 3),
-                       interrupted=self.interrupted, contract_version=contract.version,
-                       contract_digest=contract.digest, **run)
+        info = RunInfo(
+            started_at=self.started_at,
+            duration_s=round(time.monotonic() - self.started, 3),
+            interrupted=self.interrupted,
+            contract_version=contract.version,
+            contract_digest=contract.digest,
+            **run,
+        )
         endpoints = []
         for doc_id, op in contract.documented():
             entry = op.doc_entry(doc_id)
             checks = {fam: v for (d, fam), v in self.checks.items() if d == doc_id}
-            endpoints.append(EndpointVerdict(id=doc_id, area=doc_id.split(".")[0], title=entry.title,
-                                             method=op.method.upper(), path=op.path, operation_id=op.operation_id,
-                                             confidence=entry.confidence, source=entry.source, checks=checks))
+            endpoints.append(
+                EndpointVerdict(
+                    id=doc_id,
+                    area=doc_id.split(".")[0],
+                    title=entry.title,
+                    method=op.method.upper(),
+                    path=op.path,
+                    operation_id=op.operation_id,
+                    confidence=entry.confidence,
+                    source=entry.source,
+                    checks=checks,
+                )
+            )
         return Report(run=info, endpoints=endpoints)
 
 

@@ -106,7 +106,8 @@ class CassetteLibrary:
         except CannotOverwriteExistingCassetteException as exc:
             first = str(exc).splitlines()[0][:160]
             raise CassetteError(
-                f"{doc_id}/{family}: a request is not in the cassette ({first})", hint=self.rerecord_hint(doc_id, family)
+                f"{doc_id}/{family}: a request is not in the cassette ({first})",
+                hint=self.rerecord_hint(doc_id, family),
             ) from None
         except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, CassetteError):
@@ -126,8 +127,10 @@ class CassetteLibrary:
             probe.write_text("")
             probe.unlink()
         except OSError as exc:
-            raise CassetteError(f"cannot write cassettes under {path.parent} ({exc.strerror})",
-                                hint="make the cassette folder writable or choose another --cassette-dir") from None
+            raise CassetteError(
+                f"cannot write cassettes under {path.parent} ({exc.strerror})",
+                hint="make the cassette folder writable or choose another --cassette-dir",
+            ) from None
 
     # -- redaction hooks ------------------------------------------------------------------------------------
     def _before_record_request(self, request: Any) -> Any:
@@ -171,8 +174,10 @@ def write_meta(root: Path, data: dict[str, Any]) -> None:
 def read_meta(root: Path) -> dict[str, Any]:
     path = root / META_FILE
     if not path.is_file():
-        raise CassetteError(f"no {META_FILE} in {root}", hint="record the cassettes: pytest tests/conformance --sim "
-                            "--record-mode=rewrite -p no:xdist")
+        raise CassetteError(
+            f"no {META_FILE} in {root}",
+            hint="record the cassettes: pytest tests/conformance --sim --record-mode=rewrite -p no:xdist",
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except ValueError:

@@ -70,8 +70,9 @@ class Redactor:
             return [self.value(v, key) for v in data]
         if key and SENSITIVE_KEY.search(key) and (self.matching or data not in (None, "", True, False)):
             return REDACTED
-        if self.matching and (key.lower() in ("email", "client_id", "username") or (isinstance(data, str) and
-                                                                                   EMAIL.fullmatch(data))):
+        if self.matching and (
+            key.lower() in ("email", "client_id", "username") or (isinstance(data, str) and EMAIL.fullmatch(data))
+        ):
             return "<email>" if "mail" in key.lower() or "@" in str(data) else "<id>"
         if isinstance(data, str):
             return self.text(data)

@@ -34,7 +34,7 @@ from .envelopes import (
 from .faults import Catalogue, Fault
 from .flows import FLOWS
 from .handlers import Handlers
-from .inbound import BodyError, body_errors, check_query, coerce, parse_body, parse_query
+from .inbound import NO_BODY, BodyError, body_errors, check_query, coerce, parse_body, parse_query
 from .resources import ResourceMap
 from .router import Router
 from .schemas import SchemaIndex, types_of
@@ -163,9 +163,13 @@ class Engine:
                 body = parse_body(ctype, req.body)
             except BodyError as exc:
                 return validation({"body": [message(exc.key, lang, **exc.fields)]}, lang)
-            if not ctype.lower().startswith("application/json") and body is not None:
-                body = coerce(self.index, op.request_schema, body)
-            errors = body_errors(self.index, op.request_schema, {} if body is None else body, lang)
+            if body is NO_BODY:  # no body at all is empty input (Laravel); a JSON null is validated as sent
+                body = None
+                errors = body_errors(self.index, op.request_schema, {}, lang)
+            else:
+                if not ctype.lower().startswith("application/json"):
+                    body = coerce(self.index, op.request_schema, body)
+                errors = body_errors(self.index, op.request_schema, body, lang)
             if errors:
                 return validation(errors, lang)
         url = f"{req.origin}{req.path}"

@@ -49,10 +49,13 @@ def parse_query(raw: str) -> dict[str, Any]:
     return out
 
 
+NO_BODY: Any = object()  # an empty request body, as opposed to a JSON ``null``
+
+
 def parse_body(content_type: str, raw: bytes) -> Any:
-    """The body as JSON-like data; ``None`` when empty. Raises ``BodyError``."""
+    """The body as JSON-like data; ``NO_BODY`` when empty. Raises ``BodyError``."""
     if not raw.strip():
-        return None
+        return NO_BODY
     ctype = content_type.split(";")[0].strip().lower()
     if ctype == "application/json" or ctype.endswith("+json"):
         try:

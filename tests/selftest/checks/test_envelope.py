@@ -3,9 +3,9 @@
 import copy
 
 import pytest
+from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
 from msaaq_contract.checks.envelope import envelope
-from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
 SINGLE = "admin.courses.get-course"
 PAGINATED = "admin.coupons.list"

@@ -1,11 +1,11 @@
 """Isolation, language and fuzz verdicts: pass the conforming answer, fail each violation."""
 
 import pytest
+from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
 from msaaq_contract.checks.fuzz import conforms, no_server_error, rejects_invalid
 from msaaq_contract.checks.isolation import not_leaked
 from msaaq_contract.checks.language import arabic_intact
-from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
 COURSE = "admin.courses.get-course"
 NOT_FOUND = {"status": "failed", "code": "NOT_FOUND", "message": {"body": "Not found."}}
@@ -28,7 +28,9 @@ def test_cross_tenant_server_error_fails(contract):
 
 
 def test_arabic_text_intact_passes(contract):
-    ok = exchange(contract, COURSE, 200, {"data": {"title": "مقدمة في البرمجة"}}, content_type="application/json; charset=utf-8")
+    ok = exchange(
+        contract, COURSE, 200, {"data": {"title": "مقدمة في البرمجة"}}, content_type="application/json; charset=utf-8"
+    )
     assert arabic_intact(ctx(contract, COURSE), ok) == []
 
 
@@ -50,7 +52,9 @@ def test_non_utf8_charset_fails(contract):
 
 def test_no_server_error(contract):
     assert no_server_error(ctx(contract, COURSE), exchange(contract, COURSE, 404, NOT_FOUND)) == []
-    assert titles(no_server_error(ctx(contract, COURSE), exchange(contract, COURSE, 503, NOT_FOUND))) == ["Server error"]
+    assert titles(no_server_error(ctx(contract, COURSE), exchange(contract, COURSE, 503, NOT_FOUND))) == [
+        "Server error"
+    ]
 
 
 def test_conforms_combines_status_envelope_and_schema(contract):
@@ -65,9 +69,12 @@ def test_invalid_request_refused_passes(contract):
     assert rejects_invalid(ctx(contract, COURSE), exchange(contract, COURSE, 422, body)) == []
 
 
-@pytest.mark.parametrize(("status", "title"), [(200, "Invalid request accepted"), (500, "Server error on invalid input")])
+@pytest.mark.parametrize(
+    ("status", "title"), [(200, "Invalid request accepted"), (500, "Server error on invalid input")]
+)
 def test_invalid_request_not_refused_fails(contract, status, title):
-    findings = rejects_invalid(ctx(contract, COURSE, {"mutation": "a string for an integer"}),
-                               exchange(contract, COURSE, status, NOT_FOUND))
+    findings = rejects_invalid(
+        ctx(contract, COURSE, {"mutation": "a string for an integer"}), exchange(contract, COURSE, status, NOT_FOUND)
+    )
     assert titles(findings) == [title]
     assert "a string for an integer" in findings[0].message

@@ -4,9 +4,9 @@ pointer, expected and actual; undocumented fields are warnings only."""
 import copy
 
 import pytest
+from tests.selftest.fixtures.responses import ctx, exchange, valid_body
 
 from msaaq_contract.checks.schema import schema
-from tests.selftest.fixtures.responses import ctx, exchange, valid_body
 
 COUPON = "admin.coupons.get-coupon"
 COURSES = "admin.courses.list-courses"

@@ -1,17 +1,21 @@
 """Status, auth and tenant-header checks: each passes the documented answer and fails each way of breaking it."""
 
 import pytest
+from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
 from msaaq_contract.checks.auth import answers_anonymously, refuses_unauthenticated
 from msaaq_contract.checks.status import status_documented, success_expected
 from msaaq_contract.checks.tenant import tenant_refused
-from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
 COURSE = "admin.courses.get-course"
 PUBLIC = "tenant.get-tenant-details"
 TENANT_OP = "tenant.courses.list-courses"
 UNAUTH = {"status": "failed", "code": "UNAUTHORIZED", "message": {"body": "Unauthenticated."}}
-MISSING = {"status": "failed", "code": "TENANT_HEADER_NOT_PROVIDED", "message": {"body": "No Tenant header was provided"}}
+MISSING = {
+    "status": "failed",
+    "code": "TENANT_HEADER_NOT_PROVIDED",
+    "message": {"body": "No Tenant header was provided"},
+}
 UNKNOWN = {"status": "failed", "code": "TENANT_NOT_FOUND", "message": {"body": "Tenant not found"}}
 
 
@@ -42,7 +46,8 @@ def test_401_with_envelope_passes(contract):
 
 def test_served_without_token_fails(contract):
     findings = refuses_unauthenticated(
-        ctx(contract, COURSE, {"variant": "a revoked token"}), exchange(contract, COURSE, 200, valid_body(contract, COURSE))
+        ctx(contract, COURSE, {"variant": "a revoked token"}),
+        exchange(contract, COURSE, 200, valid_body(contract, COURSE)),
     )
     assert titles(findings) == ["Served without a valid token"]
     assert "a revoked token got HTTP 200" in findings[0].message
@@ -71,19 +76,24 @@ def test_documented_tenant_error_passes(contract, code, body):
 
 
 def test_tenant_not_enforced_fails(contract):
-    findings = tenant_refused(ctx(contract, TENANT_OP, {"code": "TENANT_NOT_FOUND"}),
-                              exchange(contract, TENANT_OP, 200, valid_body(contract, TENANT_OP)))
+    findings = tenant_refused(
+        ctx(contract, TENANT_OP, {"code": "TENANT_NOT_FOUND"}),
+        exchange(contract, TENANT_OP, 200, valid_body(contract, TENANT_OP)),
+    )
     assert titles(findings) == ["Served without a valid X-Tenant"]
 
 
 def test_tenant_error_with_other_code_or_text_fails(contract):
     wrong = {**MISSING, "code": "TENANT_NOT_FOUND", "message": {"body": "nope"}}
-    findings = tenant_refused(ctx(contract, TENANT_OP, {"code": "TENANT_HEADER_NOT_PROVIDED"}),
-                              exchange(contract, TENANT_OP, 400, wrong))
+    findings = tenant_refused(
+        ctx(contract, TENANT_OP, {"code": "TENANT_HEADER_NOT_PROVIDED"}), exchange(contract, TENANT_OP, 400, wrong)
+    )
     assert titles(findings) == ["Tenant error code differs", "Tenant error message differs"]
     assert findings[0].expected == '"TENANT_HEADER_NOT_PROVIDED"'
 
 
 def test_tenant_error_with_wrong_status_fails(contract):
-    findings = tenant_refused(ctx(contract, TENANT_OP, {"code": "TENANT_NOT_FOUND"}), exchange(contract, TENANT_OP, 404, UNKNOWN))
+    findings = tenant_refused(
+        ctx(contract, TENANT_OP, {"code": "TENANT_NOT_FOUND"}), exchange(contract, TENANT_OP, 404, UNKNOWN)
+    )
     assert titles(findings) == ["Wrong status for a tenant error"]

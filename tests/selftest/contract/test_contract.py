@@ -82,7 +82,9 @@ def test_inventory_copy_matches_the_contract_ids(contract):
     assert {e["id"] for e in data["endpoints"]} - set(contract.by_doc_id) == {"tenant.getting-started-with-tenant-api"}
 
 
-@pytest.mark.parametrize("doc_id", ["admin.courses.chapters.contents.create.create-video", "oauth.craete-token-from-accounts"])
+@pytest.mark.parametrize(
+    "doc_id", ["admin.courses.chapters.contents.create.create-video", "oauth.craete-token-from-accounts"]
+)
 def test_shared_routes_list_every_doc_id(contract, doc_id):
     op = contract.operation(doc_id)
     assert doc_id in op.doc_ids

@@ -40,7 +40,7 @@ def test_dangling_ref_names_file_and_pointer(copy):
 
 def test_missing_path_file(copy):
     (copy / "paths" / "admin" / "coupons.yaml").unlink()
-    with pytest.raises(ContractError, match="missing file coupons.yaml"):
+    with pytest.raises(ContractError, match=r"missing file coupons\.yaml"):
         bundle(copy)
 
 

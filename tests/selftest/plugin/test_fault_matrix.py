@@ -93,9 +93,7 @@ def matrix_run(tmp_path_factory):
         plan[name] = chosen
     work = tmp_path_factory.mktemp("matrix")
     faults_file = work / "faults.yaml"
-    faults_file.write_text(
-        yaml.safe_dump([{"fault": n, "operations": ids, **MATRIX[n][2]} for n, ids in plan.items()])
-    )
+    faults_file.write_text(yaml.safe_dump([{"fault": n, "operations": ids, **MATRIX[n][2]} for n, ids in plan.items()]))
     selected = sorted({i for ids in plan.values() for i in ids})
     command = [
         sys.executable, "-m", "pytest", "tests/conformance", "--sim", "--sim-faults", str(faults_file),
@@ -111,8 +109,8 @@ def matrix_run(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(MATRIX))
 def test_fault_is_caught_on_every_operation(matrix_run, fault):
-    plan, by_id, result = matrix_run
-    kind, families, _ = MATRIX[fault]
+    plan, by_id, _ = matrix_run
+    _, families, _ = MATRIX[fault]
     for doc_id in plan[fault]:
         checks = by_id[doc_id]["checks"]
         outcomes = {fam: c["outcome"] for fam, c in checks.items()}
