@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from schemathesis import GenerationMode
@@ -25,6 +26,7 @@ from schemathesis.core.parameters import ParameterLocation
 from .checks.base import CheckContext, ContractViolation, Exchange, Finding, RecordedRequest
 from .client.happy import OWN_ACCOUNT, PreparedCall, identity_for
 from .contract import Contract, Operation
+from .errors import TargetUnreachable
 
 MISSING_ID = "999999999"
 # Account operations whose generated values would lock the run out (a random new password, a logout of the
@@ -99,6 +101,7 @@ def run(
     examples: int,
     fixed_seed: int,
     judge: Callable[[Exchange, bool], list[Finding]],
+    timeout: float = 30.0,
 ) -> int:
     """Generate ``examples`` requests and judge each response; returns how many were sent.
 
@@ -134,7 +137,14 @@ def run(
     )
     @given(case=strategy)
     def examples_test(case: Any) -> None:
-        response = case.call(base_url=base_url, headers=dict(headers), allow_redirects=False, timeout=30)
+        try:
+            response = case.call(base_url=base_url, headers=dict(headers), allow_redirects=False, timeout=timeout)
+        except requests.Timeout:
+            raise TargetUnreachable(
+                f"{op.label} timed out after {timeout:g}s", hint="the target is slow or down"
+            ) from None
+        except requests.RequestException as exc:
+            raise TargetUnreachable(f"{op.label}: {exc.__class__.__name__}", hint=f"is {base_url} up?") from None
         sent[0] += 1
         findings = judge(from_schemathesis(response), negative)
         if findings:

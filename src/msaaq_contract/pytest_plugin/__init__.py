@@ -136,7 +136,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _is_worker(config) or not _runs_conformance(config):
         return
     collector = config.stash[COLLECTOR]
-    if not collector.checks:
+    if config.option.collectonly:
         return
     runtime = config.stash.get(RUNTIME, None)
     try:

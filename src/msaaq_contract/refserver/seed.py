@@ -150,13 +150,18 @@ def seed(store: Store, contract: Contract, credentials: DemoCredentials, seed_pl
     store.insert_many(seed_plan.rows + list(_carts(seed_plan)))
 
 
+def cart_uuid(idx: int, n: int = 0) -> str:
+    """The uuid of academy ``idx``'s demo student cart (n=0) or guest cart (n=1)."""
+    return SAMPLE_UUID if (idx, n) == (1, 0) else f"00000000-0000-4000-8000-{idx:06d}{n:06d}"
+
+
 def _carts(seed_plan: SeedPlan) -> Iterator[Row]:
     """Each academy's demo student and guest cart hold its first two products (academy-a's uses SAMPLE_UUID)."""
     for idx, academy in enumerate(ACADEMIES, start=1):
         products = [r.id for r in seed_plan.rows if r.resource == "products" and r.academy == academy][:2]
         items = [{"product_id": int(p), "product_type": "product", "quantity": 1} for p in products]
         for n, owner in enumerate((str(idx * 1000 + 1), "guest")):
-            uuid = SAMPLE_UUID if (idx, n) == (1, 0) else f"00000000-0000-4000-8000-{idx:06d}{n:06d}"
+            uuid = cart_uuid(idx, n)
             yield Row(CART_RESOURCE, f"{academy}:{owner}", academy, "", {"uuid": uuid, "items": list(items)}, {})
 
 
@@ -188,6 +193,8 @@ def fixture_values(contract: Contract) -> dict[str, Any]:
         resource = bound.get(name)
         if resource is None:
             path[name] = other[name] = _unbound_value(name, types[name])
+            if name == "uuid":  # the cart routes: each academy's demo student cart
+                other[name] = cart_uuid(2)
             continue
         first_a, first_b = seed_plan.first_id(resource.key, a), seed_plan.first_id(resource.key, b)
         as_int = "integer" in types[name] or resource.integer_ids

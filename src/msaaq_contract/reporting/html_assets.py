@@ -47,7 +47,8 @@ table#matrix { border-collapse: separate; border-spacing: 0; width: 100%; }
 #matrix thead th.ep-col { text-align: left; }
 #matrix th.ep-head { text-align: left; font-weight: normal; padding: 3px 8px 3px 4px;
   border-bottom: 1px solid #eef1f4; }
-#matrix th.ep-head code { font-weight: 600; } #matrix th.ep-head small { color: var(--muted); margin-left: 6px; }
+#matrix th.ep-head code { font-weight: 600; overflow-wrap: anywhere; }
+#matrix th.ep-head small { display: block; color: var(--muted); overflow-wrap: anywhere; }
 #matrix .t { margin-left: 6px; }
 #matrix tr.group th { text-align: left; background: #fff; padding: 10px 4px 3px; font-size: 13px;
   border-bottom: 2px solid var(--line); }

@@ -231,6 +231,7 @@ BAD_INPUTS = {
     "10 MB body": {"content": b'{"title": "' + b"a" * 10_000_000 + b'"}', "headers": JSON},
     "deeply nested json": {"content": b"[" * 200_000 + b"]" * 200_000, "headers": JSON},
     "array instead of object": {"json": [1, 2, 3]},
+    "json null": {"content": b"null", "headers": JSON},
     "huge integer": {"json": {"title": 10**40}},
     "broken multipart": {
         "content": b"--x\r\nnot a part",
