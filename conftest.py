@@ -2,4 +2,5 @@
 pytest_plugins = [
     "msaaq_contract.pytest_plugin",
     "tests.selftest.fixtures.responses",
+    "tests.selftest.fixtures.refserver",
 ]

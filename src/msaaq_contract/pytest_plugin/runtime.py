@@ -125,7 +125,8 @@ class Runtime:
                 "contract_digest": self.contract.digest,
                 "seed": self.settings.seed,
                 "max_examples": self.max_examples,
-                "fixtures": self.redactor.value(fixtures),
+                # Ids and slugs are not secrets (a "signature" path value must survive): redact text only.
+                "fixtures": json.loads(self.redactor.text(json.dumps(fixtures, ensure_ascii=False))),
                 "operations": {doc_id: operation_hash(op) for doc_id, op in self.contract.documented()},
             },
         )
