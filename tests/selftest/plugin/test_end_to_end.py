@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.selftest.recording.secret_scan import scan
 
 REPO = Path(__file__).resolve().parents[3]
@@ -38,8 +37,19 @@ def verdicts(report_dir: Path) -> dict[tuple[str, str], str]:
 def recording(tmp_path_factory):
     work = tmp_path_factory.mktemp("e2e")
     cassettes, reports = work / "cassettes", work / "record-reports"
-    result = run_suite("--sim", "--record-mode=rewrite", "-p", "no:xdist", "-k", SUBSET,
-                       "--cassette-dir", str(cassettes), "--report-dir", str(reports), env=CANARY)
+    result = run_suite(
+        "--sim",
+        "--record-mode=rewrite",
+        "-p",
+        "no:xdist",
+        "-k",
+        SUBSET,
+        "--cassette-dir",
+        str(cassettes),
+        "--report-dir",
+        str(reports),
+        env=CANARY,
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     return work, cassettes, reports
 
@@ -58,7 +68,7 @@ def test_replay_gives_the_recorded_verdicts_serial_and_parallel(recording):
 
 @pytest.mark.slow
 def test_recording_leaves_no_secret(recording):
-    work, cassettes, reports = recording
+    _work, cassettes, reports = recording
     hits = scan([cassettes, reports], secrets=list(CANARY.values()))
     assert hits == []
     text = "\n".join(p.read_text(errors="replace") for p in cassettes.rglob("*.yaml"))
@@ -91,8 +101,9 @@ def test_cassette_of_an_older_contract_is_refused(recording, tmp_path):
     meta = json.loads((stale / "_meta.json").read_text())
     meta["operations"]["tenant.ping-pong"] = "000000000000"
     (stale / "_meta.json").write_text(json.dumps(meta))
-    result = run_suite("-p", "no:xdist", "-k", "tenant.ping-pong", "--cassette-dir", str(stale),
-                       "--report-dir", str(tmp_path))
+    result = run_suite(
+        "-p", "no:xdist", "-k", "tenant.ping-pong", "--cassette-dir", str(stale), "--report-dir", str(tmp_path)
+    )
     assert result.returncode == 1
     assert "recorded against an older version of this operation" in result.stdout
 
@@ -100,24 +111,44 @@ def test_cassette_of_an_older_contract_is_refused(recording, tmp_path):
 def test_unwritable_cassette_folder_is_one_line(tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the cassette folder should be")
-    result = run_suite("--sim", "--record-mode=rewrite", "-p", "no:xdist", "-k", "tenant.ping-pong and envelope",
-                       "--cassette-dir", str(blocker), "--report-dir", str(tmp_path))
+    result = run_suite(
+        "--sim",
+        "--record-mode=rewrite",
+        "-p",
+        "no:xdist",
+        "-k",
+        "tenant.ping-pong and envelope",
+        "--cassette-dir",
+        str(blocker),
+        "--report-dir",
+        str(tmp_path),
+    )
     assert result.returncode == 1
     assert "CassetteError: cannot write cassettes under" in result.stdout
     assert "Traceback" not in result.stdout
 
 
 def test_live_run_without_credentials_is_a_usage_error(tmp_path):
-    result = run_suite("--base-url", "https://staging.example.invalid/v1", "-k", "tenant.ping-pong",
-                       "--report-dir", str(tmp_path))
+    result = run_suite(
+        "--base-url", "https://staging.example.invalid/v1", "-k", "tenant.ping-pong", "--report-dir", str(tmp_path)
+    )
     assert result.returncode == 2
     assert "needs MSAAQ_CLIENT_ID, MSAAQ_CLIENT_SECRET, MSAAQ_TENANT" in result.stdout + result.stderr
 
 
 def test_unreachable_target_is_a_target_error_per_test(tmp_path):
     env = {"MSAAQ_CLIENT_ID": "x", "MSAAQ_CLIENT_SECRET": "y", "MSAAQ_TENANT": "academy.example"}
-    result = run_suite("--base-url", "http://127.0.0.1:9/v1", "-p", "no:xdist", "-k", "tenant.ping-pong",
-                       "--report-dir", str(tmp_path), env=env)
+    result = run_suite(
+        "--base-url",
+        "http://127.0.0.1:9/v1",
+        "-p",
+        "no:xdist",
+        "-k",
+        "tenant.ping-pong",
+        "--report-dir",
+        str(tmp_path),
+        env=env,
+    )
     assert result.returncode == 1
     assert "TargetUnreachable" in result.stdout
     outcomes = verdicts(tmp_path)
@@ -134,8 +165,18 @@ def test_interrupted_run_still_writes_reports(tmp_path):
         "        if len(seen) == 3:\n"
         "            raise KeyboardInterrupt\n"
     )
-    result = run_suite("--sim", "-p", "no:xdist", "-p", "interrupt_after_three", "-k", "tenant.ping-pong",
-                       "--report-dir", str(tmp_path), env={"PYTHONPATH": str(tmp_path)})
+    result = run_suite(
+        "--sim",
+        "-p",
+        "no:xdist",
+        "-p",
+        "interrupt_after_three",
+        "-k",
+        "tenant.ping-pong",
+        "--report-dir",
+        str(tmp_path),
+        env={"PYTHONPATH": str(tmp_path)},
+    )
     assert result.returncode == 2
     data = json.loads((tmp_path / "conformance.json").read_text())
     assert data["run"]["interrupted"] is True

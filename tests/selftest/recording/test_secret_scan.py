@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-from msaaq_contract.refserver.credentials import DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD
 from tests.selftest.recording.secret_scan import scan
+
+from msaaq_contract.refserver.credentials import DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD
 
 REPO = Path(__file__).resolve().parents[3]
 
