@@ -76,7 +76,7 @@ def modify_items(config: pytest.Config, items: list[pytest.Item]) -> None:
         doc_id = callspec.params["doc_id"]
         family = marker.kwargs["family"]
         op = contract.operation(doc_id)
-        item.add_marker(getattr(pytest.mark, doc_id.split(".")[0] if op.area != "oauth" else "oauth"))
+        item.add_marker(getattr(pytest.mark, op.area if op.area in ("admin", "tenant", "oauth") else "admin"))
         item.add_marker(getattr(pytest.mark, family))
         if op.mutating:
             item.add_marker(pytest.mark.mutating)

@@ -1,0 +1,173 @@
+"""Suite benchmarks: contract loading, collection, offline replay (wall + peak RSS) and its growth with size.
+
+    python benchmarks/bench_suite.py [--skip-scaling] [--repeat 3]
+
+Scaling replicates every documented endpoint under prefixes (/r2/..., /r3/...) in a temporary copy of the
+contract, with their cassettes copied and re-pointed, so the replay has 1x, 2x and 4x the operations.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from msaaq_contract.contract import load_contract  # noqa: E402
+from msaaq_contract.pytest_plugin.runtime import operation_hash  # noqa: E402
+
+
+def machine() -> str:
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB, Python {platform.python_version()}"
+
+
+WRAPPER = (
+    "import resource, subprocess, sys;"
+    "rc = subprocess.run(sys.argv[1:]).returncode;"
+    "print('MAXRSS', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr);"
+    "sys.exit(rc)"
+)
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS MiB of the largest process, exit code), measured in a fresh wrapper process."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, check=False)
+    wall = time.perf_counter() - start
+    peak = next((int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("MAXRSS")), 0) / 1024
+    if proc.returncode not in (0, 1):
+        print(proc.stdout[-2000:], proc.stderr[-2000:])
+    return wall, peak, proc.returncode
+
+
+def bench_contract(repeat: int) -> None:
+    code = "import time;t=time.perf_counter();from msaaq_contract.contract import load_contract;" \
+           "load_contract();print(time.perf_counter()-t)"
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+        runs.append(float(out.stdout.strip()))
+    print(f"contract load + bundle + validate (fresh process, incl. imports): median {statistics.median(runs):.2f}s"
+          f" over {repeat} runs")
+
+
+def bench_collection(repeat: int) -> None:
+    walls = [timed([sys.executable, "-m", "pytest", "tests/conformance", "--collect-only", "-q"])[0]
+             for _ in range(repeat)]
+    print(f"collection of tests/conformance (4,800+ items): median {statistics.median(walls):.2f}s wall")
+
+
+def bench_first_request() -> None:
+    """Time from pytest start to the first replayed exchange of a single test."""
+    wall, _, _ = timed([sys.executable, "-m", "pytest", "tests/conformance/test_envelope.py", "-p", "no:xdist", "-q",
+                        "-k", "test_envelope and tenant.ping-pong", "--report-dir", tempfile.mkdtemp()])
+    print(f"time to first request (start -> one replayed test done): {wall:.2f}s wall")
+
+
+def replay(contract: Path | None, cassettes: Path | None, extra: list[str]) -> tuple[float, float, int]:
+    command = [sys.executable, "-m", "pytest", "tests/conformance", "-q", "--report-dir", tempfile.mkdtemp(), *extra]
+    if contract:
+        command += ["--contract", str(contract)]
+    if cassettes:
+        command += ["--cassette-dir", str(cassettes)]
+    return timed(command)
+
+
+def bench_replay() -> None:
+    wall, rss, rc = replay(None, None, ["-p", "no:xdist"])
+    print(f"offline replay, all endpoints and families, serial: {wall:.1f}s wall, peak RSS {rss:.0f} MiB (rc {rc})")
+    wall, rss, rc = replay(None, None, ["-n", "2"])
+    print(f"offline replay, -n 2 (xdist): {wall:.1f}s wall, largest process RSS {rss:.0f} MiB (rc {rc})")
+
+
+def _prefix_refs(node: Any, prefix: str) -> Any:
+    if isinstance(node, dict):
+        out = {k: _prefix_refs(v, prefix) for k, v in node.items()}
+        if isinstance(out.get("operationId"), str):
+            out["operationId"] = prefix + out["operationId"]
+        if "x-doc-ids" in out:
+            out["x-doc-ids"] = [{**d, "id": prefix + d["id"]} for d in out["x-doc-ids"]]
+        return out
+    if isinstance(node, list):
+        return [_prefix_refs(v, prefix) for v in node]
+    return node
+
+
+def scaled_copy(factor: int, work: Path) -> tuple[Path, Path]:
+    """A bundled contract with ``factor`` copies of every path, and cassettes re-pointed for the copies."""
+    contract = load_contract()
+    doc = copy.deepcopy(contract.document)
+    cassettes = work / f"cassettes-{factor}x"
+    shutil.copytree(REPO / "cassettes", cassettes)
+    meta = json.loads((cassettes / "_meta.json").read_text())
+    for i in range(2, factor + 1):
+        prefix, seg = f"r{i}.", f"/r{i}"
+        for path, item in contract.document["paths"].items():
+            if item and not any(isinstance(op, dict) and op.get("servers") for op in item.values()):
+                doc["paths"][seg + path] = _prefix_refs(item, prefix)
+        for doc_id in list(meta["operations"]):
+            if "." in doc_id and not doc_id.startswith("r"):
+                src = REPO / "cassettes" / doc_id
+                if not src.is_dir():
+                    continue
+                dst = cassettes / (prefix + doc_id)
+                dst.mkdir()
+                for f in src.iterdir():
+                    dst.joinpath(f.name).write_text(f.read_text().replace("api.msaaq.test/v1/", f"api.msaaq.test/v1{seg}/"))
+        for doc_id, override in list(meta["fixtures"]["operations"].items()):
+            meta["fixtures"]["operations"][prefix + doc_id] = override
+    target = work / f"openapi-{factor}x.json"
+    target.write_text(json.dumps(doc))
+    scaled = load_contract(target)
+    meta["operations"] = {doc_id: operation_hash(op) for doc_id, op in scaled.documented()}
+    (cassettes / "_meta.json").write_text(json.dumps(meta))
+    return target, cassettes
+
+
+def bench_scaling() -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for factor in (1, 2, 4):
+            contract, cassettes = scaled_copy(factor, Path(tmp))
+            wall, rss, rc = replay(contract, cassettes, ["-p", "no:xdist"])
+            ops = len(load_contract(contract).by_doc_id)
+            rows.append((factor, ops, wall, rss, rc))
+            shutil.rmtree(cassettes)
+    base = rows[0][2]
+    print("offline replay scaling (serial):")
+    for factor, ops, wall, rss, rc in rows:
+        print(f"  {factor}x  {ops:5d} endpoint ids  {wall:6.1f}s  ({wall / base:.2f}x time)  peak RSS {rss:.0f} MiB"
+              f"  rc {rc}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-scaling", action="store_true")
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    bench_contract(args.repeat)
+    bench_collection(args.repeat)
+    bench_first_request()
+    bench_replay()
+    if not args.skip_scaling:
+        bench_scaling()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
