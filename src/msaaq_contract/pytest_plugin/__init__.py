@@ -19,7 +19,7 @@ from ..checks.base import ContractViolation
 from ..errors import MsaaqContractError
 from .collection import _contract, generate_tests, modify_items
 from .options import add_options
-from .runtime import REPO_ROOT, Runtime, contract_path, start_runtime
+from .runtime import REPO_ROOT, Runtime, contract_path, describe_run, start_runtime
 from .suite import Conformance
 from .verdicts import VerdictCollector, write
 
@@ -143,10 +143,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         contract = runtime.contract if runtime else _contract(str(contract_path(config)))
     except MsaaqContractError:
         return
+    described = (
+        {"target": runtime.target_label(), "mode": runtime.settings.mode, "seed": runtime.settings.seed}
+        if runtime
+        else describe_run(config)
+    )
     run = {
-        "target": runtime.target_label() if runtime else "not started",
-        "mode": runtime.settings.mode if runtime else "offline",
-        "seed": runtime.settings.seed if runtime else 0,
+        **described,
         "exit_status": int(exitstatus),
         "shard": os.environ.get("MSAAQ_SHARD"),
         "pytest_args": [str(a) for a in config.invocation_params.args],

@@ -14,7 +14,7 @@ import yaml
 from ..client.happy import Credentials, Fixtures
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
-from ..errors import ConfigError
+from ..errors import ConfigError, MsaaqContractError
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.redaction import Redactor
 from ..settings import CANONICAL_BASE, Settings, require_live_credentials
@@ -130,6 +130,20 @@ class Runtime:
                 "operations": {doc_id: operation_hash(op) for doc_id, op in self.contract.documented()},
             },
         )
+
+
+def describe_run(config: pytest.Config) -> dict[str, Any]:
+    """Target, mode and seed of this run without starting anything (the xdist controller has no runtime)."""
+    try:
+        settings = resolve_settings(config)
+        seed = settings.seed
+        if settings.mode == "offline" and config.getoption("seed") is None:
+            seed = int(read_meta(cassette_root(config)).get("seed", seed))
+    except MsaaqContractError:
+        return {"target": "not started", "mode": "offline", "seed": 0}
+    labels = {"offline": "offline (cassettes)", "sim": "reference server (--sim)"}
+    target = labels.get(settings.mode) or ("reference server (--sim)" if config.getoption("sim") else settings.base_url)
+    return {"target": target, "mode": settings.mode, "seed": seed}
 
 
 def start_runtime(config: pytest.Config) -> Runtime:

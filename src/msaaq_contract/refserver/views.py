@@ -44,9 +44,10 @@ class View:
                 continue
             sub = props.get(key)
             if sub is None:
-                if extra is False or (isinstance(extra, dict) and not self.index.is_valid(extra, value)):
-                    continue
-                base[key] = value
+                # The clean server sends only documented members (an extra one is the extra_field fault's job);
+                # open maps (additionalProperties with a schema) still carry what was stored.
+                if not props and isinstance(extra, dict) and self.index.is_valid(extra, value):
+                    base[key] = value
                 continue
             fitted = self._fit(sub, value)
             if fitted is not _MISSING:
