@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ..client.happy import Credentials, Fixtures
+from ..client.happy import Credentials, Fixtures, build_happy_request
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
 from ..errors import ConfigError, MsaaqContractError
@@ -63,6 +63,7 @@ class Runtime:
     other_credentials: Credentials | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     happy_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
+    cleanup: list[Any] = field(default_factory=list)
 
     @property
     def offline(self) -> bool:
@@ -104,7 +105,30 @@ class Runtime:
             self.meta[key] = token
         return str(self.meta[key])
 
+    def schedule_cleanup(self, doc_id: str, exchange: Any) -> None:
+        """Remember how to delete what a create answered with, when the target is a live one (not a replay
+        and not the throwaway reference server): the create's ``delete`` link names the operation."""
+        if self.offline or self.server is not None or not (200 <= exchange.status < 300):
+            return
+        from .stateful import chains
+
+        chain = chains(self.contract).get(doc_id)
+        parsed, body = exchange.json_body
+        if chain is None or "delete" not in chain.links or not (parsed and isinstance(body, dict)):
+            return
+        data = body.get("data")
+        if isinstance(data, dict) and "id" in data:
+            delete = chain.links["delete"]
+            call = build_happy_request(self.contract, delete.doc_ids[0], self.fixtures)
+            call.path = call.path.rsplit("/", 1)[0] + f"/{data['id']}"
+            self.cleanup.append(call)
+
     def close(self) -> None:
+        for call in reversed(self.cleanup):
+            try:
+                self.client.send(call, mutating=True)
+            except MsaaqContractError:
+                pass  # best effort: the run's verdicts do not depend on cleaning up
         self.client.close()
         if self.server is not None:
             self.server.stop()

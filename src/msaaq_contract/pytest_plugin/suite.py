@@ -80,6 +80,7 @@ class Conformance:
         if key not in cache:
             with self.recording("conformance" if language is None else f"language-{language}"):
                 cache[key] = self.send(self.call(language=language))
+            self.runtime.schedule_cleanup(self.doc_id, cache[key])
         elif self.runtime.cassettes is not None:
             fam = "conformance" if language is None else f"language-{language}"
             self.cassette = _relative(self.runtime.cassettes.path(self.doc_id, fam))

@@ -1,0 +1,74 @@
+"""Our checks as schemathesis custom checks, for users of the schemathesis CLI.
+
+    SCHEMATHESIS_HOOKS=msaaq_contract.checks.schemathesis_hooks schemathesis run contract.json --url ... \\
+        --checks msaaq_envelope,msaaq_schema,msaaq_status
+
+The same functions judge the suite's own tests: one implementation. Each adapter finds the contract operation
+by method and path, runs the check, and raises a ``Failure`` with the first violation.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+from urllib.parse import urlsplit
+
+import schemathesis
+from schemathesis.core.failures import Failure
+
+from ..contract import Contract, load_contract
+from .base import Check, CheckContext, Exchange, RecordedRequest
+from .envelope import envelope
+from .schema import schema
+from .status import status_documented
+
+
+@functools.lru_cache(maxsize=1)
+def _contract() -> Contract:
+    return load_contract()
+
+
+def _exchange(response: Any) -> Exchange:
+    req = response.request
+    body = req.body.encode("utf-8") if isinstance(req.body, str) else (req.body or b"")
+    return Exchange(
+        request=RecordedRequest(req.method or "", req.url or "", dict(req.headers), bytes(body)),
+        status=response.status_code,
+        headers={k.lower(): (v[0] if isinstance(v, list) else v) for k, v in response.headers.items()},
+        body=response.content or b"",
+    )
+
+
+def run_check(check: Check, response: Any, case: Any) -> None:
+    contract = _contract()
+    path = urlsplit(response.request.url or "").path
+    path = path.split("/v1", 1)[1] if "/v1" in path else path
+    op = contract.match(case.method, path) or contract.operations.get(getattr(case.operation, "label", ""))
+    if op is None:
+        return  # not an operation of our contract (e.g. another schema): nothing to judge
+    findings = [f for f in check(CheckContext(contract, op, op.operation_id), _exchange(response)) if f.is_error]
+    if findings:
+        first = findings[0]
+        detail = f"{first.message} (expected {first.expected}, got {first.actual})" if first.expected else first.message
+        raise Failure(operation=op.label, title=f"{first.title} (msaaq {first.check})", message=detail)
+
+
+@schemathesis.check
+def msaaq_envelope(ctx: Any, response: Any, case: Any) -> bool | None:
+    """MSAAQ envelope: status/code/data/message consistent with the HTTP status."""
+    run_check(envelope, response, case)
+    return None
+
+
+@schemathesis.check
+def msaaq_schema(ctx: Any, response: Any, case: Any) -> bool | None:
+    """MSAAQ field types, pointer-precise, against the contract."""
+    run_check(schema, response, case)
+    return None
+
+
+@schemathesis.check
+def msaaq_status(ctx: Any, response: Any, case: Any) -> bool | None:
+    """MSAAQ documented status codes."""
+    run_check(status_documented, response, case)
+    return None
