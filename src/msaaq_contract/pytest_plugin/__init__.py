@@ -7,7 +7,6 @@ tokens, cassettes) is prepared by the session fixture the first conformance test
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -25,6 +24,7 @@ from .verdicts import VerdictCollector, write
 
 COLLECTOR = pytest.StashKey[VerdictCollector]()
 RUNTIME = pytest.StashKey[Runtime]()
+SUMMARY = pytest.StashKey[tuple[dict[str, Any], str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -162,8 +162,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     except (OSError, MsaaqContractError) as exc:
         config.get_terminal_writer().line(f"error: could not write reports to {out}: {exc}", red=True)
         return
-    tw = config.get_terminal_writer()
     shown = ", ".join(str(p.relative_to(REPO_ROOT)) if p.is_relative_to(REPO_ROOT) else str(p) for p in paths)
-    tw.line(f"msaaq-contract reports: {shown}")
-    totals = report.totals()["by_outcome"]
-    tw.line("endpoints: " + json.dumps(totals, sort_keys=True))
+    config.stash[SUMMARY] = (report.totals(), shown)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """The closing table: endpoints per area and outcome, then where the reports are."""
+    found = config.stash.get(SUMMARY, None)
+    if found is None:
+        return
+    totals, shown = found
+    outcomes = ["passed", "failed", "uncertain", "error", "skipped", "not-run"]
+    terminalreporter.section("msaaq conformance")
+    terminalreporter.write_line(f"{'area':<8}" + "".join(f"{o:>11}" for o in outcomes) + f"{'total':>8}")
+    for area, counts in sorted(totals["by_area"].items()):
+        cells = "".join(f"{counts.get(o, 0):>11}" for o in outcomes)
+        terminalreporter.write_line(f"{area:<8}{cells}{sum(counts.values()):>8}")
+    terminalreporter.write_line(f"reports: {shown}")

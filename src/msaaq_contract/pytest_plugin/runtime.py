@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
@@ -125,10 +126,8 @@ class Runtime:
 
     def close(self) -> None:
         for call in reversed(self.cleanup):
-            try:
+            with contextlib.suppress(MsaaqContractError):  # best effort: verdicts do not depend on cleanup
                 self.client.send(call, mutating=True)
-            except MsaaqContractError:
-                pass  # best effort: the run's verdicts do not depend on cleaning up
         self.client.close()
         if self.server is not None:
             self.server.stop()

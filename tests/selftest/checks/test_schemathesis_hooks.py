@@ -31,8 +31,9 @@ def schemathesis_run(tmp_path, base_url):
 @pytest.mark.slow
 def test_custom_checks_flag_a_broken_envelope(tmp_path):
     contract = load_contract()
-    with start_server(contract=contract, faults=[Fault("auth_not_enforced", [OPERATION]),
-                                                 Fault("drop_data", [OPERATION])]) as server:
+    with start_server(
+        contract=contract, faults=[Fault("auth_not_enforced", [OPERATION]), Fault("drop_data", [OPERATION])]
+    ) as server:
         result = schemathesis_run(tmp_path, server.base_url)
     assert result.returncode == 1, result.stdout[-2000:]
     assert "data missing (msaaq envelope)" in result.stdout
