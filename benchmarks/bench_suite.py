@@ -127,7 +127,8 @@ def scaled_copy(factor: int, work: Path) -> tuple[Path, Path]:
                 dst = cassettes / (prefix + doc_id)
                 dst.mkdir()
                 for f in src.iterdir():
-                    dst.joinpath(f.name).write_text(f.read_text().replace("api.msaaq.test/v1/", f"api.msaaq.test/v1{seg}/"))
+                    text = f.read_text().replace("api.msaaq.test/v1/", f"api.msaaq.test/v1{seg}/")
+                    dst.joinpath(f.name).write_text(text)
         for doc_id, override in list(meta["fixtures"]["operations"].items()):
             meta["fixtures"]["operations"][prefix + doc_id] = override
     target = work / f"openapi-{factor}x.json"
