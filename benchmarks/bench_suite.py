@@ -45,8 +45,14 @@ WRAPPER = (
 def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
     """(wall seconds, peak RSS MiB of the largest process, exit code), measured in a fresh wrapper process."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", WRAPPER, *command], cwd=REPO, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", WRAPPER, *command],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
     wall = time.perf_counter() - start
     peak = next((int(line.split()[1]) for line in proc.stderr.splitlines() if line.startswith("MAXRSS")), 0) / 1024
     if proc.returncode not in (0, 1):
@@ -55,26 +61,44 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
 
 
 def bench_contract(repeat: int) -> None:
-    code = "import time;t=time.perf_counter();from msaaq_contract.contract import load_contract;" \
-           "load_contract();print(time.perf_counter()-t)"
+    code = (
+        "import time;t=time.perf_counter();from msaaq_contract.contract import load_contract;"
+        "load_contract();print(time.perf_counter()-t)"
+    )
     runs = []
     for _ in range(repeat):
         out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
         runs.append(float(out.stdout.strip()))
-    print(f"contract load + bundle + validate (fresh process, incl. imports): median {statistics.median(runs):.2f}s"
-          f" over {repeat} runs")
+    print(
+        f"contract load + bundle + validate (fresh process, incl. imports): median {statistics.median(runs):.2f}s"
+        f" over {repeat} runs"
+    )
 
 
 def bench_collection(repeat: int) -> None:
-    walls = [timed([sys.executable, "-m", "pytest", "tests/conformance", "--collect-only", "-q"])[0]
-             for _ in range(repeat)]
+    walls = [
+        timed([sys.executable, "-m", "pytest", "tests/conformance", "--collect-only", "-q"])[0] for _ in range(repeat)
+    ]
     print(f"collection of tests/conformance (4,800+ items): median {statistics.median(walls):.2f}s wall")
 
 
 def bench_first_request() -> None:
     """Time from pytest start to the first replayed exchange of a single test."""
-    wall, _, _ = timed([sys.executable, "-m", "pytest", "tests/conformance/test_envelope.py", "-p", "no:xdist", "-q",
-                        "-k", "test_envelope and tenant.ping-pong", "--report-dir", tempfile.mkdtemp()])
+    wall, _, _ = timed(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/conformance/test_envelope.py",
+            "-p",
+            "no:xdist",
+            "-q",
+            "-k",
+            "test_envelope and tenant.ping-pong",
+            "--report-dir",
+            tempfile.mkdtemp(),
+        ]
+    )
     print(f"time to first request (start -> one replayed test done): {wall:.2f}s wall")
 
 
@@ -151,8 +175,10 @@ def bench_scaling() -> None:
     base = rows[0][2]
     print("offline replay scaling (serial):")
     for factor, ops, wall, rss, rc in rows:
-        print(f"  {factor}x  {ops:5d} endpoint ids  {wall:6.1f}s  ({wall / base:.2f}x time)  peak RSS {rss:.0f} MiB"
-              f"  rc {rc}")
+        print(
+            f"  {factor}x  {ops:5d} endpoint ids  {wall:6.1f}s  ({wall / base:.2f}x time)  peak RSS {rss:.0f} MiB"
+            f"  rc {rc}"
+        )
 
 
 def main() -> int:

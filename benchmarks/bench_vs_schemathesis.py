@@ -61,25 +61,47 @@ def ours(contract: Any, examples: int, workers: int, work: Path) -> dict[str, An
         "MSAAQ_STUDENT_EMAIL": creds.student_email, "MSAAQ_STUDENT_PASSWORD": creds.student_password,
         "MSAAQ_TENANT": "academy-a.msaaq.test", "MSAAQ_OTHER_TENANT": "academy-b.msaaq.test",
     }  # fmt: skip
-    command = [sys.executable, "-m", "pytest", "tests/conformance", "-q", "--base-url", handle.base_url,
-               "--target-fixtures", str(fixtures), "--max-examples", str(examples), "--report-dir", str(work / "ours")]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "tests/conformance",
+        "-q",
+        "--base-url",
+        handle.base_url,
+        "--target-fixtures",
+        str(fixtures),
+        "--max-examples",
+        str(examples),
+        "--report-dir",
+        str(work / "ours"),
+    ]
     command += ["-p", "no:xdist"] if workers == 1 else ["-n", str(workers)]
     try:
         wall, rc, tail = run(command, env)
     finally:
         handle.stop()
-    return {"tool": "msaaq-contract (all families)", "command": " ".join(command[2:]), "wall": wall,
-            "requests": count[0], "rc": rc, "tail": tail}
+    return {
+        "tool": "msaaq-contract (all families)",
+        "command": " ".join(command[2:]),
+        "wall": wall,
+        "requests": count[0],
+        "rc": rc,
+        "tail": tail,
+    }
 
 
 def admin_token(base_url: str) -> str:
     creds = demo_credentials("academy-a")
     with httpx.Client(base_url=base_url) as client:
-        client_token = client.post("/oauth/token", json={"client_id": creds.client_id,
-                                                          "client_secret": creds.client_secret}).json()
-        login = client.post("/admin/authentication/login", json={"email": creds.admin_email,
-                                                                 "password": creds.admin_password},
-                            headers={"Authorization": f"Bearer {client_token['data']['access_token']}"})
+        client_token = client.post(
+            "/oauth/token", json={"client_id": creds.client_id, "client_secret": creds.client_secret}
+        ).json()
+        login = client.post(
+            "/admin/authentication/login",
+            json={"email": creds.admin_email, "password": creds.admin_password},
+            headers={"Authorization": f"Bearer {client_token['data']['access_token']}"},
+        )
         return str(login.json()["data"]["token"])
 
 
@@ -87,17 +109,42 @@ def schemathesis_cli(contract: Any, examples: int, workers: int, work: Path) -> 
     handle, count = counted_server(contract)
     schema = work / "openapi.json"
     schema.write_text(json.dumps(contract.document))
-    command = [sys.executable, "-m", "schemathesis.cli", "run", str(schema), "--url", handle.base_url,
-               "--max-examples", str(examples), "--workers", str(workers), "--seed", "1",
-               "-H", f"Authorization: Bearer {admin_token(handle.base_url)}", "-H", "X-Tenant: academy-a.msaaq.test",
-               "--report-dir", str(work / "st"), "--warnings", "off"]
+    command = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        str(schema),
+        "--url",
+        handle.base_url,
+        "--max-examples",
+        str(examples),
+        "--workers",
+        str(workers),
+        "--seed",
+        "1",
+        "-H",
+        f"Authorization: Bearer {admin_token(handle.base_url)}",
+        "-H",
+        "X-Tenant: academy-a.msaaq.test",
+        "--report-dir",
+        str(work / "st"),
+        "--warnings",
+        "off",
+    ]
     try:
         wall, rc, tail = run(command, {})
     finally:
         handle.stop()
     shown = [c if not c.startswith("Authorization") else "Authorization: Bearer <token>" for c in command[2:]]
-    return {"tool": "schemathesis run (default checks/phases)", "command": " ".join(shown), "wall": wall,
-            "requests": count[0], "rc": rc, "tail": tail}
+    return {
+        "tool": "schemathesis run (default checks/phases)",
+        "command": " ".join(shown),
+        "wall": wall,
+        "requests": count[0],
+        "rc": rc,
+        "tail": tail,
+    }
 
 
 def main() -> int:
@@ -111,11 +158,15 @@ def main() -> int:
         work = Path(tmp)
         rows.append(ours(contract, args.examples, args.workers, work))
         rows.append(schemathesis_cli(contract, args.examples, args.workers, work))
-    print(f"operations: {len(contract)} ({len(contract.by_doc_id)} documented ids), examples per operation: "
-          f"{args.examples}, workers: {args.workers}")
+    print(
+        f"operations: {len(contract)} ({len(contract.by_doc_id)} documented ids), examples per operation: "
+        f"{args.examples}, workers: {args.workers}"
+    )
     for r in rows:
-        print(f"- {r['tool']}: {r['wall']:.1f}s wall, {r['requests']} requests, "
-              f"{r['requests'] / r['wall']:.0f} req/s, exit {r['rc']}\n    {r['command']}")
+        print(
+            f"- {r['tool']}: {r['wall']:.1f}s wall, {r['requests']} requests, "
+            f"{r['requests'] / r['wall']:.0f} req/s, exit {r['rc']}\n    {r['command']}"
+        )
     print(f"ratio (ours / schemathesis wall): {rows[0]['wall'] / rows[1]['wall']:.2f}")
     for r in rows:
         if r["rc"] not in (0, 1):
