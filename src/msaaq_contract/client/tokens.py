@@ -17,6 +17,7 @@ import httpx
 
 from ..errors import CredentialsError, TargetUnreachable
 from .happy import Credentials
+from .token_share import TokenShare
 
 TOKEN_FETCH_HEADER = "X-Msaaq-Contract-Token-Fetch"  # noqa: S105 - a header name, not a secret
 OFFLINE_TOKEN = "offline-replay-token"  # noqa: S105 - a placeholder, never a credential
@@ -40,6 +41,7 @@ class TokenStore:
         *,
         offline: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        share: TokenShare | None = None,
     ) -> None:
         self.http = http
         self.base_url = base_url
@@ -49,6 +51,7 @@ class TokenStore:
         self.clock = clock
         self._tokens: dict[tuple[str, str | None], Token] = {}
         self._lock = threading.RLock()  # the admin flow fetches a client token inside get()
+        self.share = share
 
     def get(
         self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
@@ -58,15 +61,29 @@ class TokenStore:
         key = (identity, tenant)
         with self._lock:
             token = self._tokens.get(key)
-            if fresh or token is None or self.clock() >= token.expires_at:
-                token = self._fetch(identity, tenant or self.tenant, credentials or self.credentials)
-                if not fresh:
-                    self._tokens[key] = token
+            if fresh:
+                return self._fetch(identity, tenant or self.tenant, credentials or self.credentials).value
+            if token is None or self.clock() >= token.expires_at:
+                token = self._shared_or_fetch(identity, tenant, credentials)
+                self._tokens[key] = token
             return token.value
+
+    def _shared_or_fetch(self, identity: str, tenant: str | None, credentials: Credentials | None) -> Token:
+        share_key = f"{identity}@{tenant or ''}"
+        if self.share is not None:
+            found = self.share.get(share_key)
+            if found is not None:
+                return Token(found[0], self.clock() + found[1])
+        token = self._fetch(identity, tenant or self.tenant, credentials or self.credentials)
+        if self.share is not None:
+            self.share.put(share_key, token.value, token.expires_at - self.clock())
+        return token
 
     def invalidate(self, identity: str, tenant: str | None = None) -> None:
         with self._lock:
             self._tokens.pop((identity, tenant), None)
+            if self.share is not None:
+                self.share.drop(f"{identity}@{tenant or ''}")
 
     # -- flows -------------------------------------------------------------------------------------------
     def _post(self, path: str, body: dict[str, Any], token: str | None, tenant: str | None) -> dict[str, Any]:

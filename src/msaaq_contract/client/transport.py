@@ -18,6 +18,7 @@ from ..checks.base import Exchange
 from ..errors import RateLimited, TargetUnreachable, UnsafeTarget
 from ..settings import Settings
 from .happy import PreparedCall
+from .token_share import TokenShare
 from .tokens import TokenStore
 
 USER_AGENT = "msaaq-contract/0.1 (+conformance suite)"
@@ -45,7 +46,13 @@ class Client:
         self.sleep = sleep
         self.clock = clock
         self.tokens = TokenStore(
-            self.http, self.base_url, settings.credentials, settings.tenant, offline=offline, clock=clock
+            self.http,
+            self.base_url,
+            settings.credentials,
+            settings.tenant,
+            offline=offline,
+            clock=clock,
+            share=None if offline else TokenShare.from_env(),
         )
         self._next_slot = 0.0
         self._slot_lock = threading.Lock()

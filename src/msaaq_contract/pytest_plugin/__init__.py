@@ -8,6 +8,8 @@ tokens, cassettes) is prepared by the session fixture the first conformance test
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 
 from ..checks.base import ContractViolation
+from ..client.token_share import ENV as ENV_TOKEN_SHARE
 from ..errors import MsaaqContractError
 from .collection import _contract, generate_tests, modify_items
 from .options import add_options
@@ -49,8 +52,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.xmlpath = str(report_dir / "junit.xml")
     record_mode = config.getoption("record_mode", default="none")
     workers = getattr(config.option, "numprocesses", None)
+    live = bool(config.getoption("base_url") or os.environ.get("MSAAQ_BASE_URL")) and not config.getoption("sim")
+    if live and workers not in (None, 0, "0") and not _is_worker(config) and ENV_TOKEN_SHARE not in os.environ:
+        # One login per identity for the whole run: the workers (spawned after this) inherit the folder.
+        share = tempfile.mkdtemp(prefix="msaaq-tokens-")
+        os.environ[ENV_TOKEN_SHARE] = share
+        config.add_cleanup(lambda: _drop_token_share(share))
     if record_mode not in (None, "none") and workers not in (None, 0, "0"):
         raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --record-mode runs")
+
+
+def _drop_token_share(folder: str) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    os.environ.pop(ENV_TOKEN_SHARE, None)
 
 
 def _is_worker(config: pytest.Config) -> bool:

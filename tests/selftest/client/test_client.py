@@ -181,3 +181,18 @@ def test_timeout_is_one_line():
 def test_invalid_rate_limit_is_refused(text):
     with pytest.raises(Exception, match="invalid --rate-limit"):
         RateLimit.parse(text)
+
+
+@respx.mock
+def test_token_share_gives_one_login_per_identity_across_workers(tmp_path):
+    from msaaq_contract.client.token_share import TokenShare
+
+    respx.post(f"{BASE}/oauth/token").respond(200, json=TOKEN_BODY)
+    login = respx.post(f"{BASE}/admin/authentication/login").respond(200, json={"data": {"token": "shared"}})
+    respx.get(f"{BASE}/admin/courses").respond(200, json={"data": []})
+    workers = [make_client(FakeTime()) for _ in range(3)]
+    for client in workers:
+        client.tokens.share = TokenShare(tmp_path)
+        client.send(call())
+    assert login.call_count == 1
+    assert (tmp_path / "tokens.json").stat().st_mode & 0o777 == 0o600
