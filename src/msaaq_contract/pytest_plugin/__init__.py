@@ -19,7 +19,7 @@ import pytest
 from ..checks.base import ContractViolation
 from ..client.token_share import ENV as ENV_TOKEN_SHARE
 from ..errors import MsaaqContractError
-from .collection import _contract, generate_tests, modify_items
+from .collection import _contract, endpoint_of, generate_tests, modify_items
 from .options import add_options
 from .runtime import REPO_ROOT, Runtime, contract_path, describe_run, start_runtime
 from .suite import Conformance
@@ -42,10 +42,6 @@ def _runs_conformance(config: pytest.Config) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "msaaq(family, applies): a conformance check over documented endpoint ids")
-    # Also registered by pytest-xdist; declared here so runs with -p no:xdist keep --strict-markers happy.
-    config.addinivalue_line("markers", "xdist_group(name): run all tests of this group in one xdist worker")
-    if getattr(config.option, "numprocesses", None) and getattr(config.option, "dist", "no") in ("no", "load"):
-        config.option.dist = "loadgroup"  # all families of one endpoint share a worker (and its happy exchange)
     config.stash[COLLECTOR] = VerdictCollector()
     if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
         report_dir = Path(config.getoption("report_dir"))
@@ -80,6 +76,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     modify_items(config, items)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist, all tests of one endpoint go to one worker: its families share one happy exchange
+    (sending a DELETE from two workers would make the second one 404). Scopes are documented ids."""
+    if not _runs_conformance(config) or config.getoption("dist") not in ("load", "loadscope", "no"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByEndpoint(LoadScopeScheduling):  # type: ignore[misc]  # untyped base (pytest-xdist)
+        def _split_scope(self, nodeid: str) -> str:
+            return endpoint_of(nodeid)
+
+    return ByEndpoint(config, log)
 
 
 @pytest.fixture(scope="session")

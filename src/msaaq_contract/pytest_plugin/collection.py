@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,6 +66,15 @@ def generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("doc_id", ids, ids=ids)
 
 
+def endpoint_of(nodeid: str) -> str:
+    """The documented id a conformance test id is about: ``...::test_language[admin.x.y-ar]`` -> ``admin.x.y``."""
+    m = re.search(r"\[([^\]]+)\]$", nodeid)
+    if not m:
+        return nodeid
+    param = m.group(1)
+    return re.sub(r"-(ar|en)$", "", param) if "::test_language[" in nodeid else param
+
+
 def modify_items(config: pytest.Config, items: list[pytest.Item]) -> None:
     contract: Contract | None = None
     for item in items:
@@ -80,5 +90,4 @@ def modify_items(config: pytest.Config, items: list[pytest.Item]) -> None:
         item.add_marker(getattr(pytest.mark, family))
         if op.mutating:
             item.add_marker(pytest.mark.mutating)
-        item.add_marker(pytest.mark.xdist_group(doc_id))
         item.user_properties.append(("msaaq_item", json.dumps({"doc_id": doc_id, "family": family})))
