@@ -79,10 +79,13 @@ class VerdictCollector:
             contract_digest=contract.digest,
             **run,
         )
+        by_endpoint: dict[str, dict[str, CheckVerdict]] = {}
+        for (doc_id, fam), verdict in self.checks.items():  # one pass: linear in the number of checks
+            by_endpoint.setdefault(doc_id, {})[fam] = verdict
         endpoints = []
         for doc_id, op in contract.documented():
             entry = op.doc_entry(doc_id)
-            checks = {fam: v for (d, fam), v in self.checks.items() if d == doc_id}
+            checks = by_endpoint.get(doc_id, {})
             endpoints.append(
                 EndpointVerdict(
                     id=doc_id,
