@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[3]
     ("nodeid", "endpoint"),
     [
         ("tests/conformance/test_envelope.py::test_envelope[admin.courses.get-course]", "admin.courses.get-course"),
-        ("tests/conformance/test_language.py::test_language[tenant.courses.list-courses-ar]", "tenant.courses.list-courses"),
+        ("tests/conformance/test_language.py::test_language[tenant.pages.list-ar]", "tenant.pages.list"),
         ("tests/conformance/test_auth.py::test_missing_token[admin.settings.academy-ar]", "admin.settings.academy-ar"),
     ],
 )
