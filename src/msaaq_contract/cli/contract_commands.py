@@ -11,6 +11,7 @@ from pathlib import Path
 from ..contract import coverage, load_contract, load_inventory
 from ..contract.inventory import default_inventory_path
 from ..contract.loader import bundle, validate
+from ..families import families_for
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
@@ -60,11 +61,19 @@ def _coverage(args: argparse.Namespace) -> int:
         except (ValueError, KeyError, TypeError, AttributeError):
             verdicts = {}
     ids = [e.id for e in cov.documented]
+    tested = {i: families_for(contract.operation(i), i) for i in ids if i in cov.resolved}
     with_cassettes = sum(1 for i in ids if i in cassette_ids)
     passing = sum(1 for i in ids if verdicts.get(i) == "passed")
     if args.json:
         payload = cov.as_dict(contract)
-        payload.update({"with_cassettes": with_cassettes, "passing": passing, "with_verdict": len(verdicts)})
+        payload.update(
+            {
+                "with_cassettes": with_cassettes,
+                "passing": passing,
+                "with_verdict": len(verdicts),
+                "with_tests": sum(1 for f in tested.values() if f),
+            }
+        )
         print(json.dumps(payload, indent=1))
     else:
         n = len(cov.documented)
@@ -78,6 +87,11 @@ def _coverage(args: argparse.Namespace) -> int:
         print(f"operations: {len(contract)} ({len(cov.undocumented_operations)} undocumented client calls)")
         kinds = Counter(op.response_kind for op in contract)
         print("response kinds: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
+        print(
+            f"with tests: {sum(1 for f in tested.values() if f)}/{n} "
+            f"(checks per id: {min(map(len, tested.values()), default=0)}-{max(map(len, tested.values()), default=0)} "
+            "families; stateful chains follow the create ids)"
+        )
         print(f"with cassettes: {with_cassettes}/{n}")
         if verdicts:
             print(f"passing in {args.report}: {passing}/{n}")

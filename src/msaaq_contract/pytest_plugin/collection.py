@@ -2,8 +2,8 @@
 
 A conformance test declares ``@pytest.mark.msaaq(family, applies)``: ``family`` names the report column and
 ``applies`` picks the documented ids the check makes sense for. Every item gets the markers of its area
-(admin / tenant / oauth), its family, ``mutating`` when it writes, and an xdist group per id so that all
-families of one endpoint run in the same worker (the happy exchange is shared between them).
+(admin / tenant / oauth), its family and ``mutating`` when it writes. Under pytest-xdist, ``endpoint_of``
+keeps all families of one endpoint in the same worker (the happy exchange is shared between them).
 """
 
 from __future__ import annotations
@@ -11,35 +11,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from .. import fuzz
-from ..client.happy import identity_for
-from ..contract import Contract, Operation, load_contract
+from ..contract import Contract, load_contract
+from ..families import APPLICABILITY
 from .runtime import contract_path
-
-Applies = Callable[[Operation, str], bool]
-
-
-def _json_success(op: Operation) -> bool:
-    return any(op.responses[s].is_json for s in op.success_statuses)
-
-
-APPLICABILITY: dict[str, Applies] = {
-    "all": lambda op, doc_id: True,
-    "protected": lambda op, doc_id: op.auth == "required",
-    "revocable": lambda op, doc_id: op.auth == "required" and identity_for(op) in ("adminUser", "tenantStudent"),
-    "public": lambda op, doc_id: op.auth == "optional",
-    "tenant": lambda op, doc_id: op.tenant_required,
-    "reads": lambda op, doc_id: op.method == "get" and _json_success(op),
-    "owned_reads": lambda op, doc_id: op.method == "get" and bool(op.path_params) and _json_success(op),
-    "with_input": lambda op, doc_id: op.request_schema is not None or bool(op.query_params),
-    "fuzz_positive": lambda op, doc_id: fuzz.positive_applies(op, doc_id),
-    "fuzz_negative": lambda op, doc_id: fuzz.negative_applies(op, doc_id),
-}
 
 
 @functools.lru_cache(maxsize=2)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from msaaq_contract.families import APPLICABILITY
 from msaaq_contract.fuzz import negative_applies, positive_applies
-from msaaq_contract.pytest_plugin.collection import APPLICABILITY
 from msaaq_contract.pytest_plugin.runtime import operation_hash
 from msaaq_contract.pytest_plugin.stateful import chains
 
