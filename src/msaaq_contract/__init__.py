@@ -1,5 +1,7 @@
 """msaaq-contract: the conformance test suite for the MSAAQ API."""
 
+from .checks import CHECKS, CheckContext, ContractViolation, Exchange, Finding, check
+from .client.transport import Client
 from .contract import Contract, Operation, load_contract
 from .errors import (
     CassetteError,
@@ -17,11 +19,17 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CHECKS",
     "CassetteError",
+    "CheckContext",
+    "Client",
     "ConfigError",
     "Contract",
     "ContractError",
+    "ContractViolation",
     "CredentialsError",
+    "Exchange",
+    "Finding",
     "MsaaqContractError",
     "Operation",
     "RateLimited",
@@ -30,5 +38,6 @@ __all__ = [
     "TargetUnreachable",
     "UnsafeTarget",
     "__version__",
+    "check",
     "load_contract",
 ]
