@@ -44,9 +44,9 @@ def counted_server(contract: Any) -> tuple[Any, list[int]]:
     return handle, count
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+def run(command: list[str], env: dict[str, str], cwd: Path = REPO) -> tuple[float, int, str]:
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=REPO, capture_output=True, text=True, env={**os.environ, **env}, check=False)
+    proc = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env={**os.environ, **env}, check=False)
     return time.perf_counter() - start, proc.returncode, (proc.stdout + proc.stderr)[-600:]
 
 
@@ -133,7 +133,7 @@ def schemathesis_cli(contract: Any, examples: int, workers: int, work: Path) -> 
         "off",
     ]
     try:
-        wall, rc, tail = run(command, {})
+        wall, rc, tail = run(command, {}, cwd=work)  # keeps schemathesis' crash cache out of the repository
     finally:
         handle.stop()
     shown = [c if not c.startswith("Authorization") else "Authorization: Bearer <token>" for c in command[2:]]

@@ -23,8 +23,8 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
-from .checks.base import CheckContext, ContractViolation, Exchange, Finding, RecordedRequest
-from .client.happy import OWN_ACCOUNT, PreparedCall, identity_for
+from .checks.base import ContractViolation, Exchange, Finding
+from .client.happy import OWN_ACCOUNT, PreparedCall
 from .contract import Contract, Operation
 from .errors import TargetUnreachable
 
@@ -74,19 +74,6 @@ def _body_is_negative(case: Any) -> bool:
 
 def is_destructive(op: Operation) -> bool:
     return op.method == "delete" or bool(re.search(r"(delete|remove|cancel|revoke|destroy)", op.operation_id))
-
-
-def from_schemathesis(response: Any) -> Exchange:
-    req = response.request
-    body = req.body.encode("utf-8") if isinstance(req.body, str) else (req.body or b"")
-    headers = {k.lower(): (v[0] if isinstance(v, list) else v) for k, v in response.headers.items()}
-    return Exchange(
-        request=RecordedRequest(req.method or "", req.url or "", dict(req.headers), bytes(body)),
-        status=response.status_code,
-        headers=headers,
-        body=response.content or b"",
-        elapsed_s=float(response.elapsed),
-    )
 
 
 def run(
@@ -146,7 +133,7 @@ def run(
         except requests.RequestException as exc:
             raise TargetUnreachable(f"{op.label}: {exc.__class__.__name__}", hint=f"is {base_url} up?") from None
         sent[0] += 1
-        findings = judge(from_schemathesis(response), negative)
+        findings = judge(Exchange.from_schemathesis(response), negative)
         if findings:
             raise ContractViolation(doc_id, findings)
 
@@ -176,11 +163,3 @@ def auth_headers(call: PreparedCall, token: str | None) -> dict[str, str]:
     if token:
         headers["Authorization"] = f"Bearer {token}"
     return headers
-
-
-def needs_identity(op: Operation) -> str | None:
-    return identity_for(op)
-
-
-def context(contract: Contract, op: Operation, doc_id: str, negative: bool) -> CheckContext:
-    return CheckContext(contract, op, doc_id, {"mutation": "a generated invalid request"} if negative else None)

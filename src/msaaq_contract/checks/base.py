@@ -84,6 +84,26 @@ class Exchange:
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")
 
+    @property
+    def data(self) -> dict[str, Any] | None:
+        """The ``data`` object of a JSON envelope, when there is one."""
+        parsed, body = self.json_body
+        data = body.get("data") if parsed and isinstance(body, dict) else None
+        return data if isinstance(data, dict) else None
+
+    @classmethod
+    def from_schemathesis(cls, response: Any) -> Exchange:
+        """From a schemathesis response (requests underneath): the fuzzing path and the schemathesis hooks."""
+        req = response.request
+        body = req.body.encode("utf-8") if isinstance(req.body, str) else (req.body or b"")
+        return cls(
+            request=RecordedRequest(req.method or "", req.url or "", dict(req.headers), bytes(body)),
+            status=response.status_code,
+            headers={k.lower(): (v[0] if isinstance(v, list) else v) for k, v in response.headers.items()},
+            body=response.content or b"",
+            elapsed_s=float(response.elapsed or 0.0),
+        )
+
     @classmethod
     def from_httpx(cls, response: Any) -> Exchange:
         req = response.request
@@ -135,7 +155,3 @@ def short(value: Any, limit: int = 120) -> str:
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def is_error_status(status: int) -> bool:
-    return status >= 400

@@ -4,16 +4,7 @@ resource of the other academy."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from .base import CheckContext, Exchange, Finding, check, short
-
-
-def _identity(body: Any) -> Any:
-    if isinstance(body, dict) and isinstance(body.get("data"), dict):
-        data = body["data"]
-        return data.get("id", data.get("uuid", data.get("slug")))
-    return None
 
 
 @check("isolation")
@@ -31,8 +22,8 @@ def not_leaked(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
             )
         ]
     own_id = (ctx.expectation or {}).get("own_id")
-    parsed, body = exchange.json_body
-    leaked = _identity(body) if parsed else None
+    data = exchange.data or {}
+    leaked = data.get("id", data.get("uuid", data.get("slug")))
     return [
         Finding(
             check="isolation",

@@ -13,7 +13,6 @@ from .base import CheckContext, Exchange, Finding, check
 # Two garbled letters in a row: a lone "Ø" before a symbol is legitimate text, a run of pairs is not.
 _PAIR = "[\u00d8\u00d9\u00da\u00db][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0178\u02c6\u02dc]"
 MOJIBAKE = re.compile(f"(?:{_PAIR}){{2,}}|\ufffd")
-ARABIC = re.compile("[\u0600-\u06ff]")
 
 
 @check("language")
@@ -56,7 +55,3 @@ def arabic_intact(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
             )
         ]
     return []
-
-
-def has_arabic(exchange: Exchange) -> bool:
-    return bool(ARABIC.search(exchange.body.decode("utf-8", errors="ignore")))

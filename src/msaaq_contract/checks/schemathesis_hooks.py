@@ -17,7 +17,7 @@ import schemathesis
 from schemathesis.core.failures import Failure
 
 from ..contract import Contract, load_contract
-from .base import Check, CheckContext, Exchange, RecordedRequest
+from .base import Check, CheckContext, Exchange
 from .envelope import envelope
 from .schema import schema
 from .status import status_documented
@@ -28,17 +28,6 @@ def _contract() -> Contract:
     return load_contract()
 
 
-def _exchange(response: Any) -> Exchange:
-    req = response.request
-    body = req.body.encode("utf-8") if isinstance(req.body, str) else (req.body or b"")
-    return Exchange(
-        request=RecordedRequest(req.method or "", req.url or "", dict(req.headers), bytes(body)),
-        status=response.status_code,
-        headers={k.lower(): (v[0] if isinstance(v, list) else v) for k, v in response.headers.items()},
-        body=response.content or b"",
-    )
-
-
 def run_check(check: Check, response: Any, case: Any) -> None:
     contract = _contract()
     path = urlsplit(response.request.url or "").path
@@ -46,7 +35,11 @@ def run_check(check: Check, response: Any, case: Any) -> None:
     op = contract.match(case.method, path) or contract.operations.get(getattr(case.operation, "label", ""))
     if op is None:
         return  # not an operation of our contract (e.g. another schema): nothing to judge
-    findings = [f for f in check(CheckContext(contract, op, op.operation_id), _exchange(response)) if f.is_error]
+    findings = [
+        f
+        for f in check(CheckContext(contract, op, op.operation_id), Exchange.from_schemathesis(response))
+        if f.is_error
+    ]
     if findings:
         first = findings[0]
         detail = f"{first.message} (expected {first.expected}, got {first.actual})" if first.expected else first.message

@@ -9,6 +9,7 @@ that the contract says must succeed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -94,6 +95,10 @@ class PreparedCall:
         clone = self.copy()
         clone.headers = {k: v for k, v in self.headers.items() if k.lower() != name.lower()}
         return clone
+
+    def for_created(self, created: str) -> PreparedCall:
+        """The same call on another resource: the last path segment (the item's id) becomes ``created``."""
+        return self.copy(path=self.path.rsplit("/", 1)[0] + f"/{created}")
 
     def copy(self, **changes: Any) -> PreparedCall:
         values = {**self.__dict__, "query": dict(self.query), "headers": dict(self.headers), **changes}
@@ -190,8 +195,6 @@ def _multipart(
         elif isinstance(value, bool):
             data[name] = "1" if value else "0"
         elif isinstance(value, (dict, list)):
-            import json
-
             data[name] = json.dumps(value, ensure_ascii=False)
         else:
             data[name] = str(value)

@@ -56,7 +56,6 @@ class Client:
         )
         self._next_slot = 0.0
         self._slot_lock = threading.Lock()
-        self.requests_sent = 0
 
     def close(self) -> None:
         self.http.close()
@@ -111,7 +110,6 @@ class Client:
                     f"{call.method} {call.path}: {exc.__class__.__name__}: {exc}".strip(),
                     hint=f"is {self.base_url} up?",
                 ) from None
-            self.requests_sent += 1
             if response.status_code != 429:
                 return response
             wait = _retry_after(response)

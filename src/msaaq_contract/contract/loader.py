@@ -255,7 +255,3 @@ def validate(result: Bundle) -> None:
             if op_id in seen:
                 fail(f"{base}/operationId", f"operationId {op_id!r} is also used by {seen[op_id]}")
             seen[op_id] = f"{method.upper()} {path}"
-
-
-def to_json(result: Bundle) -> str:
-    return json.dumps(result.document, ensure_ascii=False, sort_keys=False)

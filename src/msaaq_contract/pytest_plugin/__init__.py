@@ -23,7 +23,7 @@ from .collection import _contract, endpoint_of, generate_tests, modify_items
 from .options import add_options
 from .runtime import REPO_ROOT, Runtime, contract_path, describe_run, start_runtime
 from .suite import Conformance
-from .verdicts import VerdictCollector, write
+from .verdicts import TARGET_ERROR, VerdictCollector, write
 
 COLLECTOR = pytest.StashKey[VerdictCollector]()
 RUNTIME = pytest.StashKey[Runtime]()
@@ -42,7 +42,9 @@ def _runs_conformance(config: pytest.Config) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "msaaq(family, applies): a conformance check over documented endpoint ids")
-    config.stash[COLLECTOR] = VerdictCollector()
+    collector = VerdictCollector()
+    config.stash[COLLECTOR] = collector
+    config.pluginmanager.register(collector, "msaaq-verdicts")  # receives every test report (and Ctrl-C)
     if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
         report_dir = Path(config.getoption("report_dir"))
         config.option.xmlpath = str(report_dir / "junit.xml")
@@ -126,8 +128,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if call.excinfo is not None and isinstance(call.excinfo.value, ContractViolation):
         report.longrepr = render_violation(call.excinfo.value)
     elif call.excinfo is not None and isinstance(call.excinfo.value, MsaaqContractError):
+        # Our own error (target, cassette, credentials) is never the API breaking its contract: an "error".
         exc = call.excinfo.value
         report.longrepr = f"{exc.__class__.__name__}: {exc.one_line()}"
+        report.user_properties.append((TARGET_ERROR, report.longrepr))
     return report
 
 
@@ -135,25 +139,6 @@ def render_violation(violation: ContractViolation) -> str:
     from ..reporting.render import render_finding
 
     return "\n\n".join(render_finding(f, violation.doc_id) for f in violation.findings)
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    config = _CONFIG.get("config")
-    if config is not None:
-        config.stash[COLLECTOR].add(report)
-
-
-_CONFIG: dict[str, pytest.Config] = {}
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    _CONFIG["config"] = session.config
-
-
-def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:
-    config = _CONFIG.get("config")
-    if config is not None:
-        config.stash[COLLECTOR].interrupted = True
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

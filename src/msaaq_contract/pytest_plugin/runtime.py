@@ -65,6 +65,7 @@ class Runtime:
     meta: dict[str, Any] = field(default_factory=dict)
     happy_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
     cleanup: list[Any] = field(default_factory=list)
+    revoked: dict[str, str] = field(default_factory=dict)  # identity -> a token revoked by logging out
 
     @property
     def offline(self) -> bool:
@@ -89,8 +90,7 @@ class Runtime:
         """A token of ``identity`` that was valid and has been revoked by the logout operation."""
         if self.offline:
             return "offline-revoked-token"
-        key = f"revoked:{identity}"
-        if key not in self.meta:
+        if identity not in self.revoked:
             from ..client.happy import PreparedCall
 
             token = self.client.tokens.get(identity, fresh=True)
@@ -103,8 +103,8 @@ class Runtime:
                 headers={"Accept": "application/json", "X-Tenant": self.fixtures.tenant},
             )
             self.client.send(call, token=token, mutating=True)
-            self.meta[key] = token
-        return str(self.meta[key])
+            self.revoked[identity] = token
+        return self.revoked[identity]
 
     def schedule_cleanup(self, doc_id: str, exchange: Any) -> None:
         """Remember how to delete what a create answered with, when the target is a live one (not a replay
@@ -114,15 +114,11 @@ class Runtime:
         from .stateful import chains
 
         chain = chains(self.contract).get(doc_id)
-        parsed, body = exchange.json_body
-        if chain is None or "delete" not in chain.links or not (parsed and isinstance(body, dict)):
-            return
-        data = body.get("data")
-        if isinstance(data, dict) and "id" in data:
+        data = exchange.data
+        if chain is not None and "delete" in chain.links and data is not None and "id" in data:
             delete = chain.links["delete"]
             call = build_happy_request(self.contract, delete.doc_ids[0], self.fixtures)
-            call.path = call.path.rsplit("/", 1)[0] + f"/{data['id']}"
-            self.cleanup.append(call)
+            self.cleanup.append(call.for_created(str(data["id"])))
 
     def close(self) -> None:
         for call in reversed(self.cleanup):

@@ -55,9 +55,7 @@ def _link_field(chain: Chain) -> str:
 
 
 def _data(exchange: Exchange) -> dict[str, Any]:
-    parsed, body = exchange.json_body
-    data = body.get("data") if parsed and isinstance(body, dict) else None
-    return dict(data) if isinstance(data, dict) else {}
+    return exchange.data or {}
 
 
 def _same(sent: Any, read: Any) -> bool:
@@ -88,8 +86,7 @@ def run_chain(c: Conformance, chain: Chain) -> None:
         doc_id = op.doc_ids[0] if op.doc_ids else op.operation_id
         call = build_happy_request(contract, doc_id, fixtures)
         if created is not None and op.path.endswith("}"):
-            # The item path ends with the created resource's parameter: put the created id there.
-            call.path = call.path.rsplit("/", 1)[0] + f"/{created}"
+            call = call.for_created(created)  # the item path ends with the created resource's parameter
         if body:
             if call.data is not None:
                 call.data.update({k: str(v) for k, v in body.items()})

@@ -77,13 +77,13 @@ class Conformance:
         """The minimal valid request, sent once per session and judged by several families."""
         key = (self.doc_id, language)
         cache = self.runtime.happy_cache
+        family = "conformance" if language is None else f"language-{language}"
         if key not in cache:
-            with self.recording("conformance" if language is None else f"language-{language}"):
+            with self.recording(family):
                 cache[key] = self.send(self.call(language=language))
             self.runtime.schedule_cleanup(self.doc_id, cache[key])
-        elif self.runtime.cassettes is not None:
-            fam = "conformance" if language is None else f"language-{language}"
-            self.cassette = _relative(self.runtime.cassettes.path(self.doc_id, fam))
+        elif self.runtime.cassettes is not None:  # replayed earlier in this worker: point at the same recording
+            self.cassette = _relative(self.runtime.cassettes.path(self.doc_id, family))
         exchange: Exchange = cache[key]
         return exchange
 

@@ -17,20 +17,21 @@ from ..checks.base import Finding
 from ..contract import Contract
 from ..reporting.verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report, RunInfo
 
-TARGET_ERRORS = ("TargetUnreachable", "RateLimited", "TargetError", "CassetteError", "CredentialsError")
+TARGET_ERROR = "msaaq_target_error"  # user property set by the plugin when a test stopped on our own error
 
 
-def _outcome(report: pytest.TestReport, payload: dict[str, Any]) -> tuple[str, str | None]:
+def _outcome(report: pytest.TestReport, props: dict[str, object]) -> tuple[str, str | None]:
     if hasattr(report, "wasxfail"):
         return "uncertain", None
     if report.passed:
         return "passed", None
     if report.skipped:
         return "skipped", None
-    longrepr = str(report.longrepr or "")
-    if report.when != "call" or any(name in longrepr for name in TARGET_ERRORS):
-        first = longrepr.strip().splitlines()[-1] if longrepr.strip() else "error"
-        return "error", first[:300]
+    if TARGET_ERROR in props:
+        return "error", str(props[TARGET_ERROR])[:300]
+    if report.when != "call":  # a fixture or the runtime failed before the check could judge anything
+        text = str(report.longrepr or "").strip()
+        return "error", (text.splitlines()[-1] if text else "error")[:300]
     return "failed", None
 
 
@@ -40,6 +41,12 @@ class VerdictCollector:
         self.started = time.monotonic()
         self.started_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.interrupted = False
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.interrupted = True
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.add(report)
 
     def add(self, report: pytest.TestReport) -> None:
         props = dict(report.user_properties)
@@ -51,7 +58,7 @@ class VerdictCollector:
             return
         item = json.loads(str(props["msaaq_item"]))
         payload = json.loads(str(props.get("msaaq", "{}")))
-        outcome, target_error = _outcome(report, payload)
+        outcome, target_error = _outcome(report, props)
         key = (item["doc_id"], item["family"])
         verdict = self.checks.setdefault(key, CheckVerdict(family=item["family"], outcome="not-run"))
         if OUTCOME_ORDER.index(outcome) < OUTCOME_ORDER.index(verdict.outcome):

@@ -98,27 +98,23 @@ class CassetteLibrary:
             if self.record_mode == "rewrite" and path.exists() and path not in self._rewritten:
                 path.unlink()
             self._rewritten.add(path)
-        try:
-            with self.vcr.use_cassette(str(path), allow_playback_repeats=False) as cassette:
+        hint = self.rerecord_hint(doc_id, family)
+        with contextlib.ExitStack() as stack:
+            # Only loading the file can reveal a corrupt cassette; errors of the test body are the test's own.
+            try:
+                cassette = stack.enter_context(self.vcr.use_cassette(str(path), allow_playback_repeats=False))
+            except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+                raise CassetteError(f"{path}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
+            try:
                 yield cassette
-                if self.replaying and not cassette.all_played:
-                    left = len(cassette.data) - cassette.play_count
-                    raise CassetteError(
-                        f"{doc_id}/{family}: {left} recorded interaction(s) were not replayed",
-                        hint=self.rerecord_hint(doc_id, family),
-                    )
-        except (CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError) as exc:
-            first = str(exc).splitlines()[0][:160]
-            raise CassetteError(
-                f"{doc_id}/{family}: a request is not in the cassette ({first})",
-                hint=self.rerecord_hint(doc_id, family),
-            ) from None
-        except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, CassetteError):
-                raise
-            raise CassetteError(
-                f"{path}: corrupt cassette ({exc.__class__.__name__})", hint=self.rerecord_hint(doc_id, family)
-            ) from None
+            except (CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError) as exc:
+                first = str(exc).splitlines()[0][:160]
+                raise CassetteError(
+                    f"{doc_id}/{family}: a request is not in the cassette ({first})", hint=hint
+                ) from None
+            if self.replaying and not cassette.all_played:
+                left = len(cassette.data) - cassette.play_count
+                raise CassetteError(f"{doc_id}/{family}: {left} recorded interaction(s) were not replayed", hint=hint)
 
     def _check_readable(self, path: Path, doc_id: str, family: str) -> None:
         if not path.is_file():

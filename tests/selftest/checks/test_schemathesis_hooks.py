@@ -4,14 +4,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from msaaq_contract.contract import load_contract
 from msaaq_contract.refserver import Fault, start_server
 
-REPO = Path(__file__).resolve().parents[3]
 OPERATION = "admin.coupons.list"  # no path parameter: generated requests reach a 2xx
 
 
@@ -25,7 +23,8 @@ def schemathesis_run(tmp_path, base_url):
         "--report-dir", str(tmp_path / "st"),
     ]  # fmt: skip
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "msaaq_contract.checks.schemathesis_hooks"}
-    return subprocess.run(command, cwd=REPO, capture_output=True, text=True, env=env, timeout=300, check=False)
+    # In tmp_path: schemathesis keeps a crash cache in its working directory and replays it on the next run.
+    return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
 @pytest.mark.slow
