@@ -23,6 +23,13 @@ PRODUCTION_HOSTS = frozenset({"api.msaaq.com"})
 # Replayed cassettes are recorded against this canonical base so that the port of the recording server does
 # not matter; it is never contacted.
 CANONICAL_BASE = "https://api.msaaq.test/v1"
+# The other academy of isolation checks logs in with its own users (the OAuth client is shared).
+ENV_OTHER_CREDENTIALS = {
+    "admin_email": "MSAAQ_OTHER_ADMIN_EMAIL",
+    "admin_password": "MSAAQ_OTHER_ADMIN_PASSWORD",
+    "student_email": "MSAAQ_OTHER_STUDENT_EMAIL",
+    "student_password": "MSAAQ_OTHER_STUDENT_PASSWORD",
+}
 ENV_CREDENTIALS = {
     "client_id": "MSAAQ_CLIENT_ID",
     "client_secret": "MSAAQ_CLIENT_SECRET",
@@ -58,6 +65,7 @@ class Settings:
     tenant: str | None = None
     other_tenant: str | None = None
     credentials: Credentials = field(default_factory=Credentials)
+    other_credentials: Credentials | None = None
     allow_writes: bool = False
     allow_production: bool = False
     rate_limit: RateLimit | None = None
@@ -98,12 +106,27 @@ class Settings:
         return self.allow_writes
 
     def secrets(self) -> list[str]:
-        return self.credentials.secrets()
+        other = self.other_credentials.secrets() if self.other_credentials else []
+        return self.credentials.secrets() + other
+
+    def personal(self) -> list[str]:
+        other = self.other_credentials.personal() if self.other_credentials else []
+        return self.credentials.personal() + other
 
 
 def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
     env = os.environ if env is None else env
     return Credentials(**{k: env.get(v, "") for k, v in ENV_CREDENTIALS.items()})
+
+
+def other_credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials | None:
+    """The other academy's users, sharing the main OAuth client; None when none is configured."""
+    env = os.environ if env is None else env
+    values = {k: env.get(v, "") for k, v in ENV_OTHER_CREDENTIALS.items()}
+    if not any(values.values()):
+        return None
+    main = credentials_from_env(env)
+    return Credentials(client_id=main.client_id, client_secret=main.client_secret, **values)
 
 
 def require_live_credentials(settings: Settings) -> None:

@@ -29,6 +29,9 @@ class Finding:
     pointer: str | None = None
     curl: str | None = None
     cassette: str | None = None
+    # The documented id of the operation that broke, when another id's test observed it (a stateful chain's
+    # read step): reports put the finding on that id's row too.
+    operation: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:

@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate-contract": ("msaaq_contract.cli.contract_commands", "validate the contract (OpenAPI 3.1 + our rules)"),
     "coverage": ("msaaq_contract.cli.contract_commands", "documented ids vs operations, tests, cassettes, verdicts"),
     "serve": ("msaaq_contract.refserver.cli", "run the reference MSAAQ server on loopback"),
+    "proxy": ("msaaq_contract.refserver.proxy_cli", "forward to a target, varying its answers in harmless ways"),
+    "discover": ("msaaq_contract.cli.discover", "find a live target's data and write it as a fixtures file"),
     "gate": ("msaaq_contract.cli.gate", "CI gate: fail on failures not in the known-deviations baseline"),
     "diff": ("msaaq_contract.cli.diff", "classify changes between two contracts as breaking or not"),
     "merge-reports": ("msaaq_contract.cli.merge", "merge the conformance.json of several shards"),

@@ -43,35 +43,91 @@ class Credentials:
         return [v for v in (self.client_id, self.admin_email, self.student_email) if v]
 
 
+class MissingTargetData(Exception):
+    """No value for a path parameter on this target: the dependent tests are skipped with ``reason``."""
+
+    def __init__(self, param: str, reason: str) -> None:
+        super().__init__(reason)
+        self.param = param
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Fixtures:
-    """Target-specific values: which academy, which ids exist, who logs in."""
+    """Target-specific values: which academy, which ids exist, who logs in.
+
+    Path values, highest precedence first: ``operations`` (per documented id) and ``path`` (by parameter name),
+    both pinned by the user; then ``discovered`` (per documented id, found on the target at session start).
+    With ``protect_targets`` (live runs) the resource a destructive operation destroys only ever comes from a
+    per-operation pin or from ``created`` (what this run created for it), never from a shared value.
+    """
 
     tenant: str
     other_tenant: str | None = None
     path: Mapping[str, Any] = field(default_factory=dict)
     operations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     other_tenant_path: Mapping[str, Any] = field(default_factory=dict)
+    other_tenant_operations: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     credentials: Credentials = field(default_factory=Credentials)
+    discovered: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    other_discovered: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    missing: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # doc id -> param -> why
+    other_missing: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    protect_targets: bool = False
+    # Live runs: a per-run suffix for emails and texts, so a second run does not collide with the first
+    # ("The email has already been taken") on a target that keeps what the first created.
+    nonce: str = ""
+    created: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], credentials: Credentials | None = None) -> Fixtures:
+    def from_mapping(cls, data: Mapping[str, Any], credentials: Credentials | None = None, **more: Any) -> Fixtures:
         return cls(
             tenant=str(data["tenant"]),
             other_tenant=data.get("other_tenant"),
-            path=dict(data.get("path", {})),
-            operations={k: dict(v) for k, v in data.get("operations", {}).items()},
-            other_tenant_path=dict(data.get("other_tenant_path", {})),
+            path=dict(data.get("path") or {}),
+            operations={k: dict(v) for k, v in (data.get("operations") or {}).items()},
+            other_tenant_path=dict(data.get("other_tenant_path") or {}),
             credentials=credentials or Credentials(),
+            other_tenant_operations={k: dict(v) for k, v in (data.get("other_tenant_operations") or {}).items()},
+            nonce=str(data.get("nonce") or ""),
+            **more,
         )
 
-    def path_value(self, doc_id: str, name: str, *, other: bool = False) -> str:
-        if other and name in self.other_tenant_path:
-            return str(self.other_tenant_path[name])
-        override = self.operations.get(doc_id, {})
-        if name in override:
-            return str(override[name])
-        return str(self.path.get(name, 1))
+    def path_value(self, doc_id: str, name: str, *, other: bool = False, target: bool = False) -> str:
+        """The value of path parameter ``name`` for ``doc_id``; ``target``: it names what the operation destroys."""
+        if other:
+            found = _first(
+                self.other_tenant_operations.get(doc_id, {}).get(name),
+                self.other_tenant_path.get(name),
+                self.other_discovered.get(doc_id, {}).get(name),
+            )
+            if found is None:
+                reason = self.other_missing.get(doc_id, {}).get(name)
+                raise MissingTargetData(name, reason or f"no `{name}` of the other academy: pin other_tenant_path")
+            return found
+        pinned = self.operations.get(doc_id, {}).get(name)
+        if pinned is not None:
+            return str(pinned)
+        if target and self.protect_targets:
+            created = self.created.get(doc_id, {}).get(name)
+            if created is None:
+                raise MissingTargetData(name, f"{doc_id} destroys its `{name}`: it only gets one this run created")
+            return created
+        found = _first(self.path.get(name), self.discovered.get(doc_id, {}).get(name))
+        if found is None:
+            reason = self.missing.get(doc_id, {}).get(name)
+            raise MissingTargetData(name, reason or f"no `{name}` on the target: pin it in fixtures (path: {name})")
+        return found
+
+    def value_by_name(self, name: str) -> Any:
+        """Any known value of ``name`` (body fields such as ``course_id`` refer to an existing resource)."""
+        if name in self.path:
+            return self.path[name]
+        return next((values[name] for values in self.discovered.values() if name in values), None)
+
+
+def _first(*values: Any) -> str | None:
+    return next((str(v) for v in values if v is not None), None)
 
 
 @dataclass
@@ -119,16 +175,24 @@ def build_happy_request(
     *,
     language: str | None = None,
     other_tenant: bool = False,
+    values: Mapping[str, str] | None = None,
 ) -> PreparedCall:
     """The smallest request the contract says must succeed for ``doc_id``.
 
-    ``other_tenant`` builds the same call as seen from the second academy (its X-Tenant and its ids).
+    ``other_tenant`` builds the same call as seen from the second academy (its X-Tenant and its ids);
+    ``values`` fixes path parameters (e.g. the id a stateful chain created). Raises ``MissingTargetData`` when
+    a path parameter has no value on this target.
     """
     op = contract.operation(doc_id)
     entry = next((d for d in op.doc_entries if d.id == doc_id), None)
     path = op.path
-    for param in op.path_params:
-        value = fixtures.path_value(doc_id, param.name, other=other_tenant)
+    params = op.path_params
+    for param in params:
+        given = (values or {}).get(param.name)
+        target = op.destructive and param is params[-1]
+        value = (
+            given if given is not None else fixtures.path_value(doc_id, param.name, other=other_tenant, target=target)
+        )
         path = path.replace("{" + param.name + "}", value)
     headers = {"Accept": "application/json"}
     tenant = fixtures.other_tenant if other_tenant and fixtures.other_tenant else fixtures.tenant
@@ -230,8 +294,9 @@ def example_value(contract: Contract, schema: Any, name: str, fixtures: Fixtures
         kind = next((k for k in kind if k != "null"), "null")
     lname = name.lower()
     if kind == "integer":
-        if lname.endswith("_id") and lname[:-3] in fixtures.path:
-            return int(str(fixtures.path[lname[:-3]])) if str(fixtures.path[lname[:-3]]).isdigit() else 1
+        known = fixtures.value_by_name(lname[:-3]) if lname.endswith("_id") else None
+        if known is not None:
+            return int(str(known)) if str(known).isdigit() else 1
         return max(int(s.get("minimum", 1)), 1)
     if kind == "number":
         return max(float(s.get("minimum", 10)), 10.0)
@@ -251,10 +316,10 @@ def example_value(contract: Contract, schema: Any, name: str, fixtures: Fixtures
         }
     if kind == "null":
         return None
-    return _string_example(s, lname, doc_id)
+    return _string_example(s, lname, doc_id, fixtures.nonce)
 
 
-def _string_example(s: Mapping[str, Any], lname: str, doc_id: str) -> str:
+def _string_example(s: Mapping[str, Any], lname: str, doc_id: str, nonce: str = "") -> str:
     fmt = s.get("format")
     if fmt == "date" or lname.endswith("_date") or lname in ("date", "dob"):
         return "2026-01-01"
@@ -264,7 +329,7 @@ def _string_example(s: Mapping[str, Any], lname: str, doc_id: str) -> str:
         return "00000000-0000-4000-8000-000000000001"
     if "email" in lname:
         slug = re.sub(r"[^a-z0-9]+", "-", doc_id.split(".")[-1])
-        return f"new-{slug}@example.test"
+        return f"new-{slug}{nonce}@example.test"
     if "password" in lname:
         return "Sample-password-1"
     if lname in ("phone", "mobile"):
@@ -281,6 +346,6 @@ def _string_example(s: Mapping[str, Any], lname: str, doc_id: str) -> str:
         return "SA"
     if lname in ("color", "colour"):
         return "#0A84FF"
-    text = "عينة من msaaq-contract"
+    text = "عينة من msaaq-contract" + (f" {nonce}" if nonce else "")
     min_length = int(s.get("minLength", 0))
     return text if len(text) >= min_length else text + "x" * (min_length - len(text))

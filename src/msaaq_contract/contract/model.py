@@ -14,6 +14,9 @@ from .loader import Bundle, bundle, resolve_pointer, validate
 Auth = Literal["required", "optional", "none"]
 Confidence = Literal["high", "medium", "low"]
 METHODS = ("get", "put", "post", "delete", "patch")
+# Operations that destroy or end what they act on: against a live target they only ever get resources the suite
+# created itself. ``x-destructive`` on an operation overrides this reading of its method and name.
+DESTRUCTIVE = re.compile(r"(delete|destroy|remove|cancel|refund|revoke|logout|log-out|uninstall|deactivate|detach)")
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,14 @@ class Operation:
     @property
     def query_params(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == "query")
+
+    @property
+    def destructive(self) -> bool:
+        declared = self.raw.get("x-destructive")
+        if isinstance(declared, bool):
+            return declared
+        names = " ".join((self.operation_id, *self.doc_ids))
+        return self.method == "delete" or (self.mutating and bool(DESTRUCTIVE.search(names)))
 
     def response_for(self, status: int) -> ResponseSpec | None:
         return (

@@ -18,7 +18,8 @@ import pytest
 
 from ..checks.base import ContractViolation
 from ..client.token_share import ENV as ENV_TOKEN_SHARE
-from ..errors import MsaaqContractError
+from ..errors import MsaaqContractError, TargetUnreachable
+from . import live
 from .collection import _contract, endpoint_of, generate_tests, modify_items
 from .options import add_options
 from .runtime import REPO_ROOT, Runtime, contract_path, describe_run, start_runtime
@@ -58,6 +59,25 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(lambda: _drop_token_share(share))
     if record_mode not in (None, "none") and workers not in (None, 0, "0"):
         raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --record-mode runs")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Live runs check and explore the target once, here, before xdist starts its workers."""
+    config = session.config
+    if _is_worker(config) or not _runs_conformance(config) or not live.is_live(config) or config.option.collectonly:
+        return
+    try:
+        live.prepare(config, contract_path(config))
+    except MsaaqContractError as exc:
+        # Nothing was judged: say so in the reports, then stop with the error's own exit code (3: target).
+        _write_reports(config, exc.exit_code, aborted=exc.one_line())
+        pytest.exit(f"error: {exc.one_line()}", returncode=exc.exit_code)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    data = config.stash.get(live.DISCOVERED, None)
+    return [f"msaaq discovery: {data.summary()}"] if data is not None and not _is_worker(config) else []
 
 
 def _drop_token_share(folder: str) -> None:
@@ -111,6 +131,8 @@ def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
 @pytest.fixture
 def conformance(request: pytest.FixtureRequest, msaaq_runtime: Runtime, doc_id: str) -> Conformance:
     """Sends variants of ``doc_id``'s happy request and records the verdict of this test's family."""
+    if msaaq_runtime.down is not None:  # a pytest error at setup: nothing about the API was judged
+        raise TargetUnreachable(msaaq_runtime.down, hint="the remaining tests were not run against it")
     marker = request.node.get_closest_marker("msaaq")
     family = marker.kwargs["family"] if marker else "conformance"
     return Conformance(msaaq_runtime, request.node, doc_id, family)
@@ -132,6 +154,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         exc = call.excinfo.value
         report.longrepr = f"{exc.__class__.__name__}: {exc.one_line()}"
         report.user_properties.append((TARGET_ERROR, report.longrepr))
+        if call.when == "call":
+            # pytest, its JUnit XML and xdist count a failed report outside "call" as an error, not a failure.
+            report.when = "setup"
+        if isinstance(exc, TargetUnreachable):
+            runtime = item.config.stash.get(RUNTIME, None)
+            if runtime is not None:
+                runtime.probe()
     return report
 
 
@@ -143,11 +172,13 @@ def render_violation(violation: ContractViolation) -> str:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
-    if _is_worker(config) or not _runs_conformance(config):
+    if _is_worker(config) or not _runs_conformance(config) or config.option.collectonly:
         return
+    _write_reports(config, int(exitstatus))
+
+
+def _write_reports(config: pytest.Config, exitstatus: int, aborted: str | None = None) -> None:
     collector = config.stash[COLLECTOR]
-    if config.option.collectonly:
-        return
     runtime = config.stash.get(RUNTIME, None)
     try:
         contract = runtime.contract if runtime else _contract(str(contract_path(config)))
@@ -158,11 +189,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         if runtime
         else describe_run(config)
     )
+    found = live.discovered(config)
     run = {
         **described,
         "exit_status": int(exitstatus),
         "shard": os.environ.get("MSAAQ_SHARD"),
         "pytest_args": [str(a) for a in config.invocation_params.args],
+        "aborted": aborted,
+        "discovery": found.summary() if found is not None else None,
     }
     report = collector.report(contract, run)
     out = Path(config.getoption("report_dir"))

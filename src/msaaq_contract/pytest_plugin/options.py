@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ..errors import ConfigError
-from ..settings import Mode, RateLimit, Settings, credentials_from_env, validate_base_url
+from ..settings import Mode, RateLimit, Settings, credentials_from_env, other_credentials_from_env, validate_base_url
 
 DEFAULT_SEED = 20261127
 
@@ -89,6 +89,7 @@ def resolve_settings(config: pytest.Config, sim_base_url: str | None = None) -> 
         tenant=os.environ.get("MSAAQ_TENANT") or None,
         other_tenant=os.environ.get("MSAAQ_OTHER_TENANT") or None,
         credentials=credentials_from_env(),
+        other_credentials=other_credentials_from_env(),
         allow_writes=bool(config.getoption("allow_writes")),
         allow_production=bool(config.getoption("allow_production")),
         rate_limit=RateLimit.parse(rate) if rate else None,

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
-from ..client.happy import Credentials, Fixtures, build_happy_request
+from ..client.happy import Credentials, Fixtures, MissingTargetData, build_happy_request
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
-from ..errors import ConfigError, MsaaqContractError
+from ..errors import ConfigError, MsaaqContractError, UnsafeTarget
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.redaction import Redactor
 from ..settings import CANONICAL_BASE, Settings, require_live_credentials
@@ -66,6 +67,7 @@ class Runtime:
     happy_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
     cleanup: list[Any] = field(default_factory=list)
     revoked: dict[str, str] = field(default_factory=dict)  # identity -> a token revoked by logging out
+    down: str | None = None  # why the target is considered gone (set by ``probe``)
 
     @property
     def offline(self) -> bool:
@@ -106,19 +108,76 @@ class Runtime:
             self.revoked[identity] = token
         return self.revoked[identity]
 
+    @property
+    def live(self) -> bool:
+        return not self.offline and self.server is None
+
     def schedule_cleanup(self, doc_id: str, exchange: Any) -> None:
         """Remember how to delete what a create answered with, when the target is a live one (not a replay
         and not the throwaway reference server): the create's ``delete`` link names the operation."""
-        if self.offline or self.server is not None or not (200 <= exchange.status < 300):
+        if not self.live or not (200 <= exchange.status < 300):
             return
         from .stateful import chains
 
         chain = chains(self.contract).get(doc_id)
         data = exchange.data
         if chain is not None and "delete" in chain.links and data is not None and "id" in data:
-            delete = chain.links["delete"]
-            call = build_happy_request(self.contract, delete.doc_ids[0], self.fixtures)
-            self.cleanup.append(call.for_created(str(data["id"])))
+            self._delete_later(chain.links["delete"], str(data["id"]))
+
+    def _delete_later(self, delete: Operation, created: str) -> None:
+        values = {delete.path_params[-1].name: created}
+        with contextlib.suppress(MissingTargetData):  # parents unknown: nothing we could address
+            self.cleanup.append(build_happy_request(self.contract, delete.doc_ids[0], self.fixtures, values=values))
+
+    def ensure_created(self, doc_id: str) -> None:
+        """A destructive operation on a live target acts on a resource this run creates for it (once per id),
+        never on one it discovered. Raises MissingTargetData (-> skipped) when none can be created."""
+        from ..discovery.explore import is_destroyed
+        from ..discovery.producers import ProducerMap, slots
+
+        op = self.contract.operation(doc_id)
+        fixtures = self.fixtures
+        if not (fixtures.protect_targets and op.destructive and op.path_params) or doc_id in fixtures.created:
+            return
+        slot = slots(op)[-1]
+        if not is_destroyed(op, slot) or slot.param in fixtures.operations.get(doc_id, {}):
+            return
+        pin = f"pin one in fixtures (operations: {{{doc_id}: {{{slot.param}: ...}}}})"
+        creator = ProducerMap(self.contract).creator(slot)
+        if creator is None:
+            raise MissingTargetData(
+                slot.param,
+                f"{doc_id} destroys a `{slot.param}`, so it only gets one this run created, and the contract has "
+                f"no create for {slot.key} — {pin}",
+            )
+        call = build_happy_request(self.contract, creator.operation.doc_ids[0], fixtures)
+        try:
+            made = self.client.send(call, mutating=True)
+        except UnsafeTarget as exc:
+            reason = f"{doc_id} needs a `{slot.param}` created first: {exc.one_line()}"
+            raise MissingTargetData(slot.param, reason) from None
+        value = (made.data or {}).get(creator.member)
+        if not (200 <= made.status < 300) or value in (None, ""):
+            raise MissingTargetData(
+                slot.param,
+                f"could not create a `{slot.param}` for {doc_id}: {creator.describe()} answered HTTP {made.status} — "
+                + pin,
+            )
+        fixtures.created[doc_id] = {slot.param: str(value)}
+        delete = next(
+            (o for o in self.contract if o.method == "delete" and o.path == f"{slot.key}/{{{slot.param}}}"), None
+        )
+        if delete is not None:  # whatever the destructive operation leaves (a cancel, a failed delete)
+            self._delete_later(delete, str(value))
+
+    def probe(self) -> None:
+        """After a network error: is the target still there? If not, the remaining tests are errors."""
+        if self.down is not None or not self.live:
+            return
+        try:
+            self.client.http.get(self.client.root_url + "/", timeout=5.0)
+        except httpx.HTTPError as exc:
+            self.down = f"{self.settings.base_url} stopped answering during the run ({exc.__class__.__name__})"
 
     def close(self) -> None:
         for call in reversed(self.cleanup):
@@ -137,6 +196,7 @@ class Runtime:
             "path": dict(self.fixtures.path),
             "operations": {k: dict(v) for k, v in self.fixtures.operations.items()},
             "other_tenant_path": dict(self.fixtures.other_tenant_path),
+            "nonce": self.fixtures.nonce,
         }
         write_meta(
             self.cassettes.root,
@@ -163,6 +223,33 @@ def describe_run(config: pytest.Config) -> dict[str, Any]:
     labels = {"offline": "offline (cassettes)", "sim": "reference server (--sim)"}
     target = labels.get(settings.mode) or ("reference server (--sim)" if config.getoption("sim") else settings.base_url)
     return {"target": target, "mode": settings.mode, "seed": seed}
+
+
+def live_fixtures(config: pytest.Config, contract: Contract, settings: Settings) -> Fixtures:
+    """Pinned values (``--target-fixtures``) over what discovery found on the target at session start."""
+    from .live import discovered, explore
+
+    data = load_fixture_file(settings.fixtures_file) if settings.fixtures_file else {}
+    data.setdefault("tenant", settings.tenant)
+    data.setdefault("other_tenant", settings.other_tenant)
+    found = discovered(config)
+    if found is None:  # started without the session hook (a direct API user): explore now
+        client = Client(settings, base_url=settings.base_url)
+        try:
+            found = explore(contract, client, settings)
+        finally:
+            client.close()
+    other = found.other
+    data.setdefault("nonce", found.nonce)
+    return Fixtures.from_mapping(
+        data,
+        credentials=settings.credentials,
+        discovered={k: {p: f.value for p, f in v.items()} for k, v in found.main.values.items()},
+        missing=found.main.missing,
+        other_discovered={k: {p: f.value for p, f in v.items()} for k, v in other.values.items()} if other else {},
+        other_missing=other.missing if other else {},
+        protect_targets=True,
+    )
 
 
 def start_runtime(config: pytest.Config) -> Runtime:
@@ -196,12 +283,10 @@ def start_runtime(config: pytest.Config) -> Runtime:
         examples = max_examples(config, settings.mode)
     else:
         require_live_credentials(settings)
-        data = load_fixture_file(settings.fixtures_file) if settings.fixtures_file else {}
-        data.setdefault("tenant", settings.tenant)
-        data.setdefault("other_tenant", settings.other_tenant)
-        fixtures = Fixtures.from_mapping(data, credentials=settings.credentials)
+        fixtures = live_fixtures(config, contract, settings)
+        other = settings.other_credentials
         examples = max_examples(config, settings.mode)
-    redactor = Redactor(settings.secrets(), settings.credentials.personal())
+    redactor = Redactor(settings.secrets(), settings.personal())
     offline = settings.mode == "offline"
     client = Client(settings, base_url=CANONICAL_BASE if offline else settings.base_url, offline=offline)
     record_mode = str(config.getoption("record_mode", default="none") or "none")

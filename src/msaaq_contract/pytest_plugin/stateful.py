@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from ..checks import envelope, schema, status
-from ..checks.base import CheckContext, Exchange, Finding
+from ..checks.base import Check, Exchange, Finding
 from ..client.happy import build_happy_request
 from ..contract import Contract, Operation
-from .suite import Conformance
+from .suite import Conformance, missing_data_skips
 
 UPDATED_TEXT = "نسخة محدثة من msaaq-contract"
 
@@ -46,6 +46,10 @@ def chains(contract: Contract) -> dict[str, Chain]:
     return out
 
 
+def _doc_id(op: Operation) -> str:
+    return op.doc_ids[0] if op.doc_ids else op.operation_id
+
+
 def _link_field(chain: Chain) -> str:
     """The member of the create answer that the read link takes (``$response.body#/data/<field>``)."""
     for expression in chain.params["read"].values():
@@ -72,21 +76,16 @@ def run_chain(c: Conformance, chain: Chain) -> None:
 
     def step(name: str, op: Operation, exchange: Exchange, expect_success: bool = True) -> None:
         steps.append(f"{name} {op.method.upper()} -> {exchange.status}")
-        ctx = CheckContext(contract, op, op.doc_ids[0] if op.doc_ids else op.operation_id)
-        checks = [envelope.envelope, schema.schema, status.status_documented]
+        checks: list[Check] = [envelope.envelope, schema.schema, status.status_documented]
         if expect_success:
             checks.insert(0, status.success_expected)
-        found = [f for check in checks for f in check(ctx, exchange)]
-        for f in found:
-            f.message = f"[{name}] {f.message}"
-        c.findings.extend(f for f in found if f.is_error)
-        c.warnings.extend(f for f in found if not f.is_error)
+        # Judged as the step's own operation: a finding lands on the documented id that broke.
+        c.judge(exchange, *checks, doc_id=_doc_id(op), step=name)
 
     def call_for(op: Operation, created: str | None, body: dict[str, Any] | None = None) -> Any:
-        doc_id = op.doc_ids[0] if op.doc_ids else op.operation_id
-        call = build_happy_request(contract, doc_id, fixtures)
-        if created is not None and op.path.endswith("}"):
-            call = call.for_created(created)  # the item path ends with the created resource's parameter
+        values = {op.path_params[-1].name: created} if created is not None and op.path.endswith("}") else None
+        # the item path ends with the created resource's parameter
+        call = build_happy_request(contract, _doc_id(op), fixtures, values=values)
         if body:
             if call.data is not None:
                 call.data.update({k: str(v) for k, v in body.items()})
@@ -95,28 +94,31 @@ def run_chain(c: Conformance, chain: Chain) -> None:
         return call
 
     created_id: str | None = None
+    with missing_data_skips():
+        create_call = call_for(chain.create, None)
     with c.recording("stateful"):
         try:
-            create_call = call_for(chain.create, None)
             created = c.send(create_call)
             step("create", chain.create, created)
+            if not 200 <= created.status < 300:
+                return  # the create's own refusal is the finding; there is nothing to follow
             data = _data(created)
             field = _link_field(chain)
             if field not in data:
-                c.findings.append(
-                    Finding(
-                        check="stateful",
-                        title="Created resource has no identifier",
-                        message=f"the create answer carries no data.{field} to follow its links",
-                    )
+                missing = Finding(
+                    check="stateful",
+                    title="Created resource has no identifier",
+                    message=f"the create answer carries no data.{field} to follow its links",
+                    pointer=f"/data/{field}",
                 )
+                c.record([missing], created, step="create")
                 return
             created_id = str(data[field])
             sent = create_call.json if create_call.json is not None else (create_call.data or {})
             read_op = chain.links["read"]
             read = c.send(call_for(read_op, created_id))
             step("read", read_op, read)
-            _compare(c, "read after create", sent, _data(read))
+            _compare(c, "read after create", sent, read, chain.create)
             update_op = chain.links.get("update")
             if update_op is not None:
                 change = _update_field(contract, update_op, _data(read))
@@ -125,7 +127,7 @@ def run_chain(c: Conformance, chain: Chain) -> None:
                     step("update", update_op, updated)
                     reread = c.send(call_for(read_op, created_id))
                     step("read", read_op, reread)
-                    _compare(c, "read after update", change, _data(reread))
+                    _compare(c, "read after update", change, reread, update_op)
             list_op = chain.links.get("list")
             if list_op is not None:
                 listed = c.send(call_for(list_op, None))
@@ -139,15 +141,14 @@ def run_chain(c: Conformance, chain: Chain) -> None:
                     gone = c.send(call_for(read_op, str(data[field])))
                     steps.append(f"read-after-delete -> {gone.status}")
                     if gone.status != 404:
-                        c.findings.append(
-                            Finding(
-                                check="stateful",
-                                title="Deleted resource still served",
-                                message=f"read after delete got HTTP {gone.status}",
-                                expected="404",
-                                actual=str(gone.status),
-                            )
+                        still = Finding(
+                            check="stateful",
+                            title="Deleted resource still served",
+                            message=f"read after delete got HTTP {gone.status}",
+                            expected="404",
+                            actual=str(gone.status),
                         )
+                        c.record([still], gone, doc_id=_doc_id(delete_op), step="delete")
         finally:
             if created_id is not None and "delete" in chain.links:
                 c.runtime.client.send(call_for(chain.links["delete"], created_id), mutating=True)
@@ -162,20 +163,21 @@ def _update_field(contract: Contract, op: Operation, current: dict[str, Any]) ->
     return {}
 
 
-def _compare(c: Conformance, when: str, sent: Any, read: dict[str, Any]) -> None:
+def _compare(c: Conformance, when: str, sent: Any, exchange: Exchange, writer: Operation) -> None:
+    """What ``writer`` wrote must be what the read answered; a difference is ``writer``'s finding."""
+    read = _data(exchange)
     if not isinstance(sent, dict):
         return
-    for key, value in sent.items():
-        if isinstance(value, (dict, list)) or key not in read or "password" in key:
-            continue
-        if not _same(value, read[key]):
-            c.findings.append(
-                Finding(
-                    check="stateful",
-                    title="Written value not read back",
-                    message=f"{when}: {key} was written as {value!r}, read {read[key]!r}",
-                    expected=repr(value),
-                    actual=repr(read[key]),
-                    pointer=f"/data/{key}",
-                )
-            )
+    lost = [
+        Finding(
+            check="stateful",
+            title="Written value not read back",
+            message=f"{when}: {key} was written as {value!r}, read {read[key]!r}",
+            expected=repr(value),
+            actual=repr(read[key]),
+            pointer=f"/data/{key}",
+        )
+        for key, value in sent.items()
+        if not (isinstance(value, (dict, list)) or key not in read or "password" in key) and not _same(value, read[key])
+    ]
+    c.record(lost, exchange, doc_id=_doc_id(writer), step=when)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis.errors import Unsatisfiable
 
 from ..checks.base import Check, CheckContext, ContractViolation, Exchange, Finding
-from ..client.happy import PreparedCall, build_happy_request
+from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.transport import DEFAULT
 from ..contract import Operation
 from ..errors import CassetteError, UnsafeTarget
@@ -40,13 +40,18 @@ class Conformance:
     def op(self) -> Operation:
         return self.contract.operation(self.doc_id)
 
-    def ctx(self, expectation: dict[str, Any] | None = None) -> CheckContext:
-        return CheckContext(self.contract, self.op, self.doc_id, expectation)
+    def ctx(self, expectation: dict[str, Any] | None = None, doc_id: str | None = None) -> CheckContext:
+        doc_id = doc_id or self.doc_id
+        return CheckContext(self.contract, self.contract.operation(doc_id), doc_id, expectation)
 
     def call(self, *, language: str | None = None, other_tenant: bool = False) -> PreparedCall:
-        return build_happy_request(
-            self.contract, self.doc_id, self.runtime.fixtures, language=language, other_tenant=other_tenant
-        )
+        """The happy request of this test's id; skipped when the target lacks the data it needs."""
+        with missing_data_skips():
+            if not other_tenant:
+                self.runtime.ensure_created(self.doc_id)
+            return build_happy_request(
+                self.contract, self.doc_id, self.runtime.fixtures, language=language, other_tenant=other_tenant
+            )
 
     # -- sending ------------------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -95,7 +100,7 @@ class Conformance:
         if self.op.mutating and not self.runtime.settings.writes_allowed():
             pytest.skip(f"mutating: fuzzing {self.op.label} is refused against {self.runtime.settings.host}")
         token = self.runtime.client.tokens.get(call.identity, fresh=call.fresh_token) if call.identity else None
-        values = {p.name: self.runtime.fixtures.path_value(self.doc_id, p.name) for p in self.op.path_params}
+        values = dict(zip([p.name for p in self.op.path_params], _path_values(self.op.path, call.path), strict=True))
 
         def judge(exchange: Exchange, negative: bool) -> list[Finding]:
             found = self.judge(
@@ -128,16 +133,17 @@ class Conformance:
         """The main academy's resource requested as the other academy: its X-Tenant and its own token."""
         fixtures = self.runtime.fixtures
         # Tenant-owned: the other academy has its own id for it (the same value means the id is not scoped).
-        owned = [
-            p.name
-            for p in self.op.path_params
-            if p.name in fixtures.other_tenant_path
-            and str(fixtures.other_tenant_path[p.name]) != fixtures.path_value(self.doc_id, p.name)
-        ]
         if not fixtures.other_tenant:
             pytest.skip("isolation needs a second academy: set MSAAQ_OTHER_TENANT (and other_tenant_path ids)")
+        names = [p.name for p in self.op.path_params]
+        mine = _path_values(self.op.path, self.call().path)
+        with missing_data_skips():
+            theirs = _path_values(
+                self.op.path, build_happy_request(self.contract, self.doc_id, fixtures, other_tenant=True).path
+            )
+        owned = [name for name, a, b in zip(names, mine, theirs, strict=True) if a != b]
         if not owned:
-            pytest.skip(f"no tenant-owned id among {[p.name for p in self.op.path_params]} in the fixtures")
+            pytest.skip(f"no tenant-owned id among {names}: both academies use the same values")
         call = self.call()
         call.headers["X-Tenant"] = fixtures.other_tenant
         token: str | None = None
@@ -151,23 +157,44 @@ class Conformance:
         return call, token
 
     # -- judging ------------------------------------------------------------------------------------------
-    def judge(self, exchange: Exchange, *checks: Check, expectation: dict[str, Any] | None = None) -> list[Finding]:
-        """Run checks; collect their findings with a redacted curl and the cassette that shows them."""
-        ctx = self.ctx(expectation)
+    def judge(
+        self,
+        exchange: Exchange,
+        *checks: Check,
+        expectation: dict[str, Any] | None = None,
+        doc_id: str | None = None,
+        step: str | None = None,
+    ) -> list[Finding]:
+        """Run checks; collect their findings with a redacted curl and the cassette that shows them.
+
+        ``doc_id`` judges the exchange as another documented operation's (a stateful chain's read step): its
+        findings name that operation, so the reports put them on its row too.
+        """
+        ctx = self.ctx(expectation, doc_id)
         found: list[Finding] = []
         for check in checks:
             found.extend(check(ctx, exchange))
-        if found:
+        self.record(found, exchange, doc_id=doc_id, step=step)
+        return found
+
+    def record(
+        self, found: list[Finding], exchange: Exchange | None, *, doc_id: str | None = None, step: str | None = None
+    ) -> None:
+        """Keep findings for the verdict, each with the curl of the exchange that shows it and who broke."""
+        curl = None
+        if exchange is not None and found:
             req = exchange.request
             curl = self.runtime.redactor.curl(req.method, req.url, req.headers, req.body)
-            for f in found:
-                f.curl = f.curl or curl
-                f.cassette = f.cassette or self.cassette
-                f.message = self.runtime.redactor.text(f.message)
-                f.actual = self.runtime.redactor.text(f.actual) if f.actual else f.actual
+        for f in found:
+            f.curl = f.curl or curl
+            f.cassette = f.cassette or self.cassette
+            if doc_id and doc_id != self.doc_id:
+                f.operation = doc_id
+            label = " ".join(x for x in (step, f.operation) if x)
+            f.message = self.runtime.redactor.text(f"[{label}] {f.message}" if label else f.message)
+            f.actual = self.runtime.redactor.text(f.actual) if f.actual else f.actual
         self.findings.extend(f for f in found if f.is_error)
         self.warnings.extend(f for f in found if not f.is_error)
-        return found
 
     def conclude(self) -> None:
         """Record the verdict material on the test item, then fail if a check found an error."""
@@ -178,9 +205,13 @@ class Conformance:
         if not self.findings:
             return
         violation = ContractViolation(self.doc_id, self.findings)
-        if self.op.doc_entry(self.doc_id).confidence == "low" or self.op.confidence == "low":
+        if all(self._uncertain(f.operation or self.doc_id) for f in self.findings):
             pytest.xfail(f"contract uncertain (x-confidence: low): {violation}")
         raise violation
+
+    def _uncertain(self, doc_id: str) -> bool:
+        op = self.contract.operation(doc_id)
+        return op.doc_entry(doc_id).confidence == "low" or op.confidence == "low"
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -195,6 +226,24 @@ class Conformance:
         """Judge and conclude in one step (the common case)."""
         self.judge(exchange, *checks, expectation=expectation)
         self.conclude()
+
+
+@contextlib.contextmanager
+def missing_data_skips() -> Iterator[None]:
+    """Missing data on the target is not the API's fault: the test is skipped with the reason."""
+    try:
+        yield
+    except MissingTargetData as exc:
+        pytest.skip(exc.reason)
+
+
+def _path_values(template: str, path: str) -> list[str]:
+    """The concrete values of a filled-in ``template``, in order (``/courses/{course}`` + ``/courses/7`` -> 7)."""
+    values = []
+    for part, value in zip(template.split("/"), path.split("/"), strict=False):
+        if part.startswith("{") and part.endswith("}"):
+            values.append(value)
+    return values
 
 
 def _relative(path: Path) -> str:

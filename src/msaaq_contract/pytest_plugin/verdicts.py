@@ -41,6 +41,8 @@ class VerdictCollector:
         self.started = time.monotonic()
         self.started_at = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         self.interrupted = False
+        # Findings a test made about another documented id (a stateful read step): (that id, family, finding)
+        self.attributed: list[tuple[str, str, Finding, str]] = []
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         self.interrupted = True
@@ -65,7 +67,13 @@ class VerdictCollector:
             verdict.outcome = outcome  # type: ignore[assignment]
         verdict.nodeids.append(report.nodeid)
         verdict.duration_s += float(report.duration)
-        verdict.violations.extend(Finding.from_dict(v) for v in payload.get("violations", []))
+        violations = [Finding.from_dict(v) for v in payload.get("violations", [])]
+        verdict.violations.extend(violations)
+        self.attributed.extend(
+            (f.operation, item["family"], f, report.nodeid)
+            for f in violations
+            if f.operation not in (None, item["doc_id"])
+        )
         verdict.warnings.extend(Finding.from_dict(v) for v in payload.get("warnings", []))
         verdict.cassette = verdict.cassette or payload.get("cassette")
         if target_error:
@@ -86,8 +94,21 @@ class VerdictCollector:
             contract_digest=contract.digest,
             **run,
         )
+        judged = dict(self.checks)
+        for doc_id, fam, finding, nodeid in self.attributed:
+            if doc_id not in contract.by_doc_id:
+                continue
+            op = contract.operation(doc_id)
+            low = op.doc_entry(doc_id).confidence == "low" or op.confidence == "low"
+            outcome = "uncertain" if low else "failed"
+            verdict = judged.setdefault((doc_id, fam), CheckVerdict(family=fam, outcome="not-run"))
+            if OUTCOME_ORDER.index(outcome) < OUTCOME_ORDER.index(verdict.outcome):
+                verdict.outcome = outcome  # type: ignore[assignment]
+            verdict.violations.append(finding)
+            if nodeid not in verdict.nodeids:
+                verdict.nodeids.append(nodeid)
         by_endpoint: dict[str, dict[str, CheckVerdict]] = {}
-        for (doc_id, fam), verdict in self.checks.items():  # one pass: linear in the number of checks
+        for (doc_id, fam), verdict in judged.items():  # one pass: linear in the number of checks
             by_endpoint.setdefault(doc_id, {})[fam] = verdict
         endpoints = []
         for doc_id, op in contract.documented():

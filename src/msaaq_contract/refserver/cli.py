@@ -17,7 +17,7 @@ from .server import prepare
 
 
 @contextmanager
-def _quiet_signals() -> Iterator[None]:
+def quiet_signals() -> Iterator[None]:
     """uvicorn stops gracefully on SIGINT/SIGTERM, then re-raises the signal to the previous handler; a no-op
     handler there lets ``serve`` clean up its temporary database and exit 0 instead of dying by the signal."""
     previous = {sig: signal.signal(sig, lambda *_: None) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             say(line)
         if faults:
             say("  faults       : " + ", ".join(repr(f) for f in faults))
-        with _quiet_signals():
+        with quiet_signals():
             server.run(sockets=[prepared.sock])
     finally:
         prepared.cleanup()

@@ -140,11 +140,16 @@ class Handlers:
         item_schema = self.e.index.item_schema(data_schema)
         if item_schema is None or not isinstance(body, dict):
             return
+        # A list that names a stored resource (``/tenant/account/assignments``) lists its real ids, as a real
+        # server would: a client that follows an id it was given must reach the record.
+        name = ctx.op.path.rstrip("/").rsplit("/", 1)[-1]
+        stored = next((r for r in self.e.resources.resources.values() if r.parent is None and r.name == name), None)
+        real = [row.id for row in self.e.store.list(stored.key, ctx.academy, None)] if stored else []
         docs = []
         for n in range(1, SYNTHETIC_LIST_SIZE + 1):
             item = self.e.synth.cached_value(item_schema, ctx.lang, 2)
             if isinstance(item, dict) and isinstance(item.get("id"), int) and not isinstance(item.get("id"), bool):
-                item["id"] = n
+                item["id"] = int(real[n - 1]) if n <= len(real) and str(real[n - 1]).isdigit() else n
             docs.append(item)
         docs, links, meta = paginate(docs, ctx.query, ctx.url)
         body.update(data=docs, links=links, meta={**(body.get("meta") or {}), **meta})

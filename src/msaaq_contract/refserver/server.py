@@ -190,17 +190,22 @@ def start_server(**options: Any) -> ServerHandle:
     ``contract: Contract | None``, ``clock: Clock | None`` (token expiry), ``credentials``, ``host``, ``port``.
     """
     prepared = prepare(**options)
-    server = prepared.uvicorn_server()
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [prepared.sock]}, name="msaaq-refserver", daemon=True
-    )
+    server, thread = serve_in_thread(prepared.uvicorn_server(), prepared.sock, prepared.cleanup, "msaaq-refserver")
+    return ServerHandle(prepared, server, thread)
+
+
+def serve_in_thread(
+    server: uvicorn.Server, sock: socket.socket, cleanup: Any, name: str
+) -> tuple[uvicorn.Server, threading.Thread]:
+    """Run ``server`` on the bound ``sock`` in a daemon thread; return once uvicorn reports it is serving."""
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=name, daemon=True)
     thread.start()
     started = threading.Event()
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             server.should_exit = True
-            prepared.cleanup()
-            raise ConfigError("the reference server did not start", hint="run `msaaq-contract serve` to see why")
+            cleanup()
+            raise ConfigError(f"{name} did not start", hint="run it in the foreground to see why")
         started.wait(0.005)  # polls uvicorn's own flag; returns as soon as it flips
-    return ServerHandle(prepared, server, thread)
+    return server, thread

@@ -49,6 +49,10 @@ def _run_meta(report: Report) -> str:
     ]
     if run.exit_status is not None:
         items.append(("pytest exit status", esc(run.exit_status)))
+    if run.discovery:
+        items.append(("discovery", esc(run.discovery)))
+    if run.aborted:
+        items.append(("aborted", f'<span class="warn">nothing was judged: {esc(run.aborted)}</span>'))
     body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items)
     return f'<dl class="run">{body}</dl>'
 

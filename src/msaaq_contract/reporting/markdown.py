@@ -33,6 +33,8 @@ def overall(report: Report) -> str:
     word = "failed" if "failed" in outcomes else "error" if "error" in outcomes else "passed"
     if not outcomes:
         word = "no checks ran"
+    if report.run.aborted:
+        word = f"nothing judged ({report.run.aborted})"
     return f"{word} (interrupted)" if report.run.interrupted else word
 
 
@@ -47,6 +49,10 @@ def _run_table(report: Report) -> list[str]:
         ("duration", f"{run.duration_s:.1f} s"),
         ("interrupted", "yes: verdicts are incomplete" if run.interrupted else "no"),
     ]
+    if run.discovery:
+        rows.append(("discovery", run.discovery))
+    if run.aborted:
+        rows.append(("aborted", f"nothing was judged: {run.aborted}"))
     if run.shard:
         rows.append(("shard", run.shard))
     if run.exit_status is not None:

@@ -118,6 +118,8 @@ class RunInfo:
     exit_status: int | None = None
     shard: str | None = None
     pytest_args: list[str] = field(default_factory=list)
+    aborted: str | None = None  # why nothing was judged (the target was unreachable at session start)
+    discovery: str | None = None  # live runs: what discovery found on the target, one line
 
 
 @dataclass
@@ -177,6 +179,7 @@ _FINDING_SCHEMA: dict[str, Any] = {
         "pointer": {"type": ["string", "null"]},
         "curl": {"type": ["string", "null"]},
         "cassette": {"type": ["string", "null"]},
+        "operation": {"type": ["string", "null"]},
     },
 }
 REPORT_SCHEMA: dict[str, Any] = {
@@ -201,6 +204,8 @@ REPORT_SCHEMA: dict[str, Any] = {
                 "exit_status": {"type": ["integer", "null"]},
                 "shard": {"type": ["string", "null"]},
                 "pytest_args": {"type": "array", "items": {"type": "string"}},
+                "aborted": {"type": ["string", "null"]},
+                "discovery": {"type": ["string", "null"]},
             },
         },
         "endpoints": {

@@ -1,0 +1,71 @@
+"""``msaaq-contract discover``: find the target's data and write it as a reviewable fixtures file.
+
+Credentials come from the same ``MSAAQ_*`` variables as a live run. Discovery only reads (GET), so it needs no
+``--allow-writes``. The file it writes is the ``--target-fixtures`` format: pass it back to pin the values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from ..client.transport import Client
+from ..contract import load_contract
+from ..discovery.fixtures_file import render
+from ..discovery.target import discover, preflight
+from ..errors import ConfigError
+from ..settings import (
+    Settings,
+    credentials_from_env,
+    other_credentials_from_env,
+    require_live_credentials,
+    validate_base_url,
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser, command: str = "discover") -> None:
+    parser.add_argument("--base-url", default=None, help="the API base including /v1 (env MSAAQ_BASE_URL)")
+    parser.add_argument("--out", type=Path, default=None, help="fixtures file to write (default: standard output)")
+    parser.add_argument("--contract", type=Path, default=None, help="root openapi.yaml or its folder")
+    parser.add_argument("--request-timeout", type=float, default=30.0, help="per-request timeout in seconds (30)")
+
+
+def run(args: argparse.Namespace) -> int:
+    base = args.base_url or os.environ.get("MSAAQ_BASE_URL")
+    if not base:
+        raise ConfigError("discover needs a target", hint="pass --base-url URL or set MSAAQ_BASE_URL")
+    settings = Settings(
+        mode="live",
+        base_url=validate_base_url(base),
+        tenant=os.environ.get("MSAAQ_TENANT") or None,
+        other_tenant=os.environ.get("MSAAQ_OTHER_TENANT") or None,
+        credentials=credentials_from_env(),
+        other_credentials=other_credentials_from_env(),
+        timeout_s=args.request_timeout,
+    )
+    require_live_credentials(settings)
+    contract = load_contract(args.contract)
+    client = Client(settings, base_url=settings.base_url)
+    try:
+        preflight(client, settings.credentials)
+        data = discover(
+            contract,
+            client,
+            str(settings.tenant),
+            other_tenant=settings.other_tenant,
+            other_credentials=settings.other_credentials,
+        )
+    finally:
+        client.close()
+    text = render(data)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write {args.out} ({exc.strerror})") from None
+    print(f"discovery: {data.summary()}", file=sys.stderr)
+    return 0

@@ -1,0 +1,77 @@
+"""Live runs: the target is checked and explored once, at session start, before any test runs.
+
+On the xdist controller (or the only process of a serial run) ``prepare`` logs in once per identity (an
+unreachable target or refused credentials stop the run here, with one line and exit 3 or 2) and discovers the
+target's data. The result is saved to a private temporary file named by ``MSAAQ_DISCOVERED``, which the workers
+(spawned after this hook) inherit, so a run explores the target once however many workers it has.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from ..client.transport import Client
+from ..contract import Contract, load_contract
+from ..discovery.target import TargetData, discover, preflight
+from ..settings import Settings, require_live_credentials
+from .options import resolve_settings
+
+ENV_DISCOVERED = "MSAAQ_DISCOVERED"
+DISCOVERED = pytest.StashKey[TargetData]()
+
+
+def is_live(config: pytest.Config) -> bool:
+    base = config.getoption("base_url") or os.environ.get("MSAAQ_BASE_URL")
+    return bool(base) and not config.getoption("sim")
+
+
+def prepare(config: pytest.Config, contract_file: Path) -> None:
+    """Preflight and discovery on the controller; raises MsaaqContractError when the target is not usable."""
+    found = os.environ.get(ENV_DISCOVERED)
+    if found and Path(found).is_file():  # a worker, or a nested run that inherited the controller's file
+        config.stash[DISCOVERED] = TargetData.load(Path(found))
+        return
+    settings = resolve_settings(config)
+    require_live_credentials(settings)
+    contract = load_contract(contract_file)
+    client = Client(settings, base_url=settings.base_url)
+    try:
+        preflight(client, settings.credentials)
+        data = explore(contract, client, settings)
+    finally:
+        client.close()
+    folder = tempfile.mkdtemp(prefix="msaaq-discovery-")
+    path = Path(folder) / "discovered.json"
+    data.save(path)
+    os.environ[ENV_DISCOVERED] = str(path)
+    config.stash[DISCOVERED] = data
+
+    def drop() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(ENV_DISCOVERED, None)
+
+    config.add_cleanup(drop)
+
+
+def explore(contract: Contract, client: Client, settings: Settings) -> TargetData:
+    return discover(
+        contract,
+        client,
+        str(settings.tenant),
+        other_tenant=settings.other_tenant,
+        other_credentials=settings.other_credentials,
+    )
+
+
+def discovered(config: pytest.Config) -> TargetData | None:
+    """What discovery found in this process or in the controller (None when the run is not live)."""
+    data = config.stash.get(DISCOVERED, None)
+    if data is None and os.environ.get(ENV_DISCOVERED) and Path(os.environ[ENV_DISCOVERED]).is_file():
+        data = TargetData.load(Path(os.environ[ENV_DISCOVERED]))
+        config.stash[DISCOVERED] = data
+    return data

@@ -1,0 +1,121 @@
+"""A transparent HTTP proxy that makes any MSAAQ target look like a deployment the suite did not write.
+
+``msaaq-contract proxy --upstream URL --variations all`` forwards every request unchanged to the upstream (the
+reference server, or staging) and applies the harmless variations of ``variations.py`` to the answers. Through
+it the suite cannot tell the reference server from a foreign Laravel deployment: it knows no seed ids and sees
+another encoding, order, headers and timing. Used by the self-tests that prove the suite never cries wolf.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import httpx
+import uvicorn
+
+from ..errors import ConfigError
+from .app import Receive, Scope, Send
+from .server import bind_socket, serve_in_thread
+from .variations import Variations
+
+HOP_BY_HOP = frozenset(
+    {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers", "transfer-encoding",
+     "upgrade", "host", "content-length", "accept-encoding", "date", "server"}
+)  # fmt: skip
+UPSTREAM_TIMEOUT_S = 60.0
+
+
+class VaryingProxy:
+    """The ASGI app: read the request, forward it, vary the answer."""
+
+    def __init__(self, upstream: str, variations: Variations) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.variations = variations
+        self._client: httpx.AsyncClient | None = None
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:  # created on uvicorn's loop, on first use
+            self._client = httpx.AsyncClient(timeout=UPSTREAM_TIMEOUT_S, follow_redirects=False)
+        return self._client
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if message["type"] == "http.disconnect" or not message.get("more_body", False):
+                break
+        request_headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        query = scope.get("query_string", b"").decode("latin-1")
+        url = self.upstream + scope.get("raw_path", scope["path"].encode()).decode("latin-1")
+        url += f"?{query}" if query else ""
+        forwarded = [(k, v) for k, v in request_headers.items() if k not in HOP_BY_HOP]
+        try:
+            answer = await self._http().request(scope["method"], url, headers=forwarded, content=bytes(body))
+            status, content = answer.status_code, answer.content
+            headers = {k.lower(): v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP}
+        except httpx.HTTPError as exc:
+            status, content = 502, f"upstream {self.upstream} failed: {exc.__class__.__name__}".encode()
+            headers = {"content-type": "text/plain"}
+        content, varied = self.variations.apply(content, headers, request_headers)
+        if self.variations.delay_s:
+            await asyncio.sleep(self.variations.delay_s)
+        raw = [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in varied.items()]
+        await send({"type": "http.response.start", "status": status, "headers": raw})
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else content})
+
+
+@dataclass
+class ProxyHandle:
+    server: uvicorn.Server
+    thread: threading.Thread
+    port: int
+    host: str = "127.0.0.1"
+
+    @property
+    def root_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return self.root_url + "/v1"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def __enter__(self) -> ProxyHandle:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+def upstream_root(url: str) -> str:
+    """The proxy forwards paths as they come (``/v1/...``): its upstream is the host root."""
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"invalid --upstream {url!r}", hint="give the target's URL, e.g. http://127.0.0.1:8765/v1")
+    root = url.rstrip("/")
+    return root[: -len("/v1")] if root.endswith("/v1") else root
+
+
+def uvicorn_server(app: Any) -> uvicorn.Server:
+    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False, http="h11", loop="asyncio")
+    return uvicorn.Server(config)
+
+
+def start_proxy(upstream: str, variations: Variations, *, host: str = "127.0.0.1", port: int = 0) -> ProxyHandle:
+    """Start the proxy in a thread on a loopback port; it forwards to ``upstream`` (a base URL or host root)."""
+    sock = bind_socket(host, port)
+    server, thread = serve_in_thread(
+        uvicorn_server(VaryingProxy(upstream_root(upstream), variations)), sock, sock.close, "msaaq-proxy"
+    )
+    return ProxyHandle(server, thread, int(sock.getsockname()[1]), host)
