@@ -19,7 +19,8 @@ MOJIBAKE = re.compile(f"(?:{_PAIR}){{2,}}|\ufffd")
 def arabic_intact(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     if "json" not in exchange.content_type:
         return []
-    charset = exchange.headers.get("content-type", "").lower().partition("charset=")[2].strip()
+    charset = exchange.headers.get("content-type", "").lower().partition("charset=")[2]
+    charset = charset.split(";")[0].strip().strip('"')
     if charset and charset.replace("-", "") not in ("utf8",):
         return [
             Finding(
@@ -42,9 +43,11 @@ def arabic_intact(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 actual="undecodable bytes",
             )
         ]
-    bad = MOJIBAKE.search(text)
+    # Judge the decoded text: PHP escapes non-ASCII as \uXXXX by default, and "\u00d8\u00a7" is mojibake too.
+    bad = MOJIBAKE.search(text) or next(filter(None, (MOJIBAKE.search(s) for s in _strings(exchange))), None)
     if bad:
-        around = text[max(0, bad.start() - 20) : bad.end() + 20]
+        source = bad.string
+        around = source[max(0, bad.start() - 20) : bad.end() + 20]
         return [
             Finding(
                 check="language",
@@ -55,3 +58,20 @@ def arabic_intact(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
             )
         ]
     return []
+
+
+def _strings(exchange: Exchange) -> list[str]:
+    """Every string (keys and values) of the JSON body, decoded from its escapes."""
+    parsed, value = exchange.json_body
+    out: list[str] = []
+    stack = [value] if parsed else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif isinstance(node, dict):
+            out.extend(k for k in node if isinstance(k, str))
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return out

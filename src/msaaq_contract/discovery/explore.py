@@ -17,6 +17,7 @@ from typing import Any
 from ..checks.base import Exchange
 from ..client.happy import Fixtures, MissingTargetData, PreparedCall, build_happy_request
 from ..contract import Contract, Operation
+from ..errors import CredentialsError
 from .producers import Producer, ProducerMap, Slot, slots
 
 FANOUT = 3  # parent values tried (and items kept) per collection: a few requests, robust to empty parents
@@ -122,6 +123,8 @@ class Explorer:
             exchange = self.send(call)
         except MissingTargetData as exc:
             return [], exc.reason
+        except CredentialsError as exc:  # no login for this identity: its collections stay unknown
+            return [], f"GET {op.path} needs a login: {exc.one_line()}"
         where = f"GET {call.path}"
         if not 200 <= exchange.status < 300:
             return [], f"{where} answered HTTP {exchange.status}"

@@ -72,7 +72,25 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     except MsaaqContractError as exc:
         # Nothing was judged: say so in the reports, then stop with the error's own exit code (3: target).
         _write_reports(config, exc.exit_code, aborted=exc.one_line())
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            config.pluginmanager.register(_OneLineStop(reporter), "msaaq-one-line-stop")
         pytest.exit(f"error: {exc.one_line()}", returncode=exc.exit_code)
+
+
+class _OneLineStop:
+    """pytest already says a stop at session start in one line ("Exit: error: ..."); the terminal reporter would
+    repeat it as an interruption banner, so its memo of the interruption is dropped."""
+
+    def __init__(self, reporter: Any) -> None:
+        self.reporter = reporter
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        if hasattr(self.reporter, "_keyboardinterrupt_memo"):  # pytest's own attribute: guarded
+            self.reporter._keyboardinterrupt_memo = None
+
+
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -154,7 +172,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         exc = call.excinfo.value
         report.longrepr = f"{exc.__class__.__name__}: {exc.one_line()}"
         report.user_properties.append((TARGET_ERROR, report.longrepr))
-        if call.when == "call":
+        if call.when == "call" and item.get_closest_marker("msaaq") is not None:
             # pytest, its JUnit XML and xdist count a failed report outside "call" as an error, not a failure.
             report.when = "setup"
         if isinstance(exc, TargetUnreachable):

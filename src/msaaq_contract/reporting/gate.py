@@ -93,6 +93,8 @@ def evaluate(report: Report, baseline: list[KnownDeviation], today: dt.date, str
             result.unverified.append(d)
         else:
             result.removable.append(d)
+    if report.run.aborted:
+        result.problems.append(f"nothing was judged: {report.run.aborted}")
     if report.run.interrupted:
         result.problems.append("the run was interrupted: its verdicts are incomplete")
     if ran == 0:
