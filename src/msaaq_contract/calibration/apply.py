@@ -9,8 +9,6 @@ a bad decision or a broken result writes nothing. Applying the same decisions ag
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,15 +88,8 @@ def _merged(overrides: Overrides, changes: list[dict[str, Any]], digests: list[s
 
 
 def _verify(contract: Contract, texts: dict[Path, str]) -> None:
-    """Bundle and validate the contract as it would be written, in a scratch copy."""
-    folder = contract.bundle.root.parent
-    with tempfile.TemporaryDirectory(prefix="msaaq-calibrate-") as scratch:
-        copy = Path(scratch) / "contract"
-        shutil.copytree(folder, copy)
-        for path, text in texts.items():
-            if path.is_relative_to(folder):
-                (copy / path.relative_to(folder)).write_text(text, encoding="utf-8")
-        validate(bundle(copy / contract.bundle.root.name))
+    """Bundle and validate the contract as it would be written, before writing it."""
+    validate(bundle(contract.bundle.root, texts=texts))
 
 
 def apply_calibration(

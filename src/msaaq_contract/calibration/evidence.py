@@ -67,23 +67,26 @@ class Evidence:
         return {o.doc_id for o in self.observations}
 
 
-def accepted_report(path: Path, contract: Contract, calibrated_from: Iterable[str]) -> tuple[Report, str]:
-    """Load the report and refuse what cannot be evidence: one-line ReportErrors, nothing else happens."""
+def run_report(path: Path) -> tuple[Report, str]:
+    """Load the report and refuse a corrupt one or an offline run: one-line ReportErrors."""
     report = load_report(path)
-    run = report.run
-    if run.mode == "offline":
+    if report.run.mode == "offline":
         raise ReportError(
             f"{path}: an offline run (replayed cassettes) is no evidence about the API",
             hint="calibrate a report of a live run (--base-url), a --sim drill or a recording",
         )
-    if run.contract_digest != contract.digest and run.contract_digest not in set(calibrated_from):
+    return report, hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def check_contract(path: Path, report: Report, contract: Contract, calibrated_from: Iterable[str]) -> None:
+    """Refuse a report made with another contract than this one or one it was calibrated from."""
+    digest = report.run.contract_digest
+    if digest != contract.digest and digest not in set(calibrated_from):
         raise ReportError(
-            f"{path}: made with contract digest {run.contract_digest}, not this contract ({contract.digest}) "
+            f"{path}: made with contract digest {digest}, not this contract ({contract.digest}) "
             "nor one it was calibrated from",
             hint="re-run the suite with this contract, or pass the --contract the run used",
         )
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    return report, digest
 
 
 def _exchange(doc_id: str, family: str, finding: Finding, operation_id: str) -> str:

@@ -83,7 +83,9 @@ class Group:
 
     @property
     def example(self) -> Observation:
-        return self.observations[0]
+        """The first observation that shows the root cause itself (the status finding of a status group)."""
+        wanted = "status" if self.kind in ("undocumented-status", "guessed-route") else None
+        return next((o for o in self.observations if o.finding.check == wanted), self.observations[0])
 
 
 def json_type(value: Any) -> str:

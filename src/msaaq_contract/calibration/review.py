@@ -103,7 +103,7 @@ def _group_section(index: int, group: Group, contract: Contract, decision: Decis
         "",
         f"- **Example**: {_example(group.example, contract)}",
         f"- **Evidence**: {evidence} (families: {', '.join(group.families)})",
-        f"- **Contract now**: {group.declared or '-'}" + (f" (`{group.where}`)" if group.where else ""),
+        f"- **Contract now**: `{group.declared or '-'}`" + (f" at `{group.where}`" if group.where else ""),
         f"- **Proposed change**: {change}",
         f"- **Touches**: {len(group.touches)} operation(s): {_listing(group.touches) or '-'}",
         "",

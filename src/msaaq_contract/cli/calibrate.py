@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from ..calibration.apply import Applied, apply_calibration, observed_changes
-from ..calibration.evidence import Evidence, accepted_report, collect
+from ..calibration.evidence import Evidence, check_contract, collect, run_report
 from ..calibration.grouping import Group, Grouper
 from ..calibration.recorded import refine_with_cassettes
 from ..calibration.review import Decision, parse_review, render_review
@@ -39,11 +39,11 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
 
 
 def _evidence(args: argparse.Namespace) -> tuple[Contract, Evidence, list[Group]]:
+    report, digest = run_report(args.report)  # first: a bad report fails before the contract is read
     # Fresh: an earlier --apply in this process changed the files the cached contract was read from.
     contract = load_contract(args.contract, fresh=True)
     folder = contract.bundle.root.parent
-    overrides = load_overrides(folder / OVERRIDES_NAME)
-    report, digest = accepted_report(args.report, contract, overrides.calibrated_from)
+    check_contract(args.report, report, contract, load_overrides(folder / OVERRIDES_NAME).calibrated_from)
     evidence = collect(args.report, report, digest, contract)
     if args.cassettes is not None:
         refine_with_cassettes(evidence, contract, args.cassettes)

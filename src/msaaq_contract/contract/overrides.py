@@ -164,10 +164,16 @@ def _types(node: Mapping[str, Any]) -> list[str]:
     return [kind] if isinstance(kind, str) else list(kind or [])
 
 
+def _allowed(node: Mapping[str, Any]) -> set[str]:
+    """Types the node names itself or in a direct ``anyOf`` branch (what an earlier widening added)."""
+    branches = [b for b in node.get("anyOf") or [] if isinstance(b, Mapping)]
+    return set(_types(node)).union(*(_types(b) for b in branches))
+
+
 def _add_types(owner: dict[str, Any], change: Mapping[str, Any]) -> bool:
     pointer = str(change.get("pointer", ""))
     node = _node(owner, pointer)
-    wanted = [t for t in change["types"] if t not in _types(node)]
+    wanted = [t for t in change["types"] if t not in _allowed(node)]
     if not wanted:
         return False
     if "type" in node and not any(k in node for k in ("$ref", "anyOf", "oneOf", "allOf")):
@@ -218,7 +224,7 @@ def _add_response(owner: dict[str, Any], change: Mapping[str, Any]) -> bool:
     status = str(change["status"])
     if status in responses:
         return False
-    response: dict[str, Any] = {"description": "Observed on a live target."}
+    response: dict[str, Any] = {"description": "Observed on the target of a calibrated run."}
     like = change.get("like")
     if like and isinstance(responses.get(like), dict) and "content" in responses[like]:
         response["content"] = copy.deepcopy(responses[like]["content"])
