@@ -102,13 +102,11 @@ def collect(path: Path, report: Report, report_digest: str, contract: Contract) 
         if endpoint.id not in contract.by_doc_id:
             continue  # an id this contract no longer documents: nothing to change
         if check.outcome in EVIDENT:
+            op_id = contract.operation(endpoint.id).operation_id
             for finding in check.violations:
-                if not finding.is_error:
-                    continue
-                # A stateful step judged another operation; the finding names it when it can.
-                op_id = getattr(finding, "operation", None) or contract.operation(endpoint.id).operation_id
-                if op_id not in contract.operations:
-                    op_id = contract.operation(endpoint.id).operation_id
+                broke = finding.operation
+                if not finding.is_error or (broke not in (None, endpoint.id) and broke in contract.by_doc_id):
+                    continue  # a chain step's finding about another id: the report holds it on that id's row too
                 evidence.observations.append(
                     Observation(
                         endpoint.id,

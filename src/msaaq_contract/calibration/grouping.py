@@ -250,9 +250,10 @@ class Grouper:
         )
 
     def _candidates(self, o: Observation) -> list[Operation]:
-        """The operation that answered; for a stateful step of an older report, also those its chain links."""
+        """The operation that answered; for a chain step of a report without ``Finding.operation``, also the
+        operations the chain links (the step's own operation is one of them)."""
         op = self.contract.operations[o.operation_id]
-        if o.family != "stateful" or getattr(o.finding, "operation", None):
+        if o.family != "stateful" or o.finding.operation:
             return [op]
         linked = [
             link.get("operationId")
