@@ -2,9 +2,11 @@
 
 This is a maintainer tool, not part of the package: nothing at runtime reads ``../shared``. It was used to
 bootstrap the contract; the YAML it writes is the reviewed source of truth. Re-running it overwrites
-``contracts/`` (except ``README.md`` and ``known-deviations.yaml``), so hand edits belong in this script.
+``contracts/`` (except ``README.md``, ``known-deviations.yaml`` and ``overrides.yaml``), so hand edits belong
+in this script. Calibrated changes (``contracts/overrides.yaml``, written by ``msaaq-contract calibrate
+--apply``) are merged last, through the package's own ``apply_changes``.
 
-    python tools/build_contract.py [--facts ../shared/msaaq-api] [--out contracts]
+    python tools/build_contract.py [--facts ../shared/msaaq-api] [--out contracts] [--overrides FILE]
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from msaaq_contract.contract.overrides import OVERRIDES_NAME, apply_changes, load_overrides
+from msaaq_contract.contract.yaml_format import dump
 
 sys.path.insert(0, str(Path(__file__).parent))
 from contract_types import field_type_schema, model_schema
@@ -466,33 +471,32 @@ def pointer_escape(s: str) -> str:
     return s.replace("~", "~0").replace("/", "~1")
 
 
-class Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True  # anchors make a reviewed diff unreadable
-
-
-def _str_rep(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    style = "|" if "\n" in data else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
-
-
-Dumper.add_representer(str, _str_rep)
-Dumper.add_representer(OrderedDict, lambda d, data: d.represent_dict(data.items()))
-
-
-def dump(obj: Any) -> str:
-    return yaml.dump(obj, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=120)
+def apply_overrides(path: Path, items: dict[str, dict[str, Any]], schemas: dict[str, Any], static: Any) -> int:
+    """Merge ``contracts/overrides.yaml`` last, through the same function ``calibrate --apply`` uses."""
+    overrides = load_overrides(path)
+    named = {n: s for n, s in static["components"]["schemas"].items() if "$ref" not in s}
+    named.update(schemas)
+    operations = {op["operationId"]: op for item in items.values() for op in item.values()}
+    apply_changes(named, operations, overrides.changes)
+    return len(overrides.changes)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--facts", type=Path, default=Path(__file__).parents[2] / "shared" / "msaaq-api")
     parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "contracts")
+    parser.add_argument(
+        "--overrides",
+        type=Path,
+        default=Path(__file__).parents[1] / "contracts" / OVERRIDES_NAME,
+        help="calibrated changes merged last (default: contracts/overrides.yaml)",
+    )
     args = parser.parse_args()
     b = Builder(args.facts)
     items, inventory = b.build()
     schemas = b.component_schemas()
     static = yaml.safe_load((Path(__file__).parent / "contract_static.yaml").read_text())
+    overridden = apply_overrides(args.overrides, items, schemas, static)
 
     files: dict[str, dict[str, Any]] = defaultdict(OrderedDict)
     root_paths: dict[str, Any] = OrderedDict()
@@ -534,7 +538,10 @@ def main() -> int:
     inv = {"source": "docs.msaaq.com table of contents", "count": len(inventory), "endpoints": inventory}
     (out / "documented-endpoints.json").write_text(json.dumps(inv, indent=1, ensure_ascii=False) + "\n")
     ops = sum(len(v) for v in items.values())
-    print(f"wrote {len(files)} path files, {ops} operations, {len(schemas)} model schemas, {len(inventory)} ids")
+    print(
+        f"wrote {len(files)} path files, {ops} operations, {len(schemas)} model schemas, {len(inventory)} ids, "
+        f"{overridden} overrides"
+    )
     return 0
 
 

@@ -30,6 +30,8 @@ def test_documented_options_are_registered():
         ["msaaq_contract", "serve", "--help"],
         ["msaaq_contract", "gate", "--help"],
         ["msaaq_contract", "validate-contract", "--help"],
+        ["msaaq_contract", "calibrate", "--help"],
+        ["msaaq_contract", "coverage", "--help"],
     ):
         help_text += subprocess.run(
             [sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True, check=True

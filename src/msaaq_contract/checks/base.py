@@ -32,6 +32,8 @@ class Finding:
     # The documented id of the operation that broke, when another id's test observed it (a stateful chain's
     # read step): reports put the finding on that id's row too.
     operation: str | None = None
+    # The HTTP status of the judged response: calibration walks the response schema documented for it.
+    status: int | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:

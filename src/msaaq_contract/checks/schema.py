@@ -84,11 +84,22 @@ def schema(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 actual=exchange.content_type or "(no content type)",
             )
         ]
-    errors = sorted(validator.iter_errors(body), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
-    findings = [_finding(e) for e in errors[:MAX_ERRORS]]
+    findings = violations(validator, body, MAX_ERRORS)
     if not findings:
         findings.extend(undocumented_fields(ctx.contract, dict(validator.schema), body))  # type: ignore[arg-type]
     return findings
+
+
+def violations(validator: Draft202012Validator, body: Any, limit: int | None = None) -> list[Finding]:
+    """The body's violations in a stable order (by pointer, then keyword), the first ``limit`` of them."""
+    errors = sorted(validator.iter_errors(body), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    return [_finding(e) for e in errors[:limit]]
+
+
+@functools.lru_cache(maxsize=1024)
+def subschema_validator(contract: Contract, pointer: str) -> Draft202012Validator:
+    """A validator for the schema node at ``pointer`` of the bundled contract (refs resolve inside it)."""
+    return Draft202012Validator({"$ref": f"{BASE_URI}#{pointer}"}, registry=_registry(contract))
 
 
 def undocumented_fields(contract: Contract, schema: Mapping[str, Any], instance: Any) -> list[Finding]:

@@ -8,7 +8,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ..contract import coverage, load_contract, load_inventory
+from ..contract import Contract, Coverage, coverage, load_contract, load_inventory
 from ..contract.inventory import default_inventory_path
 from ..contract.loader import bundle, validate
 from ..families import families_for
@@ -25,6 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         parser.add_argument("--cassettes", type=Path, default=Path("cassettes"), help="cassette folder")
         parser.add_argument("--report", type=Path, default=Path("reports/conformance.json"), help="last verdicts")
         parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        parser.add_argument(
+            "--never-observed",
+            choices=["high", "medium", "low", "any"],
+            default=None,
+            help="list the ids of that confidence never seen conforming on a live target (x-observed)",
+        )
     parser.set_defaults(_command=command)
 
 
@@ -49,7 +55,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    contract = load_contract(args.contract)
+    contract = load_contract(args.contract, fresh=True)
     inventory = load_inventory(args.inventory or default_inventory_path(contract))
     cov = coverage(contract, inventory)
     cassette_ids = {p.name for p in args.cassettes.iterdir() if p.is_dir()} if args.cassettes.is_dir() else set()
@@ -95,6 +101,7 @@ def _coverage(args: argparse.Namespace) -> int:
         print(f"with cassettes: {with_cassettes}/{n}")
         if verdicts:
             print(f"passing in {args.report}: {passing}/{n}")
+        _print_evidence(contract, cov, args.never_observed)
         for doc_id in cov.missing:
             print(f"  missing: {doc_id}")
         for doc_id, ops in cov.duplicated.items():
@@ -102,3 +109,17 @@ def _coverage(args: argparse.Namespace) -> int:
         for doc_id in cov.unknown:
             print(f"  unknown x-doc-id: {doc_id}")
     return 0 if cov.ok else 1
+
+
+def _print_evidence(contract: Contract, cov: Coverage, listed: str | None) -> None:
+    matrix = cov.evidence(contract)
+    print("confidence x evidence (x-observed: seen conforming on a live target, by calibrate --apply):")
+    for confidence, split in matrix.items():
+        print(f"  {confidence:<7} observed {len(split['observed']):>4}   never observed {len(split['never']):>4}")
+    low = len(matrix.get("low", {}).get("never", []))
+    print(f"low confidence, never observed: {low} (list: msaaq-contract coverage --never-observed low)")
+    for confidence, split in matrix.items():
+        if listed in (confidence, "any"):
+            for doc_id in split["never"]:
+                op = contract.operation(doc_id)
+                print(f"  never observed ({confidence}): {doc_id}  {op.label}  {op.doc_entry(doc_id).title}")

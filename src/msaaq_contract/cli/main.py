@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("msaaq_contract.cli.diff", "classify changes between two contracts as breaking or not"),
     "merge-reports": ("msaaq_contract.cli.merge", "merge the conformance.json of several shards"),
     "report": ("msaaq_contract.cli.merge", "re-render HTML/Markdown from a conformance.json"),
+    "calibrate": ("msaaq_contract.cli.calibrate", "group a live run's deviations by root cause; --apply the review"),
 }
 
 

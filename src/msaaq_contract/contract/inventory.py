@@ -17,6 +17,7 @@ from .model import Contract
 
 # The docs' tenant "Getting Started" entry is a page, not an endpoint.
 PAGES = frozenset({"tenant.getting-started-with-tenant-api"})
+CONFIDENCES = ("high", "medium", "low")
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,20 @@ class Coverage:
                 c["missing"] += 1
         return out
 
+    def evidence(self, contract: Contract) -> dict[str, dict[str, list[str]]]:
+        """Confidence x evidence: per docs-entry confidence, the ids seen conforming on a live target
+        (``x-observed`` of their operation, written by ``calibrate --apply``) and those never observed."""
+        out: dict[str, dict[str, list[str]]] = {c: {"observed": [], "never": []} for c in CONFIDENCES}
+        for doc_id, op_id in sorted(self.resolved.items()):
+            op = contract.operations[op_id]
+            seen = op.raw.get("x-observed")
+            observed = isinstance(seen, dict) and doc_id in (seen.get("ids") or [])
+            confidence = op.doc_entry(doc_id).confidence
+            out.setdefault(confidence, {"observed": [], "never": []})["observed" if observed else "never"].append(
+                doc_id
+            )
+        return out
+
     def as_dict(self, contract: Contract) -> dict[str, Any]:
         return {
             "documented": len(self.documented),
@@ -75,6 +90,7 @@ class Coverage:
             "unknown": self.unknown,
             "undocumented_operations": self.undocumented_operations,
             "by_area": {k: dict(v) for k, v in self.by_area(contract).items()},
+            "evidence": self.evidence(contract),
         }
 
 

@@ -13,7 +13,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,16 +67,21 @@ class Bundle:
     origins: dict[str, tuple[Path, str]] = field(default_factory=dict)
     digest: str = ""
 
-    def locate(self, pointer: str) -> tuple[str, str]:
+    def source(self, pointer: str) -> tuple[Path, str]:
         """Map a pointer of the bundled document to (file, pointer in that file)."""
         best = ""
         for prefix in self.origins:
             if (pointer == prefix or pointer.startswith(prefix + "/")) and len(prefix) > len(best):
                 best = prefix
         if not best:
-            return self.display(self.root), pointer
+            return self.root, pointer
         file, inner = self.origins[best]
-        return self.display(file), inner + pointer[len(best) :]
+        return file, inner + pointer[len(best) :]
+
+    def locate(self, pointer: str) -> tuple[str, str]:
+        """``source`` with the file shown relative to the working directory (for messages)."""
+        file, inner = self.source(pointer)
+        return self.display(file), inner
 
     def display(self, path: Path) -> str:
         try:
@@ -86,8 +91,9 @@ class Bundle:
 
 
 class _Bundler:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, texts: Mapping[Path, str] | None = None) -> None:
         self.root = root.resolve()
+        self.texts = {p.resolve(): t for p, t in (texts or {}).items()}
         self.cache: dict[Path, Any] = {}
         self.origins: dict[str, tuple[Path, str]] = {}
 
@@ -96,7 +102,7 @@ class _Bundler:
         if path in self.cache:
             return self.cache[path]
         try:
-            text = path.read_text(encoding="utf-8")
+            text = self.texts[path] if path in self.texts else path.read_text(encoding="utf-8")
         except FileNotFoundError:
             if referrer:
                 raise ContractError(
@@ -170,12 +176,15 @@ def _iter_refs(node: Any, ptr: str = "") -> Iterator[tuple[str, str]]:
             yield from _iter_refs(v, f"{ptr}/{i}")
 
 
-def bundle(path: Path | str | None = None) -> Bundle:
-    """Read and bundle the contract; raises ContractError on the first structural problem."""
+def bundle(path: Path | str | None = None, texts: Mapping[Path, str] | None = None) -> Bundle:
+    """Read and bundle the contract; raises ContractError on the first structural problem.
+
+    ``texts`` stands in for the content of some files (a contract about to be written, checked first).
+    """
     root = Path(path) if path else DEFAULT_CONTRACT
     if root.is_dir():
         root = root / "openapi.yaml"
-    bundler = _Bundler(root)
+    bundler = _Bundler(root, texts)
     document = bundler.bundle()
     result = Bundle(document, bundler.root, sorted(bundler.cache), bundler.origins)
     for ptr, ref in _iter_refs(document):
@@ -189,7 +198,7 @@ def bundle(path: Path | str | None = None) -> Bundle:
     digest = hashlib.sha256()
     for f in result.files:
         digest.update(f.name.encode())
-        digest.update(f.read_bytes())
+        digest.update(bundler.texts[f].encode() if f in bundler.texts else f.read_bytes())
     result.digest = digest.hexdigest()[:16]
     return result
 

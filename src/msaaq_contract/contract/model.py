@@ -234,11 +234,16 @@ def _load_cached(path: str, check: bool) -> Contract:
     return Contract(result)
 
 
-def load_contract(path: Path | str | None = None, *, check: bool = True) -> Contract:
-    """Load, bundle and (by default) validate the contract. Raises ContractError with file and pointer."""
+def load_contract(path: Path | str | None = None, *, check: bool = True, fresh: bool = False) -> Contract:
+    """Load, bundle and (by default) validate the contract. Raises ContractError with file and pointer.
+
+    Loads are cached per process; ``fresh=True`` reads the files again (after a command edited them).
+    """
     from .loader import DEFAULT_CONTRACT
 
     target = Path(path) if path else DEFAULT_CONTRACT
     if target.is_dir():
         target = target / "openapi.yaml"
+    if fresh:
+        _load_cached.cache_clear()
     return _load_cached(str(target.resolve()), check)

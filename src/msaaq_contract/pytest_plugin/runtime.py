@@ -25,9 +25,14 @@ from .options import max_examples, resolve_settings
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
+# Evidence about an operation (``x-observed``, written by calibration) is not part of its definition.
+EVIDENCE_KEYS = frozenset({"x-observed"})
+
+
 def operation_hash(op: Operation) -> str:
     """Changes when the operation's definition changes: a cassette recorded before is stale."""
-    return hashlib.sha256(json.dumps(op.raw, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    definition = {k: v for k, v in op.raw.items() if k not in EVIDENCE_KEYS}
+    return hashlib.sha256(json.dumps(definition, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
 def contract_path(config: pytest.Config) -> Path:

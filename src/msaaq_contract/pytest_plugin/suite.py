@@ -186,6 +186,8 @@ class Conformance:
             req = exchange.request
             curl = self.runtime.redactor.curl(req.method, req.url, req.headers, req.body)
         for f in found:
+            if exchange is not None and f.status is None:
+                f.status = exchange.status
             f.curl = f.curl or curl
             f.cassette = f.cassette or self.cassette
             if doc_id and doc_id != self.doc_id:

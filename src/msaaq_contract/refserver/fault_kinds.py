@@ -346,13 +346,16 @@ class SlowResponse(FaultKind):
 
 
 class UndocumentedStatus(FaultKind):
-    """Successes are answered with 299, a status no operation documents."""
+    """Successes are answered with ``status`` (299, which no operation documents); 204 also drops the body."""
 
     name = "undocumented_status"
+    defaults: ClassVar[dict[str, Any]] = {"status": 299}
 
     def after(self, op: Operation, reply: Reply, catalogue: Catalogue) -> Reply:
         if not reply.is_error and 200 <= reply.status < 300:
-            reply.status = 299
+            reply.status = int(self.params["status"])
+            if reply.status == 204:
+                reply.body, reply.raw = None, b""
         return reply
 
 

@@ -25,8 +25,11 @@ cross_tenant_leak          rows of other academies are visible
 error_without_envelope     error bodies become ``{"error": "<text>"}``
 rate_limit_429             the first ``times`` (1) calls per operation get 429, ``Retry-After: retry_after`` (1)
 slow_response              waits ``delay_ms`` (200) before answering
-undocumented_status        success answered with 299
+undocumented_status        success answered with ``status`` (299); 204 without a body
 extra_field                ``data`` gains ``x_undocumented_field`` (a warning for the suite, not a failure)
+null_model_field           ``field`` of ``model`` is null wherever the model appears
+number_as_string           ``field`` of ``model`` (a number) is a string wherever the model appears
+undeclared_enum_value      ``field`` of ``model`` is ``value`` (not in its enum) wherever the model appears
 =========================  ===========================================================================
 """
 
@@ -64,6 +67,7 @@ from .fault_kinds import (
     WrongFieldType,
     WrongStatusWord,
 )
+from .fault_models import NullModelField, NumberAsString, UndeclaredEnumValue
 
 __all__ = ["CATALOGUE", "Catalogue", "Fault", "FaultKind", "load_faults"]
 
@@ -73,6 +77,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         DropData, WrongStatusWord, NumericCode, WrongFieldType, MissingRequiredField, NullRequiredField,
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
+        NullModelField, NumberAsString, UndeclaredEnumValue,
     )
 }  # fmt: skip
 

@@ -180,6 +180,7 @@ _FINDING_SCHEMA: dict[str, Any] = {
         "curl": {"type": ["string", "null"]},
         "cassette": {"type": ["string", "null"]},
         "operation": {"type": ["string", "null"]},
+        "status": {"type": ["integer", "null"]},
     },
 }
 REPORT_SCHEMA: dict[str, Any] = {

@@ -44,7 +44,8 @@ def test_the_catalogue_has_the_documented_faults():
         "drop_data", "wrong_status_word", "numeric_code", "wrong_field_type", "missing_required_field",
         "null_required_field", "enum_out_of_range", "broken_pagination_meta", "html_500", "wrong_content_type",
         "auth_not_enforced", "tenant_not_enforced", "cross_tenant_leak", "error_without_envelope", "rate_limit_429",
-        "slow_response", "undocumented_status", "extra_field",
+        "slow_response", "undocumented_status", "extra_field", "null_model_field", "number_as_string",
+        "undeclared_enum_value",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
@@ -191,9 +192,47 @@ def test_extra_field_is_contract_valid(refserver, ref_client):
     assert contract_errors(op.operation_id, 200, body) == []
 
 
+# The systematic faults name the model member they break.
+MODEL_PARAMS = {
+    "null_model_field": {"model": "admin.Coupon", "field": "minimum_amount"},
+    "number_as_string": {"model": "admin.Coupon", "field": "usage_limit"},
+    "undeclared_enum_value": {"model": "admin.Member", "field": "status", "value": "suspended"},
+}
+
+
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_every_fault_applies_somewhere(name):
-    assert any(Fault(name).applies(op) for op in CONTRACT)
+    fault = Fault(name, **MODEL_PARAMS.get(name, {}))
+    assert any(fault.applies(op) for op in CONTRACT)
+
+
+def test_model_faults_break_the_model_wherever_it_appears(refserver, ref_client):
+    coupon, uses = CONTRACT.operation("admin.coupons.get-coupon"), CONTRACT.operation("admin.coupons.list-of-uses")
+    refserver.set_faults([Fault(name, operations=["admin.coupons.*"], **p) for name, p in MODEL_PARAMS.items()])
+    single = call(ref_client, coupon).json()["data"]
+    assert single["minimum_amount"] is None and isinstance(single["usage_limit"], str)
+    listed = call(ref_client, uses).json()["data"]
+    assert listed, "the seed has uses of the coupon"
+    for use in listed:  # Coupon and Member nested in each CouponUse
+        assert use["coupon"]["minimum_amount"] is None and isinstance(use["coupon"]["usage_limit"], str)
+        assert use["member"]["status"] == "suspended"
+    assert contract_errors(uses.operation_id, 200, {"data": listed}) != []
+    refserver.set_faults([])
+    clean = call(ref_client, coupon).json()["data"]
+    assert isinstance(clean["minimum_amount"], (int, float)) and not isinstance(clean["usage_limit"], str)
+
+
+def test_a_model_fault_without_its_model_is_a_one_line_config_error():
+    with pytest.raises(ConfigError) as caught:
+        Fault("null_model_field", model="admin.Coupon")
+    assert "needs 'model'" in caught.value.one_line() and "\n" not in caught.value.one_line()
+
+
+def test_undocumented_status_204_drops_the_body(refserver, ref_client):
+    op = CONTRACT.operation("admin.coupons.export-uses")
+    refserver.set_faults([Fault("undocumented_status", operations=[op.operation_id], status=204)])
+    response = call(ref_client, op)
+    assert (response.status_code, response.content) == (204, b"")
 
 
 def test_globs_select_by_operation_id_and_docs_id(refserver, ref_client):
