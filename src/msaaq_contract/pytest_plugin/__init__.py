@@ -91,8 +91,6 @@ class _OneLineStop:
             self.reporter._keyboardinterrupt_memo = None
 
 
-
-
 def pytest_report_header(config: pytest.Config) -> list[str]:
     data = config.stash.get(live.DISCOVERED, None)
     return [f"msaaq discovery: {data.summary()}"] if data is not None and not _is_worker(config) else []
