@@ -10,6 +10,8 @@ template before it: ``/admin/courses/{course}/chapters`` for ``chapter``. Produc
    (``/admin/products/{product}/check-google-calendar/{user}`` -> ``/admin/users``).
 3. **member** - a GET without path parameters in the same area whose ``data`` object has a member named like
    the parameter (``/tenant/cart`` answers ``data.uuid`` for ``/tenant/cart/{uuid}``).
+4. **namesake in the other area** - the admin list of the same records (``/admin/pages`` for
+   ``/tenant/pages/{page}``): the same name means the same value, as a pinned ``path: {page: ...}`` would.
 
 Creators (for destructive operations, which only ever get what the suite created): a POST on the collection
 template whose answer carries ``data.<key>``. An operation added to the contract gets all of this without code.
@@ -169,6 +171,9 @@ class ProducerMap:
             data = _success_data(self.contract, op)
             if data is not None and slot.param in _object_props(self.contract, data):
                 return Producer("member", op, slot.param)
+        for path, op in sorted(self._lists.items()):  # the academy's other API lists the same records
+            if not PARAM.search(path) and path.rsplit("/", 1)[-1] in _plurals(slot.param):
+                return Producer("namesake", op, _member(slot.param, list_items(self.contract, op) or {}))
         return None
 
     @functools.cache  # noqa: B019

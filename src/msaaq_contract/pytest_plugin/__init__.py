@@ -238,4 +238,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for area, counts in sorted(totals["by_area"].items()):
         cells = "".join(f"{counts.get(o, 0):>11}" for o in outcomes)
         terminalreporter.write_line(f"{area:<8}{cells}{sum(counts.values()):>8}")
+    data = live.discovered(config)
+    if data is not None:
+        terminalreporter.write_line(f"discovery: {data.summary()}")
     terminalreporter.write_line(f"reports: {shown}")

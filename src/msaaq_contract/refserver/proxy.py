@@ -43,6 +43,9 @@ class VaryingProxy:
         return self._client
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
         if scope["type"] != "http":
             return
         body = bytearray()
@@ -69,6 +72,18 @@ class VaryingProxy:
         raw = [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in varied.items()]
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else content})
+
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._client is not None:  # close its connections to the upstream with the loop that made them
+                    await self._client.aclose()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
 
 
 @dataclass
@@ -108,7 +123,7 @@ def upstream_root(url: str) -> str:
 
 
 def uvicorn_server(app: Any) -> uvicorn.Server:
-    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False, http="h11", loop="asyncio")
+    config = uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False, http="h11", loop="asyncio")
     return uvicorn.Server(config)
 
 

@@ -136,25 +136,6 @@ def test_live_run_without_credentials_is_a_usage_error(tmp_path):
     assert "needs MSAAQ_CLIENT_ID, MSAAQ_CLIENT_SECRET, MSAAQ_TENANT" in result.stdout + result.stderr
 
 
-def test_unreachable_target_is_a_target_error_per_test(tmp_path):
-    env = {"MSAAQ_CLIENT_ID": "x", "MSAAQ_CLIENT_SECRET": "y", "MSAAQ_TENANT": "academy.example"}
-    result = run_suite(
-        "--base-url",
-        "http://127.0.0.1:9/v1",
-        "-p",
-        "no:xdist",
-        "-k",
-        "tenant.ping-pong",
-        "--report-dir",
-        str(tmp_path),
-        env=env,
-    )
-    assert result.returncode == 1
-    assert "TargetUnreachable" in result.stdout
-    outcomes = verdicts(tmp_path)
-    assert set(outcomes.values()) == {"error"}
-
-
 def test_interrupted_run_still_writes_reports(tmp_path):
     plugin = tmp_path / "interrupt_after_three.py"
     plugin.write_text(
