@@ -73,7 +73,6 @@ class VaryingProxy:
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else content})
 
-
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
