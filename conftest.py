@@ -1,6 +1,3 @@
-# pytest only honours pytest_plugins in the root conftest; everything else lives in named modules.
-pytest_plugins = [
-    "msaaq_contract.pytest_plugin",
-    "tests.selftest.fixtures.responses",
-    "tests.selftest.fixtures.refserver",
-]
+# pytest only honours pytest_plugins in the root conftest. The conformance suite needs nothing but the plugin;
+# the self-tests' fixtures (respx, reference servers) are imported by tests/selftest/conftest.py.
+pytest_plugins = ["msaaq_contract.pytest_plugin"]

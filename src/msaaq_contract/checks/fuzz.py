@@ -1,11 +1,15 @@
 """Fuzzing verdicts: a valid generated request must not get a 5xx and must conform; an invalid one must be
 refused with a 4xx in the error envelope, never a 2xx or a 5xx. The same functions run as schemathesis
-custom checks (see ``msaaq_contract.fuzz``) and in hand-written tests."""
+custom checks (see ``msaaq_contract.fuzz``) and in hand-written tests; offline, ``as_recorded`` decides which
+of the two a recorded request gets from what the current contract says of that request."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .base import CheckContext, Exchange, Finding, check
 from .envelope import envelope
+from .request import request_problems
 from .schema import schema
 from .status import status_documented
 
@@ -49,3 +53,15 @@ def rejects_invalid(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
             actual=str(exchange.status),
         )
     ]
+
+
+@check("as_recorded")
+def as_recorded(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    """A recorded generated request, judged by the current contract: one it accepts must conform, one it refuses
+    must be refused. ``ctx.expectation["mode"]`` is the mode it was generated in (positive / negative)."""
+    problems = request_problems(ctx.contract, ctx.operation, exchange.request)
+    if not problems:
+        return conforms(ctx, exchange)
+    negative = (ctx.expectation or {}).get("mode") == "negative"
+    what = "a generated invalid request" if negative else f"a request the contract now refuses ({problems[0].message})"
+    return rejects_invalid(replace(ctx, expectation={"mutation": what}), exchange)

@@ -1,7 +1,7 @@
 """Field types: the body validated against the operation's response schema for that status.
 
-Validation is JSON Schema 2020-12 (OpenAPI 3.1) with ``$ref``s resolved inside the bundled contract; one
-compiled validator per (operation, status) is cached. Each violation names the JSON pointer, the keyword
+Validation is JSON Schema 2020-12 (OpenAPI 3.1) with ``$ref``s resolved inside the bundled contract; compiled
+validators are cached per schema (``validators``). Each violation names the JSON pointer, the keyword
 that failed (expected) and the value found (actual). Fields the contract does not document are allowed
 (the API may add fields) but reported as warnings so a report can show them.
 """
@@ -9,32 +9,24 @@ that failed (expected) and the value found (actual). Fields the contract does no
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from ..contract import Contract
 from ..contract.loader import escape
 from .base import CheckContext, Exchange, Finding, check, short
+from .validators import BASE_URI, detailed, is_valid
 
-BASE_URI = "urn:msaaq-contract"
 MAX_ERRORS = 5
 MAX_WARNINGS = 10
 
 
-@functools.lru_cache(maxsize=8)
-def _registry(contract: Contract) -> Registry[Any]:
-    resource: Resource[Any] = DRAFT202012.create_resource(contract.document)
-    registry: Registry[Any] = Registry().with_resource(BASE_URI, resource)
-    return registry
-
-
 @functools.lru_cache(maxsize=4096)
-def validator_for(contract: Contract, operation_id: str, status: str) -> Draft202012Validator | None:
+def response_pointer(contract: Contract, operation_id: str, status: str) -> str | None:
+    """Where the documented JSON body schema of (operation, status) lives in the bundled document."""
     op = contract.operations[operation_id]
     spec = op.responses.get(status)
     if spec is None or spec.schema is None or not spec.is_json:
@@ -43,9 +35,7 @@ def validator_for(contract: Contract, operation_id: str, status: str) -> Draft20
     raw = contract.document["paths"][op.path][op.method]["responses"][status]
     if "$ref" in raw:  # a shared response component
         pointer = str(raw["$ref"])[1:]
-    mt = escape(spec.media_type or "application/json")
-    schema = {"$ref": f"{BASE_URI}#{pointer}/content/{mt}/schema"}
-    return Draft202012Validator(schema, registry=_registry(contract))
+    return f"{pointer}/content/{escape(spec.media_type or 'application/json')}/schema"
 
 
 def _pointer(error: ValidationError) -> str:
@@ -70,8 +60,8 @@ def schema(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     status = str(exchange.status)
     if status not in ctx.operation.responses:
         return []  # the status check reports undocumented statuses; nothing to validate against
-    validator = validator_for(ctx.contract, ctx.operation.operation_id, status)
-    if validator is None:
+    pointer = response_pointer(ctx.contract, ctx.operation.operation_id, status)
+    if pointer is None:
         return []
     parsed, body = exchange.json_body
     if not parsed:
@@ -84,10 +74,9 @@ def schema(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 actual=exchange.content_type or "(no content type)",
             )
         ]
-    findings = violations(validator, body, MAX_ERRORS)
-    if not findings:
-        findings.extend(undocumented_fields(ctx.contract, dict(validator.schema), body))  # type: ignore[arg-type]
-    return findings
+    if is_valid(ctx.contract, pointer, body):
+        return undocumented_fields(ctx.contract, ctx.contract.deref({"$ref": f"#{pointer}"}), body)
+    return violations(detailed(ctx.contract, pointer), body, MAX_ERRORS)
 
 
 def violations(validator: Draft202012Validator, body: Any, limit: int | None = None) -> list[Finding]:
@@ -96,31 +85,55 @@ def violations(validator: Draft202012Validator, body: Any, limit: int | None = N
     return [_finding(e) for e in errors[:limit]]
 
 
-@functools.lru_cache(maxsize=1024)
 def subschema_validator(contract: Contract, pointer: str) -> Draft202012Validator:
     """A validator for the schema node at ``pointer`` of the bundled contract (refs resolve inside it)."""
-    return Draft202012Validator({"$ref": f"{BASE_URI}#{pointer}"}, registry=_registry(contract))
+    return detailed(contract, pointer)
+
+
+def validator_for(contract: Contract, operation_id: str, status: str) -> Draft202012Validator | None:
+    """The explaining validator of (operation, status)'s documented JSON body, if there is one."""
+    pointer = response_pointer(contract, operation_id, status)
+    return detailed(contract, pointer) if pointer else None
 
 
 def undocumented_fields(contract: Contract, schema: Mapping[str, Any], instance: Any) -> list[Finding]:
     """Warnings for object members the contract does not declare (allowed, but visible)."""
-    out: list[Finding] = []
-    for pointer in _extra(contract, schema, instance, ""):
-        out.append(
-            Finding(
-                check="schema",
-                title="Undocumented field",
-                message=f"{pointer} is not in the contract",
-                severity="warning",
-                pointer=pointer,
-            )
+    extras: list[tuple[str | int, ...]] = []
+    _extra(contract, schema, instance, (), extras)
+    return [
+        Finding(
+            check="schema",
+            title="Undocumented field",
+            message=f"{pointer} is not in the contract",
+            severity="warning",
+            pointer=pointer,
         )
-        if len(out) >= MAX_WARNINGS:
-            break
-    return out
+        for pointer in ("".join(f"/{escape(str(p))}" for p in path) for path in extras)
+    ]
+
+
+# Memo by node identity (the node is kept, so its id cannot be reused): the documented-field walk meets the same
+# schema nodes for every response, and resolving them once keeps that walk proportional to the body's size.
+_MEMO: dict[tuple[str, int], tuple[Any, Any]] = {}
+MEMO_LIMIT = 100_000
+
+
+def _memo(kind: str, node: Any, compute: Callable[[], Any]) -> Any:
+    hit = _MEMO.get((kind, id(node)))
+    if hit is not None and hit[0] is node:
+        return hit[1]
+    if len(_MEMO) > MEMO_LIMIT:
+        _MEMO.clear()
+    value = compute()
+    _MEMO[(kind, id(node))] = (node, value)
+    return value
 
 
 def _resolve(contract: Contract, schema: Any) -> Any:
+    return _memo("resolve", schema, lambda: _resolved(contract, schema))
+
+
+def _resolved(contract: Contract, schema: Any) -> Any:
     while isinstance(schema, Mapping) and "$ref" in schema:
         ref = str(schema["$ref"])
         ref = ref[len(BASE_URI) :] if ref.startswith(BASE_URI) else ref
@@ -132,6 +145,11 @@ def _resolve(contract: Contract, schema: Any) -> Any:
 
 def _properties(contract: Contract, schema: Any) -> tuple[dict[str, Any], bool, Any]:
     """Declared properties (through allOf/anyOf), whether extras are declared, and the items schema."""
+    result: tuple[dict[str, Any], bool, Any] = _memo("properties", schema, lambda: _declared(contract, schema))
+    return result
+
+
+def _declared(contract: Contract, schema: Any) -> tuple[dict[str, Any], bool, Any]:
     schema = _resolve(contract, schema)
     if not isinstance(schema, Mapping):
         return {}, True, None
@@ -153,15 +171,17 @@ def _properties(contract: Contract, schema: Any) -> tuple[dict[str, Any], bool, 
     return props, open_ended, items
 
 
-def _extra(contract: Contract, schema: Any, instance: Any, pointer: str) -> Iterator[str]:
+def _extra(contract: Contract, schema: Any, instance: Any, path: tuple[str | int, ...], out: list[Any]) -> None:
+    """Collect (up to MAX_WARNINGS) the paths of undeclared members; pointers are built only for those."""
     props, open_ended, items = _properties(contract, schema)
     if isinstance(instance, dict):
         for key, value in instance.items():
-            child = f"{pointer}/{escape(str(key))}"
+            if len(out) >= MAX_WARNINGS:
+                return
             if key in props:
-                yield from _extra(contract, props[key], value, child)
+                _extra(contract, props[key], value, (*path, key), out)
             elif not open_ended:
-                yield child
+                out.append((*path, key))
     elif isinstance(instance, list) and items is not None:
         for i, value in enumerate(instance[:3]):  # sample: lists are homogeneous
-            yield from _extra(contract, items, value, f"{pointer}/{i}")
+            _extra(contract, items, value, (*path, i), out)

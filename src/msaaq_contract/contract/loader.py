@@ -27,7 +27,8 @@ try:  # libyaml is ~10x faster on a contract this size; fall back quietly when a
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
-DEFAULT_CONTRACT = Path(__file__).resolve().parents[3] / "contracts" / "openapi.yaml"
+# Relative to the current directory (the CLI's convention); the pytest plugin resolves from its rootdir instead.
+DEFAULT_CONTRACT = Path("contracts") / "openapi.yaml"
 
 
 def escape(token: str) -> str:

@@ -199,8 +199,14 @@ class Contract:
 
     @staticmethod
     def _route_regex(path: str) -> re.Pattern[str]:
-        parts = re.split(r"\{[^}]+\}", path)
-        return re.compile("^" + "[^/]+".join(re.escape(p) for p in parts) + "$")
+        return route_pattern(path)[0]
+
+    def path_values(self, op: Operation, path: str) -> dict[str, str] | None:
+        """The path parameter values of a concrete ``path`` (relative to the API base) when it fits ``op``'s
+        template, else None."""
+        regex, names = route_pattern(op.path)
+        hit = regex.match(path)
+        return dict(zip(names, hit.groups(), strict=True)) if hit else None
 
     def match(self, method: str, path: str) -> Operation | None:
         """The operation serving a concrete request path (relative to the API base)."""
@@ -226,11 +232,25 @@ class Contract:
         return len(self.operations)
 
 
+@functools.lru_cache(maxsize=4096)
+def route_pattern(path: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """The regex of a path template (one group per parameter) and the parameter names, in order."""
+    names = tuple(re.findall(r"\{([^}]+)\}", path))
+    parts = re.split(r"\{[^}]+\}", path)
+    return re.compile("^" + "([^/]+)".join(re.escape(p) for p in parts) + "$"), names
+
+
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str, check: bool) -> Contract:
-    result = bundle(path)
-    if check:
-        validate(result)
+    from . import cache
+
+    root = Path(path)
+    result = cache.load(root) if check else None
+    if result is None:
+        result = bundle(path)
+        if check:
+            validate(result)
+            cache.store(root, result)
     return Contract(result)
 
 

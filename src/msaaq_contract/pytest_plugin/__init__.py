@@ -11,7 +11,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Generator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,13 +21,13 @@ from ..errors import MsaaqContractError, TargetUnreachable
 from . import live
 from .collection import _contract, endpoint_of, generate_tests, modify_items
 from .options import add_options
-from .runtime import REPO_ROOT, Runtime, contract_path, describe_run, start_runtime
+from .runtime import Runtime, contract_path, describe_run, report_dir, start_runtime
 from .suite import Conformance
 from .verdicts import TARGET_ERROR, VerdictCollector, write
 
 COLLECTOR = pytest.StashKey[VerdictCollector]()
 RUNTIME = pytest.StashKey[Runtime]()
-SUMMARY = pytest.StashKey[tuple[dict[str, Any], str]]()
+SUMMARY = pytest.StashKey[tuple[dict[str, Any], str, str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -47,8 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[COLLECTOR] = collector
     config.pluginmanager.register(collector, "msaaq-verdicts")  # receives every test report (and Ctrl-C)
     if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
-        report_dir = Path(config.getoption("report_dir"))
-        config.option.xmlpath = str(report_dir / "junit.xml")
+        config.option.xmlpath = str(report_dir(config) / "junit.xml")
     record_mode = config.getoption("record_mode", default="none")
     workers = getattr(config.option, "numprocesses", None)
     live = bool(config.getoption("base_url") or os.environ.get("MSAAQ_BASE_URL")) and not config.getoption("sim")
@@ -201,7 +199,13 @@ def _write_reports(config: pytest.Config, exitstatus: int, aborted: str | None =
     except MsaaqContractError:
         return
     described = (
-        {"target": runtime.target_label(), "mode": runtime.settings.mode, "seed": runtime.settings.seed}
+        {
+            "target": runtime.target_label(),
+            "mode": runtime.settings.mode,
+            "seed": runtime.settings.seed,
+            "verdict_on": runtime.verdict_on(),
+            "recorded_from": runtime.meta.get("recorded_from") if runtime.offline else None,
+        }
         if runtime
         else describe_run(config)
     )
@@ -215,15 +219,15 @@ def _write_reports(config: pytest.Config, exitstatus: int, aborted: str | None =
         "discovery": found.summary() if found is not None else None,
     }
     report = collector.report(contract, run)
-    out = Path(config.getoption("report_dir"))
-    out = out if out.is_absolute() else Path(config.invocation_params.dir) / out
+    out = report_dir(config)
     try:
         paths = write(report, out)
     except (OSError, MsaaqContractError) as exc:
         config.get_terminal_writer().line(f"error: could not write reports to {out}: {exc}", red=True)
         return
-    shown = ", ".join(str(p.relative_to(REPO_ROOT)) if p.is_relative_to(REPO_ROOT) else str(p) for p in paths)
-    config.stash[SUMMARY] = (report.totals(), shown)
+    root = config.rootpath
+    shown = ", ".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in paths)
+    config.stash[SUMMARY] = (report.totals(), shown, report.run.verdict_on)
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -231,7 +235,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     found = config.stash.get(SUMMARY, None)
     if found is None:
         return
-    totals, shown = found
+    totals, shown, verdict_on = found
     outcomes = ["passed", "failed", "uncertain", "error", "skipped", "not-run"]
     terminalreporter.section("msaaq conformance")
     terminalreporter.write_line(f"{'area':<8}" + "".join(f"{o:>11}" for o in outcomes) + f"{'total':>8}")
@@ -241,4 +245,6 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     data = live.discovered(config)
     if data is not None:
         terminalreporter.write_line(f"discovery: {data.summary()}")
+    if verdict_on:
+        terminalreporter.write_line(f"verdict on {verdict_on}", bold=True)
     terminalreporter.write_line(f"reports: {shown}")

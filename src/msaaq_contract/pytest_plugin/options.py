@@ -51,9 +51,13 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         help="generated requests per operation and fuzz mode (default 4 offline/sim, 25 live)",
     )
-    group.addoption("--report-dir", default="reports", help="where reports are written (default reports/)")
-    group.addoption("--cassette-dir", default=None, help="cassette folder (default cassettes/ next to the contract)")
-    group.addoption("--contract", default=None, help="contract root (default contracts/openapi.yaml)")
+    group.addoption(
+        "--report-dir", default=None, help="where reports are written (default reports/ under pytest's rootdir)"
+    )
+    group.addoption("--cassette-dir", default=None, help="cassette folder (default cassettes/ under pytest's rootdir)")
+    group.addoption(
+        "--contract", default=None, help="contract root (default contracts/openapi.yaml under pytest's rootdir)"
+    )
     group.addoption(
         "--target-fixtures", default=None, help="YAML/JSON of target ids and tenants for live runs (env MSAAQ_FIXTURES)"
     )

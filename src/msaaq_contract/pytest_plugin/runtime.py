@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,33 +15,36 @@ import yaml
 from ..client.happy import Credentials, Fixtures, MissingTargetData, build_happy_request
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
-from ..errors import ConfigError, MsaaqContractError, UnsafeTarget
+from ..errors import CassetteError, ConfigError, MsaaqContractError, UnsafeTarget
+from ..recording import provenance
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.redaction import Redactor
-from ..settings import CANONICAL_BASE, Settings, require_live_credentials
+from ..recording.replay import ReplayClient, ReplayLibrary
+from ..settings import Settings, require_live_credentials
 from .options import max_examples, resolve_settings
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
 
+def _from_options(config: pytest.Config, option: str, default: str) -> Path:
+    """An option's path (relative to where pytest was invoked), else ``default`` under pytest's rootdir.
 
-# Evidence about an operation (``x-observed``, written by calibration) is not part of its definition.
-EVIDENCE_KEYS = frozenset({"x-observed"})
-
-
-def operation_hash(op: Operation) -> str:
-    """Changes when the operation's definition changes: a cassette recorded before is stale."""
-    definition = {k: v for k, v in op.raw.items() if k not in EVIDENCE_KEYS}
-    return hashlib.sha256(json.dumps(definition, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    Never relative to the installed package: a second checkout sharing a virtualenv, or a non-editable
+    install, must test its own contract and cassettes."""
+    given = config.getoption(option)
+    if given:
+        return Path(config.invocation_params.dir) / Path(given)
+    return config.rootpath / default
 
 
 def contract_path(config: pytest.Config) -> Path:
-    given = config.getoption("contract")
-    return Path(given) if given else REPO_ROOT / "contracts" / "openapi.yaml"
+    return _from_options(config, "contract", "contracts/openapi.yaml")
 
 
 def cassette_root(config: pytest.Config) -> Path:
-    given = config.getoption("cassette_dir")
-    return Path(given) if given else REPO_ROOT / "cassettes"
+    return _from_options(config, "cassette_dir", "cassettes")
+
+
+def report_dir(config: pytest.Config) -> Path:
+    return _from_options(config, "report_dir", "reports")
 
 
 def load_fixture_file(path: Path) -> dict[str, Any]:
@@ -59,11 +61,12 @@ def load_fixture_file(path: Path) -> dict[str, Any]:
 
 @dataclass
 class Runtime:
+    root: Path  # pytest's rootdir: paths in reports are shown relative to it
     settings: Settings
     contract: Contract
     fixtures: Fixtures
     client: Client
-    cassettes: CassetteLibrary | None
+    cassettes: CassetteLibrary | ReplayLibrary | None
     redactor: Redactor
     max_examples: int
     server: Any = None
@@ -88,10 +91,6 @@ class Runtime:
         if self.server is not None:
             return f"reference server {self.settings.base_url}"
         return self.settings.base_url
-
-    def stale(self, doc_id: str) -> bool:
-        recorded = self.meta.get("operations", {}).get(doc_id)
-        return bool(recorded) and recorded != operation_hash(self.contract.operation(doc_id))
 
     def revoked_token(self, identity: str) -> str:
         """A token of ``identity`` that was valid and has been revoked by the logout operation."""
@@ -192,9 +191,36 @@ class Runtime:
         if self.server is not None:
             self.server.stop()
 
+    def verdict_on(self) -> str:
+        """What this run's verdict judges: the recordings' source offline, else the target itself."""
+        source = self.meta.get("recorded_from") if self.offline else None
+        simulated = self.server is not None
+        return provenance.verdict_on(
+            self.settings.mode, simulated=simulated, target=self.settings.base_url, recorded_from=source
+        )
+
     def write_cassette_meta(self) -> None:
-        if self.cassettes is None or not self.recording:
+        """After a recording run: the set's fixtures, seed, source (merged when only part was re-recorded) and
+        the route each recorded id was recorded against (named when a later contract moves it)."""
+        if not isinstance(self.cassettes, CassetteLibrary) or not self.recording:
             return
+        from .. import __version__
+
+        library = self.cassettes
+        try:
+            old = read_meta(library.root)
+        except CassetteError:
+            old = {}
+        documented = dict(self.contract.documented())
+        complete = set(documented) <= library.recorded
+        source = provenance.of_recording(
+            reference_server=self.server is not None,
+            base_url=self.settings.base_url,
+            contract_digest=self.contract.digest,
+            suite_version=__version__,
+        )
+        routes = {k: v for k, v in old.get("operations", {}).items() if k in documented and not complete}
+        routes.update({doc_id: documented[doc_id].label for doc_id in library.recorded if doc_id in documented})
         fixtures = {
             "tenant": self.fixtures.tenant,
             "other_tenant": self.fixtures.other_tenant,
@@ -204,30 +230,37 @@ class Runtime:
             "nonce": self.fixtures.nonce,
         }
         write_meta(
-            self.cassettes.root,
+            library.root,
             {
                 "contract_digest": self.contract.digest,
                 "seed": self.settings.seed,
                 "max_examples": self.max_examples,
                 # Ids and slugs are not secrets (a "signature" path value must survive): redact text only.
                 "fixtures": json.loads(self.redactor.text(json.dumps(fixtures, ensure_ascii=False))),
-                "operations": {doc_id: operation_hash(op) for doc_id, op in self.contract.documented()},
+                "recorded_from": provenance.merged(old.get("recorded_from"), source, complete=complete),
+                "operations": dict(sorted(routes.items())),
             },
         )
 
 
 def describe_run(config: pytest.Config) -> dict[str, Any]:
-    """Target, mode and seed of this run without starting anything (the xdist controller has no runtime)."""
+    """Target, mode, seed and what the verdict is on, without starting anything (the xdist controller has no
+    runtime)."""
     try:
         settings = resolve_settings(config)
         seed = settings.seed
-        if settings.mode == "offline" and config.getoption("seed") is None:
-            seed = int(read_meta(cassette_root(config)).get("seed", seed))
+        source = None
+        if settings.mode == "offline":
+            meta = read_meta(cassette_root(config))
+            source = meta.get("recorded_from")
+            seed = int(meta.get("seed", seed)) if config.getoption("seed") is None else seed
     except MsaaqContractError:
         return {"target": "not started", "mode": "offline", "seed": 0}
+    sim = bool(config.getoption("sim"))
     labels = {"offline": "offline (cassettes)", "sim": "reference server (--sim)"}
-    target = labels.get(settings.mode) or ("reference server (--sim)" if config.getoption("sim") else settings.base_url)
-    return {"target": target, "mode": settings.mode, "seed": seed}
+    target = labels.get(settings.mode) or ("reference server (--sim)" if sim else settings.base_url)
+    verdict_on = provenance.verdict_on(settings.mode, simulated=sim, target=settings.base_url, recorded_from=source)
+    return {"target": target, "mode": settings.mode, "seed": seed, "verdict_on": verdict_on, "recorded_from": source}
 
 
 def live_fixtures(config: pytest.Config, contract: Contract, settings: Settings) -> Fixtures:
@@ -292,10 +325,17 @@ def start_runtime(config: pytest.Config) -> Runtime:
         other = settings.other_credentials
         examples = max_examples(config, settings.mode)
     redactor = Redactor(settings.secrets(), settings.personal())
-    offline = settings.mode == "offline"
-    client = Client(settings, base_url=CANONICAL_BASE if offline else settings.base_url, offline=offline)
-    record_mode = str(config.getoption("record_mode", default="none") or "none")
-    cassettes = None
-    if settings.mode in ("offline", "record"):
+    client: Client
+    cassettes: CassetteLibrary | ReplayLibrary | None = None
+    if settings.mode == "offline":
+        # Offline, nothing is sent: every request is answered from its recording and judged again.
+        cassettes = ReplayLibrary(cassette_root(config), contract, meta)
+        client = ReplayClient(settings, cassettes)
+    else:
+        client = Client(settings, base_url=settings.base_url)
+    if settings.mode == "record":
+        record_mode = str(config.getoption("record_mode", default="none") or "none")
         cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)
-    return Runtime(settings, contract, fixtures, client, cassettes, redactor, examples, server, other, meta)
+    return Runtime(
+        config.rootpath, settings, contract, fixtures, client, cassettes, redactor, examples, server, other, meta
+    )

@@ -1,9 +1,11 @@
-"""Cassettes: one small VCR.py file per documented endpoint id and check family.
+"""Recording cassettes: one small VCR.py file per documented endpoint id and check family.
 
 ``cassettes/<doc-id>/<family>.yaml`` - named by the contract, never by the test function, so renaming a test
 orphans nothing and ``-k admin.courses`` finds its recordings. Recorded URLs are rewritten to a canonical base
-(``settings.CANONICAL_BASE``) so the port of the recording server is irrelevant; replays match on method,
-path, query and a normalised, redacted body. Every interaction is redacted before it is written.
+(``settings.CANONICAL_BASE``) so the host, port and base path of the target are irrelevant; every interaction
+is redacted before it is written. Record modes that reuse earlier interactions (``once``, ``new_episodes``)
+match on method, path, query and a normalised, redacted body. Offline runs read the same files with
+``replay.py``: they judge the recorded exchanges, they do not match requests against them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import vcr
 import yaml
@@ -22,10 +24,10 @@ from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRe
 from ..errors import CassetteError
 from ..settings import CANONICAL_BASE
 from .redaction import Redactor, normalise_body
+from .replay import rerecord_hint
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 META_FILE = "_meta.json"
-REPLAY_MODES = ("none",)
 
 
 def _body_matcher(r1: Any, r2: Any) -> None:
@@ -52,16 +54,17 @@ def _query_matcher(r1: Any, r2: Any) -> None:
 
 
 class CassetteLibrary:
-    """Opens the cassette of (doc id, family) in the run's record mode."""
+    """Opens the cassette of (doc id, family) for recording, in the run's record mode."""
 
     def __init__(self, root: Path, record_mode: str, redactor: Redactor, actual_base: str | None = None) -> None:
         self.root = root
         self.record_mode = record_mode
         self.redactor = redactor
         self.actual_base = (actual_base or CANONICAL_BASE).rstrip("/")
-        self.actual_root = self.actual_base.rsplit("/v1", 1)[0]
-        self.canonical_root = CANONICAL_BASE.rsplit("/v1", 1)[0]
+        self.actual_root = _root(self.actual_base)
+        self.canonical_root = _root(CANONICAL_BASE)
         self._rewritten: set[Path] = set()
+        self.recorded: set[str] = set()  # doc ids recorded by this run (the meta keeps the others' entries)
         # pytest-recording's "rewrite" = start each cassette afresh; VCR.py itself knows it as "all" on an
         # empty file.
         self.vcr = vcr.VCR(
@@ -72,33 +75,24 @@ class CassetteLibrary:
             before_record_response=self._before_record_response,
             decode_compressed_response=True,
             record_on_exception=False,
-            drop_unused_requests=record_mode not in REPLAY_MODES,
+            drop_unused_requests=True,
         )
         self.vcr.register_matcher("msaaq_path", _path_matcher)
         self.vcr.register_matcher("msaaq_query", _query_matcher)
         self.vcr.register_matcher("msaaq_body", _body_matcher)
 
-    @property
-    def replaying(self) -> bool:
-        return self.record_mode in REPLAY_MODES
-
     def path(self, doc_id: str, family: str) -> Path:
         return self.root / doc_id / f"{family}.yaml"
-
-    def rerecord_hint(self, doc_id: str, family: str) -> str:
-        return f"re-record: pytest tests/conformance --sim --record-mode=rewrite -k '{doc_id}' -p no:xdist"
 
     @contextlib.contextmanager
     def use(self, doc_id: str, family: str) -> Iterator[Any]:
         path = self.path(doc_id, family)
-        if self.replaying:
-            self._check_readable(path, doc_id, family)
-        else:
-            self._check_writable(path)
-            if self.record_mode == "rewrite" and path.exists() and path not in self._rewritten:
-                path.unlink()
-            self._rewritten.add(path)
-        hint = self.rerecord_hint(doc_id, family)
+        self._check_writable(path)
+        if self.record_mode == "rewrite" and path.exists() and path not in self._rewritten:
+            path.unlink()
+        self._rewritten.add(path)
+        self.recorded.add(doc_id)
+        hint = rerecord_hint(doc_id)
         with contextlib.ExitStack() as stack:
             # Only loading the file can reveal a corrupt cassette; errors of the test body are the test's own.
             try:
@@ -112,13 +106,6 @@ class CassetteLibrary:
                 raise CassetteError(
                     f"{doc_id}/{family}: a request is not in the cassette ({first})", hint=hint
                 ) from None
-            if self.replaying and not cassette.all_played:
-                left = len(cassette.data) - cassette.play_count
-                raise CassetteError(f"{doc_id}/{family}: {left} recorded interaction(s) were not replayed", hint=hint)
-
-    def _check_readable(self, path: Path, doc_id: str, family: str) -> None:
-        if not path.is_file():
-            raise CassetteError(f"{doc_id}/{family}: no cassette at {path}", hint=self.rerecord_hint(doc_id, family))
 
     def _check_writable(self, path: Path) -> None:
         try:
@@ -137,7 +124,9 @@ class CassetteLibrary:
         if request.headers.get("X-Msaaq-Contract-Token-Fetch"):
             return None  # token fetches belong to no endpoint's recording
         uri = str(request.uri)
-        if uri.startswith(self.actual_root):
+        if uri.startswith(self.actual_base + "/"):
+            uri = CANONICAL_BASE + uri[len(self.actual_base) :]
+        elif uri.startswith(self.actual_root):  # served at the host root (the OAuth token endpoint, signed URLs)
             uri = self.canonical_root + uri[len(self.actual_root) :]
         request.uri = self.redactor.url(uri)
         ctype = request.headers.get("Content-Type", "")
@@ -161,6 +150,11 @@ class CassetteLibrary:
             redacted = self.redactor.body(body, ctype)
             response["body"]["string"] = redacted
         return response
+
+
+def _root(base: str) -> str:
+    parts = urlsplit(base)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def write_meta(root: Path, data: dict[str, Any]) -> None:

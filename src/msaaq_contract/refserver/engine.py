@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..contract import Contract, Operation
+from ..contract.flatten import types_of
+from ..contract.wire import NO_BODY, BodyError, coerce, parse_body, parse_query
 from .auth import Authenticator, Caller
 from .clock import Clock
 from .context import Ctx
@@ -34,10 +36,10 @@ from .envelopes import (
 from .faults import Catalogue, Fault
 from .flows import FLOWS
 from .handlers import Handlers
-from .inbound import NO_BODY, BodyError, body_errors, check_query, coerce, parse_body, parse_query
+from .inbound import body_errors, check_query
 from .resources import ResourceMap
 from .router import Router
-from .schemas import SchemaIndex, types_of
+from .schemas import SchemaIndex
 from .store import Row, Store
 from .synth import Synthesizer
 from .texts import message
@@ -168,7 +170,7 @@ class Engine:
                 errors = body_errors(self.index, op.request_schema, {}, lang)
             else:
                 if not ctype.lower().startswith("application/json"):
-                    body = coerce(self.index, op.request_schema, body)
+                    body = coerce(self.index.flatten, op.request_schema, body)
                 errors = body_errors(self.index, op.request_schema, body, lang)
             if errors:
                 return validation(errors, lang)

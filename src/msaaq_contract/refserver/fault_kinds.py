@@ -11,10 +11,11 @@ import copy
 from typing import Any, ClassVar
 
 from ..contract import Contract, Operation, load_contract
+from ..contract.flatten import types_of
 from ..errors import ConfigError
 from .envelopes import Reply, too_many
 from .resources import ResourceMap
-from .schemas import SchemaIndex, types_of
+from .schemas import SchemaIndex
 from .synth import Synthesizer
 
 _SCALARS = (str, int, float, bool)

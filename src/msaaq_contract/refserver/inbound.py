@@ -1,186 +1,13 @@
-"""Reading a request: query (with ``filters[...]`` deepObject), JSON / multipart / urlencoded bodies.
-
-Bad input never raises out of here: each problem becomes a ``BodyError`` the app turns into a 4xx
-envelope. Multipart is parsed with the standard library (``email``), fields named Laravel-style
-(``products[]``, ``meta[key]``) become lists and objects, and form strings are coerced by the request
-schema (``"1"`` -> 1 for integers, ``"0"``/``"1"`` -> booleans) before validation.
-"""
+"""The reference server's validation of a request, in Laravel's words: declared query parameters and the body
+(read by ``contract.wire``) become ``{field: [messages]}`` for the 422 envelope."""
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
-import json
-import re
 from typing import Any
-from urllib.parse import parse_qsl
 
-from .schemas import SchemaIndex, types_of
-
-_BRACKETS = re.compile(r"\[([^\[\]]*)\]")
-_INT = re.compile(r"^-?\d+$")
-_NUM = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-class BodyError(Exception):
-    """A body that cannot be read; ``key`` names the message in ``texts.MESSAGES``."""
-
-    def __init__(self, key: str, **fields: str) -> None:
-        super().__init__(key)
-        self.key = key
-        self.fields = fields
-
-
-def parse_query(raw: str) -> dict[str, Any]:
-    """``a=1&filters[status]=x&ids[]=1&ids[]=2`` -> ``{"a": "1", "filters": {"status": "x"}, "ids[]": [...]}``."""
-    out: dict[str, Any] = {}
-    for key, value in parse_qsl(raw, keep_blank_values=True):
-        if key.startswith("filters[") and key.endswith("]"):
-            inner = key[len("filters[") : -1]
-            filters = out.setdefault("filters", {})
-            if isinstance(filters, dict):
-                filters[inner] = value
-        elif key.endswith("[]"):
-            bucket = out.setdefault(key, [])
-            if isinstance(bucket, list):
-                bucket.append(value)
-        else:
-            out[key] = value
-    return out
-
-
-NO_BODY: Any = object()  # an empty request body, as opposed to a JSON ``null``
-
-
-def parse_body(content_type: str, raw: bytes) -> Any:
-    """The body as JSON-like data; ``NO_BODY`` when empty. Raises ``BodyError``."""
-    if not raw.strip():
-        return NO_BODY
-    ctype = content_type.split(";")[0].strip().lower()
-    if ctype == "application/json" or ctype.endswith("+json"):
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BodyError("bad_encoding") from None
-        try:
-            return json.loads(text)
-        except (ValueError, RecursionError):
-            raise BodyError("bad_json") from None
-    if ctype == "multipart/form-data":
-        return _multipart(content_type, raw)
-    if ctype == "application/x-www-form-urlencoded":
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise BodyError("bad_encoding") from None
-        return _nest(parse_qsl(text, keep_blank_values=True))
-    raise BodyError("bad_content_type", ctype=ctype or "none")
-
-
-def _multipart(content_type: str, raw: bytes) -> dict[str, Any]:
-    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    try:
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + raw)
-    except Exception:
-        raise BodyError("bad_content_type", ctype="multipart/form-data") from None
-    if not message.is_multipart():
-        raise BodyError("bad_content_type", ctype="multipart/form-data")
-    pairs: list[tuple[str, Any]] = []
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        filename = part.get_filename()
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
-        if filename is not None:
-            pairs.append((name, {"filename": filename, "size": len(data), "content_type": part.get_content_type()}))
-            continue
-        try:
-            pairs.append((name, data.decode("utf-8")))
-        except UnicodeDecodeError:
-            raise BodyError("bad_encoding") from None
-    return _nest(pairs)
-
-
-def _nest(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Laravel field names: ``a[]`` appends, ``a[k]`` / ``a[0]`` nest."""
-    out: dict[str, Any] = {}
-    for name, value in pairs:
-        head, _, rest = name.partition("[")
-        keys = [head, *_BRACKETS.findall("[" + rest)] if head and rest else [name]
-        node: Any = out
-        for i, key in enumerate(keys[:-1]):
-            fresh: Any = [] if keys[i + 1] == "" or keys[i + 1].isdigit() else {}
-            node = _child(node, key, fresh)
-        _put(node, keys[-1], value)
-    return out
-
-
-def _slot(node: list[Any], key: str) -> int | None:
-    """The list index ``key`` names, or None to append (bounded: a huge index appends)."""
-    if key.isdigit() and int(key) <= len(node):
-        return int(key)
-    return None
-
-
-def _child(node: Any, key: str, fresh: Any) -> Any:
-    if isinstance(node, list):
-        idx = _slot(node, key)
-        if idx is None or idx == len(node):
-            node.append(fresh)
-            return node[-1]
-        if not isinstance(node[idx], (list, dict)):
-            node[idx] = fresh
-        return node[idx]
-    if not isinstance(node.get(key), (list, dict)):
-        node[key] = fresh
-    return node[key]
-
-
-def _put(node: Any, key: str, value: Any) -> None:
-    if isinstance(node, list):
-        idx = _slot(node, key)
-        if idx is None or idx == len(node):
-            node.append(value)
-        else:
-            node[idx] = value
-    else:
-        node[key] = value
-
-
-def coerce(index: SchemaIndex, schema: Any, value: Any) -> Any:
-    """Form strings -> the schema's types (multipart/urlencoded only); files -> their filename."""
-    if isinstance(value, dict) and set(value) == {"filename", "size", "content_type"}:
-        return value["filename"]
-    flat = index.flatten(schema) if schema is not None else {}
-    types = types_of(flat)
-    if isinstance(value, str) and value[:1] in ("[", "{") and ({"array", "object"} & set(types) or not types):
-        try:  # a form field carrying JSON (how clients send arrays and objects in multipart)
-            decoded = json.loads(value)
-        except (ValueError, RecursionError):
-            decoded = None
-        if isinstance(decoded, (list, dict)):
-            return coerce(index, schema, decoded)
-    if isinstance(value, str):
-        if ("integer" in types) and _INT.match(value):
-            return int(value)
-        if "number" in types and _NUM.match(value):
-            return float(value) if "." in value else int(value)
-        if "boolean" in types and value.lower() in ("0", "1", "true", "false"):
-            return value.lower() in ("1", "true")
-        if "array" in types and "string" not in types:
-            return [coerce(index, flat.get("items"), value)]
-        if "null" in types and value == "":
-            return None
-        return value
-    if isinstance(value, list):
-        return [coerce(index, flat.get("items"), v) for v in value]
-    if isinstance(value, dict):
-        props = flat.get("properties") or {}
-        extra = flat.get("additionalProperties")
-        return {k: coerce(index, props.get(k, extra if isinstance(extra, dict) else None), v) for k, v in value.items()}
-    return value
+from ..contract.flatten import types_of
+from ..contract.wire import INT_TEXT, NUMBER_TEXT
+from .schemas import SchemaIndex
 
 
 def check_query(parameters: Any, query: dict[str, Any], lang: str) -> tuple[dict[str, Any], dict[str, list[str]]]:
@@ -200,10 +27,10 @@ def check_query(parameters: Any, query: dict[str, Any], lang: str) -> tuple[dict
         raw = query[name]
         types = types_of(param.schema)
         if isinstance(raw, str) and ("integer" in types or "number" in types):
-            if not (_INT if "integer" in types else _NUM).match(raw.strip()):
+            if not (INT_TEXT if "integer" in types else NUMBER_TEXT).match(raw.strip()):
                 errors[name] = [message("type", lang, field=name, types="/".join(types))]
                 continue
-            number = int(raw) if _INT.match(raw.strip()) else float(raw)
+            number = int(raw) if INT_TEXT.match(raw.strip()) else float(raw)
             if number < param.schema.get("minimum", float("-inf")) or number > param.schema.get(
                 "maximum", float("inf")
             ):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..contract import Contract, Operation
+from ..contract.model import route_pattern
 
 
 @dataclass(frozen=True)
@@ -27,18 +28,12 @@ class Match:
     allowed: tuple[str, ...]  # methods of the path when ``op`` is None (405); empty for an unknown path (404)
 
 
-def _compile(path: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
-    names = tuple(re.findall(r"\{([^}]+)\}", path))
-    parts = re.split(r"\{[^}]+\}", path)
-    return re.compile("^" + "([^/]+)".join(re.escape(p) for p in parts) + "$"), names
-
-
 class Router:
     def __init__(self, contract: Contract) -> None:
         self.api: dict[int, list[Route]] = {}
         self.root: dict[int, list[Route]] = {}
         for op in sorted(contract, key=lambda o: (o.path.count("{"), o.path)):
-            regex, names = _compile(op.path)
+            regex, names = route_pattern(op.path)
             table = self.root if op.server_root else self.api
             table.setdefault(op.path.count("/"), []).append(Route(op, regex, names))
 

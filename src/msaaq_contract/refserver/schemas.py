@@ -14,6 +14,7 @@ from typing import Any
 import jsonschema_rs
 
 from ..contract import Contract
+from ..contract.flatten import flatten, types_of
 
 BASE_URI = "urn:msaaq-contract"
 Schema = Mapping[str, Any]
@@ -30,16 +31,6 @@ def _absolutize(node: Any) -> Any:
     if isinstance(node, list):
         return [_absolutize(v) for v in node]
     return node
-
-
-def types_of(schema: Schema) -> list[str]:
-    """The JSON types a flattened schema names (``[]`` when unconstrained)."""
-    t = schema.get("type")
-    if isinstance(t, str):
-        return [t]
-    if isinstance(t, list):
-        return [str(x) for x in t]
-    return []
 
 
 class SchemaIndex:
@@ -60,26 +51,9 @@ class SchemaIndex:
         hit = self._flat.get(key)
         if hit is not None and hit[0] is node:
             return hit[1]
-        result = self._flatten(node, 0)
+        result = flatten(self.contract, node)
         self._flat[key] = (node, result)
         return result
-
-    def _flatten(self, node: Any, depth: int) -> dict[str, Any]:
-        node = self.deref(node)
-        if not isinstance(node, dict):
-            return {}
-        if depth > 20:  # a ref loop made only of allOf would be a contract bug; stop rather than recurse forever
-            return dict(node)
-        if "$ref" in node:  # $ref with siblings (2020-12): treat as allOf of the target and the rest
-            rest = {k: v for k, v in node.items() if k != "$ref"}
-            node = {"allOf": [{"$ref": node["$ref"]}, rest]}
-        parts = node.get("allOf")
-        if not parts:
-            return dict(node)
-        merged: dict[str, Any] = {k: v for k, v in node.items() if k != "allOf"}
-        for part in parts:
-            _merge_into(merged, self._flatten(part, depth + 1))
-        return merged
 
     def validator(self, node: Any) -> Any:
         """A compiled jsonschema-rs validator for ``node`` (a schema dict of the contract)."""
@@ -131,23 +105,3 @@ class SchemaIndex:
 
     def iter_required(self, schema: Any) -> Iterator[str]:
         yield from self.flatten(schema).get("required") or []
-
-
-def _merge_into(merged: dict[str, Any], part: dict[str, Any]) -> None:
-    for key, value in part.items():
-        if key == "properties":
-            props = dict(merged.get("properties") or {})
-            for name, sub in value.items():
-                props[name] = {"allOf": [props[name], sub]} if props.get(name) else sub
-            merged["properties"] = props
-        elif key == "required":
-            merged["required"] = list(dict.fromkeys([*merged.get("required", []), *value]))
-        elif key == "type" and "type" in merged:
-            a = merged["type"] if isinstance(merged["type"], list) else [merged["type"]]
-            b = value if isinstance(value, list) else [value]
-            both = [t for t in a if t in b] or b
-            merged["type"] = both if len(both) > 1 else both[0]
-        elif key == "enum" and "enum" in merged:
-            merged["enum"] = [v for v in merged["enum"] if v in value] or value
-        else:
-            merged[key] = value

@@ -13,8 +13,9 @@ import re
 from typing import Any
 
 from ..contract import Operation
+from ..contract.flatten import types_of
 from .clock import FIXED_DATE, FIXED_ISO
-from .schemas import SchemaIndex, types_of
+from .schemas import SchemaIndex
 from .texts import FIELD_TEXT
 
 OPTIONAL_DEPTH = 4  # below this nesting level optional properties are filled in too

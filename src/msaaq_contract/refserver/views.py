@@ -11,7 +11,8 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
-from .schemas import SchemaIndex, types_of
+from ..contract.flatten import types_of
+from .schemas import SchemaIndex
 from .synth import Synthesizer
 
 SECRET_FIELDS = frozenset({"password", "password_confirmation", "old_password", "token", "_method"})

@@ -84,13 +84,19 @@ def _header(report: Report) -> str:
     family_rows = [(f, by_family[f]) for f in families_of(report) if f in by_family]
     return (
         f'<header><h1>MSAAQ conformance <span class="badge o-{badge_outcome}">{esc(word)}</span></h1>'
-        f"{_run_meta(report)}"
+        f"{_verdict_on(report)}{_run_meta(report)}"
         f"<h2>{totals['endpoints']} endpoints</h2>{_chips(totals['by_outcome'])}"
         '<div class="totals">'
         f"<div><h2>Endpoints by area</h2>{_count_table('area', sorted(totals['by_area'].items()))}</div>"
         f"<div><h2>Checks by family</h2>{_count_table('family', family_rows)}</div>"
         "</div></header>"
     )
+
+
+def _verdict_on(report: Report) -> str:
+    if not report.run.verdict_on:
+        return ""
+    return f'<p class="verdict-on">Verdict on <span id="verdict-on">{esc(report.run.verdict_on)}</span>.</p>'
 
 
 def _select(name: str, label: str, values: Iterable[str]) -> str:

@@ -20,6 +20,7 @@ h2 { font-size: 15px; margin: 12px 0 6px; }
 code, pre { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
 .run { display: grid; grid-template-columns: max-content 1fr max-content 1fr; gap: 2px 12px; margin: 0 0 8px; }
 .run dt { color: var(--muted); } .run dd { margin: 0; overflow-wrap: anywhere; }
+.verdict-on { margin: 0 0 8px; padding: 6px 10px; border-left: 4px solid var(--muted); font-weight: 600; }
 .totals { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
 table.counts { border-collapse: collapse; font-size: 12px; }
 table.counts th, table.counts td { border: 1px solid var(--line); padding: 1px 7px; text-align: right; }

@@ -95,6 +95,8 @@ def render_markdown(report: Report) -> str:
     uncertain = _checks_with(report, "uncertain")
     errors = _checks_with(report, "error")
     lines = [f"# MSAAQ conformance: {overall(report)}", ""]
+    if report.run.verdict_on:
+        lines += [f"Verdict on {report.run.verdict_on}.", ""]
     lines.append(
         f"{totals['endpoints']} endpoints; checks: {len(failed)} failed, {len(uncertain)} contract uncertain, "
         f"{_plural(len(errors), 'target error')}."

@@ -120,6 +120,10 @@ class RunInfo:
     pytest_args: list[str] = field(default_factory=list)
     aborted: str | None = None  # why nothing was judged (the target was unreachable at session start)
     discovery: str | None = None  # live runs: what discovery found on the target, one line
+    # What the verdict judges, in words ("recorded from the reference server, a simulation: ..."), and for
+    # offline runs the cassettes' own ``recorded_from`` (see recording/provenance.py).
+    verdict_on: str = ""
+    recorded_from: dict[str, Any] | None = None
 
 
 @dataclass
@@ -207,6 +211,8 @@ REPORT_SCHEMA: dict[str, Any] = {
                 "pytest_args": {"type": "array", "items": {"type": "string"}},
                 "aborted": {"type": ["string", "null"]},
                 "discovery": {"type": ["string", "null"]},
+                "verdict_on": {"type": "string"},
+                "recorded_from": {"type": ["object", "null"], "properties": {"kind": {"type": "string"}}},
             },
         },
         "endpoints": {

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,11 @@ def schemathesis_run(tmp_path, base_url):
         "--max-examples", "3", "--phases", "fuzzing", "--seed", "1", "--warnings", "off",
         "--report-dir", str(tmp_path / "st"),
     ]  # fmt: skip
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": "msaaq_contract.checks.schemathesis_hooks"}
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": "msaaq_contract.checks.schemathesis_hooks",
+        "MSAAQ_CONTRACT": str(Path("contracts/openapi.yaml").resolve()),
+    }
     # In tmp_path: schemathesis keeps a crash cache in its working directory and replays it on the next run.
     return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env, timeout=300, check=False)
 

@@ -8,8 +8,9 @@ import pytest
 from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B
 
 from msaaq_contract.contract import Operation, load_contract
+from msaaq_contract.contract.flatten import types_of
 from msaaq_contract.refserver import fixture_values
-from msaaq_contract.refserver.schemas import SchemaIndex, types_of
+from msaaq_contract.refserver.schemas import SchemaIndex
 
 CONTRACT = load_contract()
 INDEX = SchemaIndex(CONTRACT)

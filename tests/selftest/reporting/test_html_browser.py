@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import struct
 import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -136,3 +137,21 @@ def test_screenshot_is_not_blank(tmp_path):
     assert (width, height) == (1400, 1000)
     assert len(data) > 20_000, f"screenshot is only {len(data)} bytes: a blank page compresses to almost nothing"
     assert distinct > 100, f"only {distinct} distinct byte values in the image data: the page looks blank"
+
+
+def test_report_of_the_committed_cassettes_says_it_judges_the_simulation(tmp_path):
+    """Replay a slice of the committed cassettes as a user would; the page must say what was judged."""
+    repo = Path(__file__).resolve().parents[3]
+    out = tmp_path / "reports"
+    command = [sys.executable, "-m", "pytest", "tests/conformance", "-q", "-p", "no:xdist", "-k", "tenant.ping-pong"]
+    result = subprocess.run(
+        [*command, "--report-dir", str(out)], cwd=repo, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    dom = parse(dump_dom(tmp_path, out / "conformance.html"))
+    said = dom.text_of("verdict-on")
+    assert said == (
+        "recordings of the reference server (a simulation): this verdict is on the simulation, not on MSAAQ's API"
+    )
+    assert f"Verdict on {said}." in (out / "summary.md").read_text()
+    assert "verdict on recordings of the reference server (a simulation)" in result.stdout

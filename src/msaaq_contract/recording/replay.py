@@ -1,0 +1,237 @@
+"""Offline replay: the recorded exchanges are judged again, never re-sent and never regenerated.
+
+A cassette (VCR.py's YAML, as pytest-recording users know it) is read once, with libyaml when available, and
+each interaction becomes an ``Exchange``. While a test runs inside ``ReplayLibrary.use(doc_id, family)``, the
+``ReplayClient`` answers each request the test sends with the next recorded exchange, in order, after checking
+that the recorded request still fits the operation the test means (same method, a path the operation's route
+accepts). The recorded request is what gets judged, not the one the test would build today, so a request-side
+contract edit is judged instead of making the recording unmatchable.
+
+A recording is stale only when it can no longer be judged: a recorded request no longer fits its operation (the
+path or method was renamed or removed), or the test sends more or fewer requests than were recorded. Each
+case is a one-line ``CassetteError`` naming what changed and the re-record command. Response-side edits never
+make a recording stale: the recorded responses are simply judged by the current contract.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+
+from ..checks.base import Exchange, RecordedRequest
+from ..client.happy import PreparedCall
+from ..client.transport import DEFAULT, Client
+from ..contract import Contract, Operation
+from ..errors import CassetteError
+from ..settings import CANONICAL_BASE, Settings
+
+try:  # libyaml parses the cassettes several times faster; the pure parser reads the same documents.
+    _Loader: Any = yaml.CBaseLoader
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Loader = yaml.BaseLoader
+_PLAIN = {"null": None, "Null": None, "NULL": None, "~": None, "": None, "true": True, "false": False}
+
+SPOOFABLE = ("PUT", "PATCH", "DELETE")
+
+
+def rerecord_hint(doc_id: str) -> str:
+    return f"re-record: pytest tests/conformance --sim --record-mode=rewrite -k '{doc_id}' -p no:xdist"
+
+
+def _first(value: Any) -> str:
+    if isinstance(value, list):
+        return str(value[0]) if value else ""
+    return str(value)
+
+
+def _bytes(value: Any) -> bytes:
+    if value is None:
+        return b""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def to_exchange(interaction: Mapping[str, Any]) -> Exchange:
+    """One VCR.py interaction as the checks see an exchange (response header names lower-cased)."""
+    request, response = interaction["request"], interaction["response"]
+    body = response.get("body") or {}
+    return Exchange(
+        request=RecordedRequest(
+            method=str(request["method"]).upper(),
+            url=str(request["uri"]),
+            headers={str(k): _first(v) for k, v in (request.get("headers") or {}).items()},
+            body=_bytes(request.get("body")),
+        ),
+        status=int(response["status"]["code"]),
+        headers={str(k).lower(): _first(v) for k, v in (response.get("headers") or {}).items()},
+        body=_bytes(body.get("string") if isinstance(body, Mapping) else body),
+    )
+
+
+def _value(node: yaml.Node) -> Any:
+    """A composed node as data. VCR.py's cassettes use plain YAML only (maps, lists, strings, integers, null,
+    ``!!binary``), so one small recursive pass replaces PyYAML's generic (and, per cassette, slow) constructor."""
+    if isinstance(node, yaml.MappingNode):
+        return {_value(k): _value(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_value(v) for v in node.value]
+    assert isinstance(node, yaml.ScalarNode)  # noqa: S101 - the three node kinds of YAML
+    text = str(node.value)
+    if node.tag == "tag:yaml.org,2002:binary":
+        return base64.decodebytes(text.encode("ascii"))
+    if not node.style:  # plain, unquoted (libyaml says "", the pure parser None): null, booleans, integers
+        if text in _PLAIN:
+            return _PLAIN[text]
+        if text.lstrip("-").isdigit():
+            return int(text)
+    return text
+
+
+def read_cassette(path: Path, hint: str, label: str = "") -> list[Exchange]:
+    """Every interaction of the cassette at ``path``; a missing or unreadable file is a ``CassetteError``."""
+    where = f"{label}: " if label else ""
+    try:
+        with path.open("rb") as handle:
+            node = yaml.compose(handle, Loader=_Loader)
+        data: Any = _value(node) if node is not None else None
+    except FileNotFoundError:
+        raise CassetteError(f"{where}no cassette at {path}", hint=hint) from None
+    except (OSError, yaml.YAMLError) as exc:
+        raise CassetteError(f"{where}{path}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
+    try:
+        return [to_exchange(i) for i in data["interactions"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CassetteError(f"{where}{path}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
+
+
+def wire_method(request: RecordedRequest) -> str:
+    """The method the API routes on: Laravel's ``_method`` spoofing turns a POST into a PUT/PATCH/DELETE."""
+    if request.method == "POST":
+        spoof = dict(parse_qsl(urlsplit(request.url).query)).get("_method", "").upper()
+        if spoof in SPOOFABLE:
+            return spoof
+    return request.method
+
+
+@dataclass
+class Cassette:
+    """The recorded exchanges of one (doc id, family), played in order."""
+
+    doc_id: str
+    family: str
+    path: Path
+    exchanges: list[Exchange]
+    played: int = 0
+    hint: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.hint = rerecord_hint(self.doc_id)
+
+    @property
+    def label(self) -> str:
+        return f"{self.doc_id}/{self.family}"
+
+    def remaining(self) -> list[Exchange]:
+        """Every exchange not played yet, now counted as played (the fuzz families judge them all)."""
+        rest = self.exchanges[self.played :]
+        self.played = len(self.exchanges)
+        return rest
+
+
+class ReplayLibrary:
+    """Opens the recording of (doc id, family) for the test that is running; checks each request against it."""
+
+    replaying = True
+
+    def __init__(self, root: Path, contract: Contract, meta: Mapping[str, Any]) -> None:
+        self.root = root
+        self.contract = contract
+        self.recorded_routes: Mapping[str, Any] = meta.get("operations", {})
+        source = meta.get("recorded_from") or {}
+        self.base_path = str(source.get("base_path", urlsplit(CANONICAL_BASE).path))
+        self.current: Cassette | None = None
+
+    def path(self, doc_id: str, family: str) -> Path:
+        return self.root / doc_id / f"{family}.yaml"
+
+    def rerecord_hint(self, doc_id: str, family: str) -> str:
+        return rerecord_hint(doc_id)
+
+    @contextlib.contextmanager
+    def use(self, doc_id: str, family: str) -> Iterator[Cassette]:
+        path = self.path(doc_id, family)
+        cassette = Cassette(doc_id, family, path, read_cassette(path, rerecord_hint(doc_id), f"{doc_id}/{family}"))
+        self.current = cassette
+        try:
+            yield cassette
+        finally:
+            self.current = None
+        if cassette.played < len(cassette.exchanges):
+            left = len(cassette.exchanges) - cassette.played
+            raise CassetteError(
+                f"{cassette.label}: {left} recorded interaction(s) were not replayed", hint=cassette.hint
+            )
+
+    def answer(self, call: PreparedCall) -> Exchange:
+        """The next recorded exchange of the running test, which must be a request of ``call``'s operation."""
+        cassette = self.current
+        if cassette is None:
+            raise CassetteError(
+                f"{call.doc_id}: {call.method} {call.path} sent outside a recording",
+                hint="offline runs answer only from cassettes; record this family first",
+            )
+        if cassette.played >= len(cassette.exchanges):
+            raise CassetteError(
+                f"{cassette.label}: the test now sends more requests than the {len(cassette.exchanges)} recorded "
+                f"({call.method} {call.path})",
+                hint=cassette.hint,
+            )
+        exchange = cassette.exchanges[cassette.played]
+        cassette.played += 1
+        self.check_fits(cassette, self.contract.operation(call.operation_id), exchange)
+        return exchange
+
+    def check_fits(self, cassette: Cassette, op: Operation, exchange: Exchange) -> None:
+        """Stale when the recorded request is not a request of ``op`` any more (its path or method changed)."""
+        request = exchange.request
+        path = urlsplit(request.url).path
+        if wire_method(request).lower() == op.method and self._fits(op, path):
+            return
+        was = self.recorded_routes.get(cassette.doc_id)
+        before = f" (recorded against {was})" if isinstance(was, str) and was != op.label else ""
+        raise CassetteError(
+            f"{cassette.label}: the recorded {request.method} {path} no longer fits {op.label}{before}: "
+            "the operation's path or method changed since recording",
+            hint=cassette.hint,
+        )
+
+    def _fits(self, op: Operation, path: str) -> bool:
+        base = "" if op.server_root else self.base_path
+        return path.startswith(base) and self.contract.path_values(op, path[len(base) :] or "/") is not None
+
+
+class ReplayClient(Client):
+    """The offline client: every request is answered from the running test's recording, nothing is sent."""
+
+    def __init__(self, settings: Settings, library: ReplayLibrary) -> None:
+        super().__init__(settings, base_url=CANONICAL_BASE, offline=True)
+        self.library = library
+
+    def send(self, call: PreparedCall, *, token: Any = DEFAULT, mutating: bool = False) -> Exchange:
+        return self.library.answer(call)
+
+    def recorded(self, op: Operation) -> list[Exchange]:
+        """Every exchange of the running test's recording not judged yet (the fuzz families judge them all)."""
+        cassette = self.library.current
+        if cassette is None:
+            raise CassetteError("no recording is open", hint="call recorded() inside Conformance.recording()")
+        rest = cassette.remaining()
+        for exchange in rest:
+            self.library.check_fits(cassette, op, exchange)
+        return rest

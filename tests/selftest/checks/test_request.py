@@ -1,0 +1,93 @@
+"""Request validity (what replay asks of every recorded request), the status check that uses it, and offline
+fuzz judging: a request the contract accepts must succeed or conform, one it refuses must be refused."""
+
+from __future__ import annotations
+
+import json
+
+from tests.selftest.fixtures.responses import ctx, titles
+
+from msaaq_contract.checks.base import Exchange, RecordedRequest
+from msaaq_contract.checks.fuzz import as_recorded
+from msaaq_contract.checks.request import request_problems
+from msaaq_contract.checks.status import success_expected
+
+BASE = "https://api.msaaq.test/v1"
+COUPON = "admin.coupons.create-coupon"
+COURSES = "admin.courses.list-courses"
+COURSE = "admin.courses.get-course"
+JSON = {"Content-Type": "application/json"}
+CREATED = {"status": "success", "data": {"id": 1}}
+REFUSED = {"message": "The given data was invalid.", "errors": {"type": ["The selected type is invalid."]}}
+
+
+def request(method: str, path: str, body: object = None, headers: dict[str, str] | None = None) -> RecordedRequest:
+    raw = b"" if body is None else json.dumps(body).encode()
+    return RecordedRequest(method, BASE + path, headers or JSON, raw)
+
+
+def answered(req: RecordedRequest, status: int, body: object) -> Exchange:
+    return Exchange(req, status, {"content-type": "application/json"}, json.dumps(body).encode())
+
+
+def where(contract, doc_id, req):
+    return [f.pointer for f in request_problems(contract, contract.operation(doc_id), req)]
+
+
+def test_a_valid_body_query_and_path_have_no_problem(contract):
+    assert where(contract, COUPON, request("POST", "/admin/coupons", {"code": "X1", "type": "flat"})) == []
+    assert where(contract, COURSES, request("GET", "/admin/courses?page=2&sort_direction=asc&filters[a]=b")) == []
+    assert where(contract, COURSE, request("GET", "/admin/courses/1001")) == []
+
+
+def test_each_refused_part_is_pointed(contract):
+    assert where(contract, COUPON, request("POST", "/admin/coupons", {"type": "gift"})) == ["body/type"]
+    assert where(contract, COUPON, request("POST", "/admin/coupons", [1])) == ["body"]
+    assert where(contract, COURSES, request("GET", "/admin/courses?page=0&sort_direction=up")) == [
+        "query/page",
+        "query/sort_direction",
+    ]
+    assert where(contract, COURSE, request("GET", "/admin/courses/abc")) == ["path/course"]
+    bad_json = RecordedRequest("POST", BASE + "/admin/coupons", JSON, b"{not json")
+    assert where(contract, COUPON, bad_json) == ["body"]
+
+
+def test_a_body_that_was_sent_but_not_captured_is_not_judged(contract):
+    streamed = RecordedRequest("POST", BASE + "/admin/coupons", {"content-type": "multipart/form-data; boundary=x"})
+    assert where(contract, COUPON, streamed) == []
+    assert where(contract, COUPON, RecordedRequest("POST", BASE + "/admin/coupons", {}, b"")) == []
+
+
+def test_redacted_values_are_not_judged(contract):
+    # Redaction replaced a phone-like id before the request was recorded: what was sent is unknown.
+    assert where(contract, COURSE, request("GET", "/admin/courses/<phone-0123abcd>")) == []
+    assert where(contract, COUPON, request("POST", "/admin/coupons", {"type": "<redacted>"})) == []
+
+
+def test_status_expects_a_refusal_when_the_contract_refuses_the_request(contract):
+    invalid = request("POST", "/admin/coupons", {"type": "gift"})
+    accepted = success_expected(ctx(contract, COUPON), answered(invalid, 201, CREATED))
+    assert titles(accepted) == ["Request the contract refuses was accepted"]
+    assert "body/type" in accepted[0].message and accepted[0].actual == "201"
+    assert success_expected(ctx(contract, COUPON), answered(invalid, 422, REFUSED)) == []
+    valid = request("POST", "/admin/coupons", {"type": "flat"})
+    assert success_expected(ctx(contract, COUPON), answered(valid, 201, CREATED)) == []
+    assert titles(success_expected(ctx(contract, COUPON), answered(valid, 422, REFUSED))) == [
+        "Valid request not accepted"
+    ]
+
+
+def test_recorded_fuzz_requests_are_judged_by_what_the_contract_says_of_them(contract):
+    invalid = request("POST", "/admin/coupons", {"type": 5})
+    negative = ctx(contract, COUPON, {"mode": "negative"})
+    assert as_recorded(negative, answered(invalid, 422, REFUSED)) == []
+    found = as_recorded(negative, answered(invalid, 201, CREATED))
+    assert titles(found) == ["Invalid request accepted"]
+    assert found[0].message == "a generated invalid request got HTTP 201"
+    # Generated as valid, refused by the contract as it is now: the API's acceptance contradicts the edit.
+    positive = ctx(contract, COUPON, {"mode": "positive"})
+    found = as_recorded(positive, answered(invalid, 201, CREATED))
+    assert titles(found) == ["Invalid request accepted"]
+    assert "a request the contract now refuses (body/type" in found[0].message
+    server_error = answered(request("POST", "/admin/coupons", {"type": "flat"}), 500, {})
+    assert titles(as_recorded(positive, server_error)) == ["Server error"]
