@@ -32,6 +32,8 @@ def test_documented_options_are_registered():
         ["msaaq_contract", "validate-contract", "--help"],
         ["msaaq_contract", "calibrate", "--help"],
         ["msaaq_contract", "coverage", "--help"],
+        ["msaaq_contract", "proxy", "--help"],
+        ["msaaq_contract", "discover", "--help"],
     ):
         help_text += subprocess.run(
             [sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True, check=True
