@@ -21,11 +21,12 @@ from msaaq_contract.refserver.proxy import start_proxy
 from msaaq_contract.refserver.variations import Variations
 
 # Every family, parents and children (courses -> chapters -> contents), a destructive operation with a creator
-# (delete-course) and one without (a refund), storefront reads, a cart found by uuid.
+# (delete-course) and one without (a refund), storefront reads, a cart found by uuid, a tenant page found through
+# the admin list of the same records.
 SUBSET = (
     "admin.courses.get-course or admin.courses.delete-course or admin.courses.create-course "
-    "or admin.courses.chapters or tenant.courses.course-details or tenant.cart or admin.coupons "
-    "or admin.msaaqpay.transactions.refund or tenant.pages.page-details"
+    "or admin.courses.chapters.contents.show-content or tenant.courses.course-details or tenant.cart.get-cart-by-uuid "
+    "or admin.coupons.get-coupon or admin.msaaqpay.transactions.refund or tenant.pages.page-details"
 )
 
 
