@@ -61,6 +61,7 @@ class Explorer:
         self.producers = ProducerMap(contract)
         self._memo: dict[tuple[str, str, str], tuple[list[Binding], str]] = {}
         self.requests = 0
+        self._seen: dict[tuple[str, str], Exchange] = {}
 
     def explore(self) -> Discovered:
         out = Discovered(self.tenant)
@@ -92,15 +93,24 @@ class Explorer:
 
     def _candidates(self, slot: Slot, area: str) -> tuple[list[Binding], str]:
         pin = f"pin it in fixtures (path: {{{slot.param}: ...}})"
-        producer = self.producers.producer(slot, area)
-        if producer is None:
+        producers = self.producers.producers(slot, area)
+        if not producers:
             return [], f"no `{slot.param}`: the contract has no operation that lists {slot.key} — {pin}"
+        first_reason = ""
+        for producer in producers:  # the most trusted first; the next one only when it found nothing
+            found, reason = self._from(producer, slot)
+            if found:
+                return found, ""
+            first_reason = first_reason or reason
+        return [], f"{first_reason} — create one or {pin}"
+
+    def _from(self, producer: Producer, slot: Slot) -> tuple[list[Binding], str]:
         own = slots(producer.operation)
         parents: list[Binding] = [{}]
         if own:
             parents, reason = self.candidates(own[-1], producer.operation.area)
             if not parents:
-                return [], reason
+                return [], reason.split(" — ")[0]
         out: list[Binding] = []
         reasons: list[str] = []
         for parent in parents[: self.fanout]:
@@ -109,18 +119,18 @@ class Explorer:
             out.extend({**parent, slot.param: found} for found in items[: self.fanout - len(out)])
             if len(out) >= self.fanout:
                 break
-        if out:
-            return out, ""
         under = f" under {len(parents)} `{own[-1].param}` value(s) tried" if own else ""
-        return [], f"no `{slot.param}` on the target: {reasons[0]}{under} — create one or {pin}"
+        return out, f"no `{slot.param}` on the target: {reasons[0]}{under}" if not out else ""
 
     def _ask(self, producer: Producer, parent: Binding, slot: Slot) -> tuple[list[Found], str]:
         op = producer.operation
         fixtures = Fixtures(tenant=self.tenant, path={k: f.value for k, f in parent.items()})
         try:
             call = build_happy_request(self.contract, op.doc_ids[0], fixtures)
-            self.requests += 1
-            exchange = self.send(call)
+            exchange = self._seen.get((call.method, call.path))
+            if exchange is None:  # several parameters may ask the same list: once is enough
+                self.requests += 1
+                exchange = self._seen[(call.method, call.path)] = self.send(call)
         except MissingTargetData as exc:
             return [], exc.reason
         except CredentialsError as exc:  # no login for this identity: its collections stay unknown

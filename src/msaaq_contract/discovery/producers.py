@@ -155,26 +155,34 @@ class ProducerMap:
         self.contract = contract
         self._lists = {op.path: op for op in contract if list_items(contract, op) is not None}
 
-    @functools.cache  # noqa: B019 - one map per contract, kept for the session
     def producer(self, slot: Slot, area: str) -> Producer | None:
+        """The most trusted producer of ``slot`` (None: the contract has none)."""
+        found = self.producers(slot, area)
+        return found[0] if found else None
+
+    @functools.cache  # noqa: B019 - one map per contract, kept for the session
+    def producers(self, slot: Slot, area: str) -> tuple[Producer, ...]:
+        """Every producer of ``slot``, most trusted first: when one answers nothing usable, the next is asked."""
+        out: list[Producer] = []
         listed = self._lists.get(slot.key)
         if listed is not None:
-            return Producer("collection", listed, _member(slot.param, list_items(self.contract, listed) or {}))
-        for path, op in sorted(self._lists.items()):
-            if op.area == area and not PARAM.search(path) and path.rsplit("/", 1)[-1] in _plurals(slot.param):
-                return Producer("namesake", op, _member(slot.param, list_items(self.contract, op) or {}))
-        if slot.param == "id":  # any object has an id: only a distinctive name says which one is meant
-            return None
-        for op in sorted(self.contract, key=lambda o: o.path):
-            if op.method != "get" or op.area != area or op.path_params or op.undocumented:
-                continue
-            data = _success_data(self.contract, op)
-            if data is not None and slot.param in _object_props(self.contract, data):
-                return Producer("member", op, slot.param)
-        for path, op in sorted(self._lists.items()):  # the academy's other API lists the same records
-            if not PARAM.search(path) and path.rsplit("/", 1)[-1] in _plurals(slot.param):
-                return Producer("namesake", op, _member(slot.param, list_items(self.contract, op) or {}))
-        return None
+            out.append(Producer("collection", listed, _member(slot.param, list_items(self.contract, listed) or {})))
+        namesakes = [(p, op) for p, op in sorted(self._lists.items()) if not PARAM.search(p) and p != slot.key]
+        namesakes = [(p, op) for p, op in namesakes if p.rsplit("/", 1)[-1] in _plurals(slot.param)]
+        out += [self._namesake(slot, op) for _, op in namesakes if op.area == area]
+        if slot.param != "id":  # any object has an id: only a distinctive name says which one is meant
+            for op in sorted(self.contract, key=lambda o: o.path):
+                if op.method != "get" or op.area != area or op.path_params or op.undocumented:
+                    continue
+                data = _success_data(self.contract, op)
+                if data is not None and slot.param in _object_props(self.contract, data):
+                    out.append(Producer("member", op, slot.param))
+        # the academy's other API lists the same records (``/admin/pages`` for ``/tenant/pages/{page}``)
+        out += [self._namesake(slot, op) for _, op in namesakes if op.area != area]
+        return tuple(out)
+
+    def _namesake(self, slot: Slot, op: Operation) -> Producer:
+        return Producer("namesake", op, _member(slot.param, list_items(self.contract, op) or {}))
 
     @functools.cache  # noqa: B019
     def creator(self, slot: Slot) -> Creator | None:

@@ -182,3 +182,37 @@ def test_a_target_that_dies_mid_run_leaves_errors_not_failures(tmp_path):
     assert "failed" not in outcomes and "error" in outcomes
     assert "stopped answering during the run" in (tmp_path / "conformance.json").read_text()
     assert Path(tmp_path / "summary.md").is_file()
+
+
+def test_discovery_finds_every_parameter_the_server_holds_data_for(varied_target):
+    """Every path parameter the reference server stores records for (its resource bindings) is found through the
+    proxy; what is not found is a parameter without records (a verification hash, a signature)."""
+    from msaaq_contract.client.transport import Client
+    from msaaq_contract.contract import load_contract
+    from msaaq_contract.discovery.target import discover, preflight
+    from msaaq_contract.refserver.resources import ResourceMap
+    from msaaq_contract.settings import Settings, credentials_from_env
+
+    _, proxy = varied_target
+    env = live_env(proxy.base_url)
+    contract = load_contract(REPO / "contracts")
+    settings = Settings(mode="live", base_url=proxy.base_url, tenant=env["MSAAQ_TENANT"],
+                        credentials=credentials_from_env(env))  # fmt: skip
+    client = Client(settings)
+    try:
+        preflight(client, settings.credentials)
+        found = discover(contract, client, env["MSAAQ_TENANT"]).main
+    finally:
+        client.close()
+    resources = ResourceMap(contract)
+    held = {
+        (doc_id, param)
+        for doc_id, op in contract.documented()
+        for _, param in resources.binding(op).chain
+        if not (op.destructive and param == op.path_params[-1].name)
+    }
+    assert held, "the reference server binds parameters to stored records"
+    lost = sorted((doc_id, param) for doc_id, param in held if param not in found.values.get(doc_id, {}))
+    assert lost == []
+    unheld = {param for reasons in found.missing.values() for param in reasons}
+    assert unheld <= {"attachment", "hash", "id", "signature", "step", "survey"}
