@@ -103,7 +103,7 @@ def summary_rows(result: GateResult) -> list[tuple[str, int, str]]:
         ("expired baseline entries", len(result.expired), "gates"),
         ("removable baseline entries", len(result.removable) + len(result.stale), ""),
         ("contract uncertain", sum(1 for i in result.not_gating if i.outcome == "uncertain"), "gates with --strict"),
-        ("target errors (not judged)", sum(1 for i in result.not_gating if i.outcome == "error"), "gates with --strict"),
+        ("target errors, not judged", sum(1 for i in result.not_gating if i.outcome == "error"), "gates with --strict"),
     ]
 
 
