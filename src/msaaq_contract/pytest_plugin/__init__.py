@@ -126,6 +126,16 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         def _split_scope(self, nodeid: str) -> str:
             return endpoint_of(nodeid)
 
+        def mark_test_complete(self, node: Any, item_index: int, duration: float = 0) -> None:
+            super().mark_test_complete(node, item_index, duration)
+            # xdist keeps finished scopes and counts their tests again on every report (quadratic in the
+            # number of tests: 2.7 s of the controller's CPU for 4,500 tests); a finished scope has no pending
+            # test, so dropping it changes no count.
+            workload = self.assigned_work.get(node, {})
+            scope = self._split_scope(self.registered_collections[node][item_index])
+            if scope in workload and all(workload[scope].values()):
+                del workload[scope]
+
     return ByEndpoint(config, log)
 
 
