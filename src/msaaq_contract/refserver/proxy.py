@@ -18,7 +18,7 @@ import httpx
 import uvicorn
 
 from ..errors import ConfigError
-from .app import Receive, Scope, Send
+from .app import Receive, Scope, Send, lifespan
 from .server import bind_socket, serve_in_thread
 from .variations import Variations
 
@@ -44,7 +44,7 @@ class VaryingProxy:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
+            await lifespan(receive, send, on_shutdown=self._close)
             return
         if scope["type"] != "http":
             return
@@ -73,16 +73,9 @@ class VaryingProxy:
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else content})
 
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                if self._client is not None:  # close its connections to the upstream with the loop that made them
-                    await self._client.aclose()
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+    async def _close(self) -> None:
+        if self._client is not None:  # its connections to the upstream belong to the loop that made them
+            await self._client.aclose()
 
 
 @dataclass
