@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
-import re
 import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -53,10 +52,6 @@ def _body_is_negative(case: Any) -> bool:
     return info is not None and info.mode == GenerationMode.NEGATIVE
 
 
-def is_destructive(op: Operation) -> bool:
-    return op.method == "delete" or bool(re.search(r"(delete|remove|cancel|revoke|destroy)", op.operation_id))
-
-
 def run(
     contract: Contract,
     op: Operation,
@@ -80,7 +75,7 @@ def run(
     overrides: dict[str, Any] = {}
     if not negative and op.path_params:
         overrides["path_parameters"] = (
-            {p.name: MISSING_ID for p in op.path_params} if is_destructive(op) else dict(path_values)
+            {p.name: MISSING_ID for p in op.path_params} if op.destructive else dict(path_values)
         )
     strategy = api_op.as_strategy(
         generation_mode=GenerationMode.NEGATIVE if negative else GenerationMode.POSITIVE, **overrides
