@@ -19,9 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from msaaq_contract.client.transport import Client
 from msaaq_contract.contract import load_contract
-from msaaq_contract.discovery.target import discover, preflight
+from msaaq_contract.discovery.target import survey
 from msaaq_contract.refserver import start_server
 from msaaq_contract.refserver.proxy import start_proxy
 from msaaq_contract.refserver.variations import Variations
@@ -47,14 +46,8 @@ def time_discovery(base_url: str) -> tuple[float, str]:
         mode="live", base_url=base_url, tenant=A, other_tenant=B,
         credentials=credentials_from_env(env), other_credentials=other_credentials_from_env(env),
     )  # fmt: skip
-    client = Client(settings)
     started = time.perf_counter()
-    try:
-        preflight(client, settings.credentials)
-        data = discover(load_contract(REPO / "contracts"), client, A, other_tenant=B,
-                        other_credentials=settings.other_credentials)  # fmt: skip
-    finally:
-        client.close()
+    data = survey(load_contract(REPO / "contracts"), settings)
     return time.perf_counter() - started, data.summary()
 
 

@@ -157,7 +157,7 @@ class Grouper:
     # -- routes and statuses ---------------------------------------------------------------------------------
     def _guessed_route(self, doc_id: str, found: list[Observation]) -> bool:
         op = self.contract.operation(doc_id)
-        low = op.confidence == "low" or op.doc_entry(doc_id).confidence == "low"
+        low = op.low_confidence(doc_id)
         statuses = {o.status for o in found}
         refused = any(o.finding.title == STATUS_TITLES[1] for o in found)
         return low and refused and statuses <= set(ROUTE_MISSING)

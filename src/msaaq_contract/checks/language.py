@@ -44,7 +44,9 @@ def arabic_intact(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
             )
         ]
     # Judge the decoded text: PHP escapes non-ASCII as \uXXXX by default, and "\u00d8\u00a7" is mojibake too.
-    bad = MOJIBAKE.search(text) or next(filter(None, (MOJIBAKE.search(s) for s in _strings(exchange))), None)
+    parsed, _ = exchange.json_body
+    texts = _strings(exchange) if parsed else [text]
+    bad = next(filter(None, (MOJIBAKE.search(t) for t in texts)), None)
     if bad:
         source = bad.string
         around = source[max(0, bad.start() - 20) : bad.end() + 20]

@@ -11,10 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..client.transport import Client
 from ..contract import load_contract
 from ..discovery.fixtures_file import render
-from ..discovery.target import discover, preflight
+from ..discovery.target import survey
 from ..errors import ConfigError
 from ..settings import (
     Settings,
@@ -46,19 +45,7 @@ def run(args: argparse.Namespace) -> int:
         timeout_s=args.request_timeout,
     )
     require_live_credentials(settings)
-    contract = load_contract(args.contract)
-    client = Client(settings, base_url=settings.base_url)
-    try:
-        preflight(client, settings.credentials)
-        data = discover(
-            contract,
-            client,
-            str(settings.tenant),
-            other_tenant=settings.other_tenant,
-            other_credentials=settings.other_credentials,
-        )
-    finally:
-        client.close()
+    data = survey(load_contract(args.contract), settings)
     text = render(data)
     if args.out is None:
         sys.stdout.write(text)

@@ -9,6 +9,7 @@ that the contract says must succeed.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -121,9 +122,16 @@ class Fixtures:
 
     def value_by_name(self, name: str) -> Any:
         """Any known value of ``name`` (body fields such as ``course_id`` refer to an existing resource)."""
-        if name in self.path:
-            return self.path[name]
-        return next((values[name] for values in self.discovered.values() if name in values), None)
+        return self._by_name.get(name)
+
+    @functools.cached_property
+    def _by_name(self) -> dict[str, Any]:
+        # built once: example bodies ask for it on every *_id field of every request
+        merged: dict[str, Any] = {}
+        for values in self.discovered.values():
+            for key, value in values.items():
+                merged.setdefault(key, value)
+        return {**merged, **self.path}
 
 
 def _first(*values: Any) -> str | None:
@@ -146,15 +154,12 @@ class PreparedCall:
     identity: str | None = None  # adminUser | oauthClient | tenantStudent | None (anonymous)
     fresh_token: bool = False
     root_relative: bool = False  # served at the host root, not under /v1
+    path_values: dict[str, str] = field(default_factory=dict)  # what filled the path parameters
 
     def without_header(self, name: str) -> PreparedCall:
         clone = self.copy()
         clone.headers = {k: v for k, v in self.headers.items() if k.lower() != name.lower()}
         return clone
-
-    def for_created(self, created: str) -> PreparedCall:
-        """The same call on another resource: the last path segment (the item's id) becomes ``created``."""
-        return self.copy(path=self.path.rsplit("/", 1)[0] + f"/{created}")
 
     def copy(self, **changes: Any) -> PreparedCall:
         values = {**self.__dict__, "query": dict(self.query), "headers": dict(self.headers), **changes}
@@ -187,12 +192,14 @@ def build_happy_request(
     entry = next((d for d in op.doc_entries if d.id == doc_id), None)
     path = op.path
     params = op.path_params
+    filled: dict[str, str] = {}
     for param in params:
         given = (values or {}).get(param.name)
         target = op.destructive and param is params[-1]
         value = (
             given if given is not None else fixtures.path_value(doc_id, param.name, other=other_tenant, target=target)
         )
+        filled[param.name] = value
         path = path.replace("{" + param.name + "}", value)
     headers = {"Accept": "application/json"}
     tenant = fixtures.other_tenant if other_tenant and fixtures.other_tenant else fixtures.tenant
@@ -211,6 +218,7 @@ def build_happy_request(
         identity=identity_for(op),
         fresh_token=bool(SESSION_ENDING.search(doc_id)),
         root_relative=op.server_root,
+        path_values=filled,
     )
     if op.request_schema is not None:
         body = _body(contract, op, doc_id, fixtures, dict(entry.example_body) if entry else {})

@@ -114,6 +114,10 @@ class Operation:
             or self.responses.get("default")
         )
 
+    def low_confidence(self, doc_id: str) -> bool:
+        """The route or this docs entry is a guess of ours: a failure on it is "contract uncertain"."""
+        return self.confidence == "low" or self.doc_entry(doc_id).confidence == "low"
+
     def doc_entry(self, doc_id: str) -> DocEntry:
         for entry in self.doc_entries:
             if entry.id == doc_id:

@@ -18,7 +18,7 @@ from ..checks.base import Exchange
 from ..client.happy import Fixtures, MissingTargetData, PreparedCall, build_happy_request
 from ..contract import Contract, Operation
 from ..errors import CredentialsError
-from .producers import Producer, ProducerMap, Slot, slots
+from .producers import Producer, Slot, producer_map, slots
 
 FANOUT = 3  # parent values tried (and items kept) per collection: a few requests, robust to empty parents
 Send = Callable[[PreparedCall], Exchange]
@@ -58,7 +58,7 @@ class Explorer:
         self.send = send
         self.tenant = tenant
         self.fanout = fanout
-        self.producers = ProducerMap(contract)
+        self.producers = producer_map(contract)
         self._memo: dict[tuple[str, str, str], tuple[list[Binding], str]] = {}
         self.requests = 0
         self._seen: dict[tuple[str, str], Exchange] = {}

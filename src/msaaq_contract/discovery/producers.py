@@ -197,8 +197,19 @@ class ProducerMap:
                 return Creator(op, member)
         return None
 
+    def deleter(self, slot: Slot) -> Operation | None:
+        """The DELETE of one item of ``slot``'s collection: how a created resource is removed again."""
+        item = f"{slot.key}/{{{slot.param}}}"
+        return next((op for op in self.contract if op.method == "delete" and op.path == item), None)
+
     def needed(self) -> Iterator[tuple[str, Operation, Slot]]:
         """Every (documented id, operation, slot) whose value must come from the target."""
         for doc_id, op in self.contract.documented():
             for slot in slots(op):
                 yield doc_id, op, slot
+
+
+@functools.lru_cache(maxsize=4)
+def producer_map(contract: Contract) -> ProducerMap:
+    """One map per contract: its producers are computed once, whoever asks (discovery, created targets)."""
+    return ProducerMap(contract)

@@ -19,6 +19,7 @@ from ..client.happy import Credentials, MissingTargetData, PreparedCall
 from ..client.transport import Client
 from ..contract import Contract
 from ..errors import ConfigError
+from ..settings import Settings
 from .explore import Discovered, Explorer, Found
 
 IDENTITIES = ("oauthClient", "adminUser", "tenantStudent")
@@ -150,3 +151,19 @@ def discover(
 
         other = Explorer(contract, send_other, other_tenant).explore()
     return TargetData(client.base_url, main, other, seconds=time.monotonic() - started)
+
+
+def survey(contract: Contract, settings: Settings) -> TargetData:
+    """Preflight, then discovery of both academies, with a client of its own (closed before returning)."""
+    client = Client(settings, base_url=settings.base_url)
+    try:
+        preflight(client, settings.credentials)
+        return discover(
+            contract,
+            client,
+            str(settings.tenant),
+            other_tenant=settings.other_tenant,
+            other_credentials=settings.other_credentials,
+        )
+    finally:
+        client.close()

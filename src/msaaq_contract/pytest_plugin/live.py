@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from ..client.transport import Client
-from ..contract import Contract, load_contract
-from ..discovery.target import TargetData, discover, preflight
-from ..settings import Settings, require_live_credentials
+from ..contract import load_contract
+from ..discovery.target import TargetData, survey
+from ..settings import require_live_credentials
 from .options import resolve_settings
 
 ENV_DISCOVERED = "MSAAQ_DISCOVERED"
@@ -32,19 +31,9 @@ def is_live(config: pytest.Config) -> bool:
 
 def prepare(config: pytest.Config, contract_file: Path) -> None:
     """Preflight and discovery on the controller; raises MsaaqContractError when the target is not usable."""
-    found = os.environ.get(ENV_DISCOVERED)
-    if found and Path(found).is_file():  # a worker, or a nested run that inherited the controller's file
-        config.stash[DISCOVERED] = TargetData.load(Path(found))
-        return
     settings = resolve_settings(config)
     require_live_credentials(settings)
-    contract = load_contract(contract_file)
-    client = Client(settings, base_url=settings.base_url)
-    try:
-        preflight(client, settings.credentials)
-        data = explore(contract, client, settings)
-    finally:
-        client.close()
+    data = survey(load_contract(contract_file), settings)
     folder = tempfile.mkdtemp(prefix="msaaq-discovery-")
     path = Path(folder) / "discovered.json"
     data.save(path)
@@ -58,18 +47,8 @@ def prepare(config: pytest.Config, contract_file: Path) -> None:
     config.add_cleanup(drop)
 
 
-def explore(contract: Contract, client: Client, settings: Settings) -> TargetData:
-    return discover(
-        contract,
-        client,
-        str(settings.tenant),
-        other_tenant=settings.other_tenant,
-        other_credentials=settings.other_credentials,
-    )
-
-
 def discovered(config: pytest.Config) -> TargetData | None:
-    """What discovery found in this process or in the controller (None when the run is not live)."""
+    """What discovery found in this process or, on an xdist worker, in the controller (None: not a live run)."""
     data = config.stash.get(DISCOVERED, None)
     if data is None and os.environ.get(ENV_DISCOVERED) and Path(os.environ[ENV_DISCOVERED]).is_file():
         data = TargetData.load(Path(os.environ[ENV_DISCOVERED]))

@@ -15,6 +15,9 @@ import yaml
 from ..client.happy import Credentials, Fixtures, MissingTargetData, build_happy_request
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
+from ..discovery.explore import is_destroyed
+from ..discovery.producers import producer_map, slots
+from ..discovery.target import survey
 from ..errors import CassetteError, ConfigError, MsaaqContractError, UnsafeTarget
 from ..recording import provenance
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
@@ -136,9 +139,6 @@ class Runtime:
     def ensure_created(self, doc_id: str) -> None:
         """A destructive operation on a live target acts on a resource this run creates for it (once per id),
         never on one it discovered. Raises MissingTargetData (-> skipped) when none can be created."""
-        from ..discovery.explore import is_destroyed
-        from ..discovery.producers import ProducerMap, slots
-
         op = self.contract.operation(doc_id)
         fixtures = self.fixtures
         if not (fixtures.protect_targets and op.destructive and op.path_params) or doc_id in fixtures.created:
@@ -147,7 +147,8 @@ class Runtime:
         if not is_destroyed(op, slot) or slot.param in fixtures.operations.get(doc_id, {}):
             return
         pin = f"pin one in fixtures (operations: {{{doc_id}: {{{slot.param}: ...}}}})"
-        creator = ProducerMap(self.contract).creator(slot)
+        producers = producer_map(self.contract)
+        creator = producers.creator(slot)
         if creator is None:
             raise MissingTargetData(
                 slot.param,
@@ -168,9 +169,7 @@ class Runtime:
                 + pin,
             )
         fixtures.created[doc_id] = {slot.param: str(value)}
-        delete = next(
-            (o for o in self.contract if o.method == "delete" and o.path == f"{slot.key}/{{{slot.param}}}"), None
-        )
+        delete = producers.deleter(slot)
         if delete is not None:  # whatever the destructive operation leaves (a cancel, a failed delete)
             self._delete_later(delete, str(value))
 
@@ -265,18 +264,14 @@ def describe_run(config: pytest.Config) -> dict[str, Any]:
 
 def live_fixtures(config: pytest.Config, contract: Contract, settings: Settings) -> Fixtures:
     """Pinned values (``--target-fixtures``) over what discovery found on the target at session start."""
-    from .live import discovered, explore
+    from .live import discovered
 
     data = load_fixture_file(settings.fixtures_file) if settings.fixtures_file else {}
     data.setdefault("tenant", settings.tenant)
     data.setdefault("other_tenant", settings.other_tenant)
     found = discovered(config)
-    if found is None:  # started without the session hook (a direct API user): explore now
-        client = Client(settings, base_url=settings.base_url)
-        try:
-            found = explore(contract, client, settings)
-        finally:
-            client.close()
+    if found is None:  # started without the session hook (a suite outside tests/conformance): survey now
+        found = survey(contract, settings)
     other = found.other
     data.setdefault("nonce", found.nonce)
     return Fixtures.from_mapping(

@@ -106,7 +106,7 @@ class Conformance:
         if self.op.mutating and not self.runtime.settings.writes_allowed():
             pytest.skip(f"mutating: fuzzing {self.op.label} is refused against {self.runtime.settings.host}")
         token = self.runtime.client.tokens.get(call.identity, fresh=call.fresh_token) if call.identity else None
-        values = dict(zip([p.name for p in self.op.path_params], _path_values(self.op.path, call.path), strict=True))
+        values = call.path_values
 
         def judge(exchange: Exchange, negative: bool) -> list[Finding]:
             found = self.judge(
@@ -141,16 +141,11 @@ class Conformance:
         # Tenant-owned: the other academy has its own id for it (the same value means the id is not scoped).
         if not fixtures.other_tenant:
             pytest.skip("isolation needs a second academy: set MSAAQ_OTHER_TENANT (and other_tenant_path ids)")
-        names = [p.name for p in self.op.path_params]
-        mine = _path_values(self.op.path, self.call().path)
-        with missing_data_skips():
-            theirs = _path_values(
-                self.op.path, build_happy_request(self.contract, self.doc_id, fixtures, other_tenant=True).path
-            )
-        owned = [name for name, a, b in zip(names, mine, theirs, strict=True) if a != b]
-        if not owned:
-            pytest.skip(f"no tenant-owned id among {names}: both academies use the same values")
         call = self.call()
+        with missing_data_skips():
+            theirs = build_happy_request(self.contract, self.doc_id, fixtures, other_tenant=True).path_values
+        if not [name for name, value in call.path_values.items() if theirs[name] != value]:
+            pytest.skip(f"no tenant-owned id among {list(call.path_values)}: both academies use the same values")
         call.headers["X-Tenant"] = fixtures.other_tenant
         token: str | None = None
         if call.identity:
@@ -213,13 +208,11 @@ class Conformance:
         if not self.findings:
             return
         violation = ContractViolation(self.doc_id, self.findings)
-        if all(self._uncertain(f.operation or self.doc_id) for f in self.findings):
+        if all(
+            self.contract.operation(d).low_confidence(d) for d in {f.operation or self.doc_id for f in self.findings}
+        ):
             pytest.xfail(f"contract uncertain (x-confidence: low): {violation}")
         raise violation
-
-    def _uncertain(self, doc_id: str) -> bool:
-        op = self.contract.operation(doc_id)
-        return op.doc_entry(doc_id).confidence == "low" or op.confidence == "low"
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -243,15 +236,6 @@ def missing_data_skips() -> Iterator[None]:
         yield
     except MissingTargetData as exc:
         pytest.skip(exc.reason)
-
-
-def _path_values(template: str, path: str) -> list[str]:
-    """The concrete values of a filled-in ``template``, in order (``/courses/{course}`` + ``/courses/7`` -> 7)."""
-    values = []
-    for part, value in zip(template.split("/"), path.split("/"), strict=False):
-        if part.startswith("{") and part.endswith("}"):
-            values.append(value)
-    return values
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +99,11 @@ class VerdictCollector:
         for doc_id, fam, finding, nodeid in self.attributed:
             if doc_id not in contract.by_doc_id:
                 continue
-            op = contract.operation(doc_id)
-            low = op.doc_entry(doc_id).confidence == "low" or op.confidence == "low"
-            outcome = "uncertain" if low else "failed"
-            verdict = judged.setdefault((doc_id, fam), CheckVerdict(family=fam, outcome="not-run"))
+            outcome = "uncertain" if contract.operation(doc_id).low_confidence(doc_id) else "failed"
+            # A copy: the collected verdicts stay as the tests reported them, whatever reads them after.
+            seen = judged.get((doc_id, fam), CheckVerdict(family=fam, outcome="not-run"))
+            verdict = replace(seen, violations=list(seen.violations), nodeids=list(seen.nodeids))
+            judged[(doc_id, fam)] = verdict
             if OUTCOME_ORDER.index(outcome) < OUTCOME_ORDER.index(verdict.outcome):
                 verdict.outcome = outcome  # type: ignore[assignment]
             verdict.violations.append(finding)

@@ -1,5 +1,7 @@
 """Isolation, language and fuzz verdicts: pass the conforming answer, fail each violation."""
 
+import json
+
 import pytest
 from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
@@ -38,6 +40,17 @@ def test_mojibake_fails(contract):
     garbled = "مقدمة".encode().decode("latin-1")
     findings = arabic_intact(ctx(contract, COURSE), exchange(contract, COURSE, 200, {"data": {"title": garbled}}))
     assert titles(findings) == ["Mojibake in Arabic text"]
+
+
+def test_php_escaped_json_is_judged_decoded(contract):
+    """PHP's json_encode escapes every non-ASCII letter: intact Arabic passes, escaped mojibake still fails."""
+    quoted = 'application/json; charset="UTF-8"'
+    ok = json.dumps({"data": {"title": "مقدمة في البرمجة"}}, ensure_ascii=True).encode()
+    assert arabic_intact(ctx(contract, COURSE), exchange(contract, COURSE, 200, raw=ok, content_type=quoted)) == []
+    garbled = json.dumps({"data": {"title": "مقدمة".encode().decode("latin-1")}}, ensure_ascii=True).encode()
+    assert b"\\u00d9" in garbled and "Ù".encode() not in garbled
+    found = arabic_intact(ctx(contract, COURSE), exchange(contract, COURSE, 200, raw=garbled, content_type=quoted))
+    assert titles(found) == ["Mojibake in Arabic text"]
 
 
 def test_invalid_utf8_fails(contract):
