@@ -140,7 +140,10 @@ class Conformance:
         fixtures = self.runtime.fixtures
         # Tenant-owned: the other academy has its own id for it (the same value means the id is not scoped).
         if not fixtures.other_tenant:
-            pytest.skip("isolation needs a second academy: set MSAAQ_OTHER_TENANT (and other_tenant_path ids)")
+            pytest.skip(
+                "isolation needs a second academy: set MSAAQ_OTHER_TENANT and its users "
+                "(MSAAQ_OTHER_ADMIN_*, MSAAQ_OTHER_STUDENT_*)"
+            )
         call = self.call()
         with missing_data_skips():
             theirs = build_happy_request(self.contract, self.doc_id, fixtures, other_tenant=True).path_values
