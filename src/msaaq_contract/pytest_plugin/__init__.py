@@ -116,25 +116,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under pytest-xdist, all tests of one endpoint go to one worker: its families share one happy exchange
-    (sending a DELETE from two workers would make the second one 404). Scopes are documented ids."""
+    """Under pytest-xdist, all tests of one documented endpoint go to one worker (see ``scheduling``)."""
     if not _runs_conformance(config) or config.getoption("dist") not in ("load", "loadscope", "no"):
         return None
-    from xdist.scheduler import LoadScopeScheduling
-
-    class ByEndpoint(LoadScopeScheduling):  # type: ignore[misc]  # untyped base (pytest-xdist)
-        def _split_scope(self, nodeid: str) -> str:
-            return endpoint_of(nodeid)
-
-        def mark_test_complete(self, node: Any, item_index: int, duration: float = 0) -> None:
-            super().mark_test_complete(node, item_index, duration)
-            # xdist keeps finished scopes and counts their tests again on every report (quadratic in the
-            # number of tests: 2.7 s of the controller's CPU for 4,500 tests); a finished scope has no pending
-            # test, so dropping it changes no count.
-            workload = self.assigned_work.get(node, {})
-            scope = self._split_scope(self.registered_collections[node][item_index])
-            if scope in workload and all(workload[scope].values()):
-                del workload[scope]
+    from .scheduling import ByEndpoint
 
     return ByEndpoint(config, log)
 
