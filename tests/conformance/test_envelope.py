@@ -1,7 +1,7 @@
 """Envelope, field types and status of the happy request, for every documented endpoint.
 
 The three families judge the same exchange (the minimal valid request), recorded once per endpoint in
-``cassettes/<id>/conformance.yaml``.
+``cassettes/<id>/conformance.json``.
 """
 
 import pytest

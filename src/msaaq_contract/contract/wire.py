@@ -3,20 +3,19 @@ urlencoded bodies, and form text coerced to the types a schema names.
 
 Shared by the reference server (reading what it is sent) and the request checks (judging what was recorded):
 this is HTTP plumbing, not the meaning of the contract. Bad input never raises out of here except as
-``BodyError``. Multipart is parsed with the standard library (``email``), fields named Laravel-style
+``BodyError``. Multipart (RFC 7578) is split on its boundary here, not with ``email``'s generic MIME parser (ten
+times slower, and it ran on every recorded form), fields named Laravel-style
 (``products[]``, ``meta[key]``) become lists and objects, and form strings are coerced by the request schema
 (``"1"`` -> 1 for integers, ``"0"``/``"1"`` -> booleans) before validation.
 """
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from .flatten import types_of
 
@@ -82,29 +81,75 @@ def parse_body(content_type: str, raw: bytes) -> Any:
 
 
 def _multipart(content_type: str, raw: bytes) -> dict[str, Any]:
-    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    try:
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + raw)
-    except Exception:
-        raise BodyError("bad_content_type", ctype="multipart/form-data") from None
-    if not message.is_multipart():
+    boundary = _param(content_type, "boundary")
+    if not boundary:
+        raise BodyError("bad_content_type", ctype="multipart/form-data")
+    delimiter = b"--" + boundary.encode("latin-1")
+    chunks = raw.split(delimiter)
+    if len(chunks) < 2:
         raise BodyError("bad_content_type", ctype="multipart/form-data")
     pairs: list[tuple[str, Any]] = []
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
+    for chunk in chunks[1:]:
+        if chunk.startswith(b"--"):
+            break  # the close delimiter; what follows is the epilogue
+        head, sep, data = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            head, sep, data = chunk.partition(b"\n\n")
+        data = data[:-2] if data.endswith(b"\r\n") else data[:-1] if data.endswith(b"\n") else data
+        headers = _part_headers(head)
+        disposition = headers.get("content-disposition", "")
+        name = _param(disposition, "name")
+        if name is None:
             continue
-        filename = part.get_filename()
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
+        filename = _param(disposition, "filename")
         if filename is not None:
-            pairs.append((name, {"filename": filename, "size": len(data), "content_type": part.get_content_type()}))
+            ctype = headers.get("content-type", "text/plain").split(";")[0].strip().lower() or "text/plain"
+            pairs.append((name, {"filename": filename, "size": len(data), "content_type": ctype}))
             continue
         try:
             pairs.append((name, data.decode("utf-8")))
         except UnicodeDecodeError:
             raise BodyError("bad_encoding") from None
     return _nest(pairs)
+
+
+def _part_headers(head: bytes) -> dict[str, str]:
+    """A part's header lines by lower-cased name (folded lines joined). Bytes outside UTF-8 are kept as latin-1,
+    as HTTP header values are."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = head.decode("latin-1")
+    out: dict[str, str] = {}
+    last = ""
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if line[:1] in (" ", "\t") and last:
+            out[last] += " " + line.strip()
+            continue
+        key, colon, value = line.partition(":")
+        if colon:
+            last = key.strip().lower()
+            out[last] = value.strip()
+    return out
+
+
+_PARAM = re.compile(r';\s*([!#$%&\'*+.^`|~\w-]+\*?)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
+
+
+def _param(header: str, wanted: str) -> str | None:
+    """A parameter of a header value (``name="a b"``, ``boundary=x``, RFC 2231's ``filename*=utf-8''a%20b``)."""
+    found: str | None = None
+    for key, value in _PARAM.findall(";" + header.partition(";")[2]):
+        key = key.lower()
+        if key == wanted + "*":  # the extended form wins over the plain one
+            charset, _, rest = value.strip().strip('"').partition("'")
+            return unquote(rest.partition("'")[2], encoding=charset or "utf-8", errors="replace")
+        if key == wanted and found is None:
+            value = value.strip()
+            if value.startswith('"'):
+                value = re.sub(r"\\(.)", r"\1", value[1:-1])
+            found = value
+    return found
 
 
 def _nest(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from ..checks.base import ContractViolation
 from ..client.token_share import ENV as ENV_TOKEN_SHARE
 from ..errors import MsaaqContractError, TargetUnreachable
 from . import live
-from .collection import _contract, endpoint_of, generate_tests, modify_items
+from .collection import _contract, generate_tests, modify_items
 from .options import add_options
 from .runtime import Runtime, contract_path, describe_run, report_dir, start_runtime
 from .suite import Conformance

@@ -57,7 +57,7 @@ class Conformance:
     # -- sending ------------------------------------------------------------------------------------------
     @contextlib.contextmanager
     def recording(self, family: str | None = None) -> Iterator[None]:
-        """Replay or record this test's traffic in ``cassettes/<doc id>/<family>.yaml``."""
+        """Replay or record this test's traffic in ``cassettes/<doc id>/<family>.json``."""
         lib = self.runtime.cassettes
         if lib is None:
             yield

@@ -1,6 +1,7 @@
 """Recording cassettes: one small VCR.py file per documented endpoint id and check family.
 
-``cassettes/<doc-id>/<family>.yaml`` - named by the contract, never by the test function, so renaming a test
+``cassettes/<doc-id>/<family>.json`` (``.yaml`` when a body is not text, see ``files``) - named by the contract,
+never by the test function, so renaming a test
 orphans nothing and ``-k admin.courses`` finds its recordings. Recorded URLs are rewritten to a canonical base
 (``settings.CANONICAL_BASE``) so the host, port and base path of the target are irrelevant; every interaction
 is redacted before it is written. Record modes that reuse earlier interactions (``once``, ``new_episodes``)
@@ -23,6 +24,7 @@ from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRe
 
 from ..errors import CassetteError
 from ..settings import CANONICAL_BASE
+from . import files
 from .redaction import Redactor, normalise_body
 from .replay import rerecord_hint
 
@@ -68,7 +70,7 @@ class CassetteLibrary:
         # pytest-recording's "rewrite" = start each cassette afresh; VCR.py itself knows it as "all" on an
         # empty file.
         self.vcr = vcr.VCR(
-            serializer="yaml",
+            serializer="json",  # the persister picks JSON or YAML per cassette (``files.Persister``)
             record_mode="all" if record_mode == "rewrite" else record_mode,
             match_on=("method", "msaaq_path", "msaaq_query", "msaaq_body"),
             before_record_request=self._before_record_request,
@@ -77,28 +79,31 @@ class CassetteLibrary:
             record_on_exception=False,
             drop_unused_requests=True,
         )
+        self.vcr.register_persister(files.Persister)
         self.vcr.register_matcher("msaaq_path", _path_matcher)
         self.vcr.register_matcher("msaaq_query", _query_matcher)
         self.vcr.register_matcher("msaaq_body", _body_matcher)
 
     def path(self, doc_id: str, family: str) -> Path:
-        return self.root / doc_id / f"{family}.yaml"
+        return files.find(self.root / doc_id / family)
 
     @contextlib.contextmanager
     def use(self, doc_id: str, family: str) -> Iterator[Any]:
-        path = self.path(doc_id, family)
-        self._check_writable(path)
-        if self.record_mode == "rewrite" and path.exists() and path not in self._rewritten:
-            path.unlink()
-        self._rewritten.add(path)
+        stem = self.root / doc_id / family
+        self._check_writable(stem)
+        if self.record_mode == "rewrite" and stem not in self._rewritten:
+            for suffix in files.SUFFIXES:
+                stem.with_name(stem.name + suffix).unlink(missing_ok=True)
+        self._rewritten.add(stem)
         self.recorded.add(doc_id)
         hint = rerecord_hint(doc_id)
         with contextlib.ExitStack() as stack:
             # Only loading the file can reveal a corrupt cassette; errors of the test body are the test's own.
             try:
-                cassette = stack.enter_context(self.vcr.use_cassette(str(path), allow_playback_repeats=False))
+                cassette = stack.enter_context(self.vcr.use_cassette(str(stem), allow_playback_repeats=False))
             except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
-                raise CassetteError(f"{path}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
+                found = files.find(stem)
+                raise CassetteError(f"{found}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
             try:
                 yield cassette
             except (CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError) as exc:

@@ -1,6 +1,6 @@
 """Offline replay: the recorded exchanges are judged again, never re-sent and never regenerated.
 
-A cassette (VCR.py's YAML, as pytest-recording users know it) is read once, with libyaml when available, and
+A cassette (VCR.py's JSON, or its YAML when a body is not text: see ``files``) is read once, and
 each interaction becomes an ``Exchange``. While a test runs inside ``ReplayLibrary.use(doc_id, family)``, the
 ``ReplayClient`` answers each request the test sends with the next recorded exchange, in order, after checking
 that the recorded request still fits the operation the test means (same method, a path the operation's route
@@ -15,7 +15,6 @@ make a recording stale: the recorded responses are simply judged by the current 
 
 from __future__ import annotations
 
-import base64
 import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,20 +22,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import yaml
-
 from ..checks.base import Exchange, RecordedRequest
 from ..client.happy import PreparedCall
 from ..client.transport import DEFAULT, Client
 from ..contract import Contract, Operation
 from ..errors import CassetteError
 from ..settings import CANONICAL_BASE, Settings
-
-try:  # libyaml parses the cassettes several times faster; the pure parser reads the same documents.
-    _Loader: Any = yaml.CBaseLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.BaseLoader
-_PLAIN = {"null": None, "Null": None, "NULL": None, "~": None, "": None, "true": True, "false": False}
+from . import files
 
 SPOOFABLE = ("PUT", "PATCH", "DELETE")
 
@@ -74,35 +66,14 @@ def to_exchange(interaction: Mapping[str, Any]) -> Exchange:
     )
 
 
-def _value(node: yaml.Node) -> Any:
-    """A composed node as data. VCR.py's cassettes use plain YAML only (maps, lists, strings, integers, null,
-    ``!!binary``), so one small recursive pass replaces PyYAML's generic (and, per cassette, slow) constructor."""
-    if isinstance(node, yaml.MappingNode):
-        return {_value(k): _value(v) for k, v in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_value(v) for v in node.value]
-    assert isinstance(node, yaml.ScalarNode)  # noqa: S101 - the three node kinds of YAML
-    text = str(node.value)
-    if node.tag == "tag:yaml.org,2002:binary":
-        return base64.decodebytes(text.encode("ascii"))
-    if not node.style:  # plain, unquoted (libyaml says "", the pure parser None): null, booleans, integers
-        if text in _PLAIN:
-            return _PLAIN[text]
-        if text.lstrip("-").isdigit():
-            return int(text)
-    return text
-
-
 def read_cassette(path: Path, hint: str, label: str = "") -> list[Exchange]:
     """Every interaction of the cassette at ``path``; a missing or unreadable file is a ``CassetteError``."""
     where = f"{label}: " if label else ""
     try:
-        with path.open("rb") as handle:
-            node = yaml.compose(handle, Loader=_Loader)
-        data: Any = _value(node) if node is not None else None
+        data = files.load(path)
     except FileNotFoundError:
         raise CassetteError(f"{where}no cassette at {path}", hint=hint) from None
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise CassetteError(f"{where}{path}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
     try:
         return [to_exchange(i) for i in data["interactions"]]
@@ -158,7 +129,7 @@ class ReplayLibrary:
         self.current: Cassette | None = None
 
     def path(self, doc_id: str, family: str) -> Path:
-        return self.root / doc_id / f"{family}.yaml"
+        return files.find(self.root / doc_id / family)
 
     def rerecord_hint(self, doc_id: str, family: str) -> str:
         return rerecord_hint(doc_id)

@@ -16,7 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[3]
 DOC = "admin.courses.get-course"
-CASSETTE = f"cassettes/{DOC}/conformance.yaml"
+CASSETTE = f"cassettes/{DOC}/conformance.json"
 # The admin.Course model: `slug` is a plain string and the recorded course has status "draft".
 COURSE_SLUG_STATUS = """    slug:
       type: string

@@ -8,6 +8,7 @@ import pytest
 
 from msaaq_contract.families import APPLICABILITY, negative_applies, positive_applies
 from msaaq_contract.pytest_plugin.stateful import chains
+from msaaq_contract.recording.files import find
 
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes"
 
@@ -38,13 +39,13 @@ def test_every_documented_id_has_its_cassettes(contract):
             expected.append("fuzz-positive")
         if negative_applies(op, doc_id):
             expected.append("fuzz-negative")
-        missing += [f"{doc_id}/{name}.yaml" for name in expected if not (CASSETTES / doc_id / f"{name}.yaml").is_file()]
+        missing += [f"{doc_id}/{name}" for name in expected if not find(CASSETTES / doc_id / name).is_file()]
     assert missing == []
 
 
 def test_every_stateful_chain_and_isolation_read_is_recorded(contract, meta):
     for doc_id in chains(contract):
-        assert (CASSETTES / doc_id / "stateful.yaml").is_file(), doc_id
+        assert find(CASSETTES / doc_id / "stateful").is_file(), doc_id
     other = meta["fixtures"]["other_tenant_path"]
     owned = [
         doc_id
@@ -55,7 +56,7 @@ def test_every_stateful_chain_and_isolation_read_is_recorded(contract, meta):
         )
     ]
     assert len(owned) > 50
-    assert [d for d in owned if not (CASSETTES / d / "isolation.yaml").is_file()] == []
+    assert [d for d in owned if not find(CASSETTES / d / "isolation").is_file()] == []
 
 
 def test_cassettes_were_recorded_from_the_reference_server_on_the_current_routes(contract, meta):

@@ -3,6 +3,7 @@ recorded exchange of its operation, and whatever cannot be judged any more is a 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -18,15 +19,22 @@ DOC = "admin.courses.get-course"
 META = {"operations": {DOC: "GET /admin/courses/{course}"}}
 
 
-def test_reading_equals_pyyaml_safe_loading_with_binary_and_null_bodies():
-    # This cassette holds !!binary request bodies (multipart with a PDF) and requests without a body.
-    for path in [CASSETTES / "admin.courses.create-course" / "stateful.yaml", *CASSETTES.glob("tenant.ping-pong/*")]:
-        data = yaml.load(path.read_bytes(), Loader=yaml.SafeLoader)
+def test_reading_equals_plain_json_and_pyyaml_loading_with_binary_and_null_bodies():
+    # A YAML cassette holds !!binary request bodies (fuzzed bytes); the JSON ones hold multipart forms and requests
+    # without a body.
+    binary = sorted(CASSETTES.glob("*/fuzz-negative.yaml"))[:3]
+    assert binary
+    json_ones = [CASSETTES / "admin.courses.create-course" / "stateful.json", *CASSETTES.glob("tenant.ping-pong/*")]
+    for path in [*binary, *json_ones]:
+        if path.suffix == ".json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            data = yaml.load(path.read_bytes(), Loader=yaml.SafeLoader)
         assert read_cassette(path, "hint") == [to_exchange(i) for i in data["interactions"]], path
 
 
 def test_an_exchange_carries_the_recorded_request_and_response():
-    [exchange] = read_cassette(CASSETTES / "admin.courses.get-course" / "conformance.yaml", "hint")
+    [exchange] = read_cassette(CASSETTES / "admin.courses.get-course" / "conformance.json", "hint")
     assert exchange.request.method == "GET"
     assert exchange.request.url == "https://api.msaaq.test/v1/admin/courses/1001"
     assert exchange.request.body == b""
@@ -44,6 +52,9 @@ def test_missing_and_corrupt_cassettes_are_one_line_errors(tmp_path):
     (tmp_path / "shape.yaml").write_text("interactions: [{request: {}}]")
     with pytest.raises(CassetteError, match=r"corrupt cassette \(KeyError\)"):
         read_cassette(tmp_path / "shape.yaml", "re-record")
+    (tmp_path / "bad.json").write_text('{"interactions": [')
+    with pytest.raises(CassetteError, match=r"bad\.json: corrupt cassette \(JSONDecodeError\)"):
+        read_cassette(tmp_path / "bad.json", "re-record")
 
 
 def test_each_request_gets_the_next_recorded_exchange_and_all_must_be_played(contract):
