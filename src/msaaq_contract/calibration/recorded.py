@@ -3,8 +3,8 @@
 The schema check reports at most a few violations per response; a recorded body can be validated again in
 full, so every occurrence counts (a field null in 14 list items is 14 pieces of evidence, not 5). Only
 responses whose schema check failed in the report are read again, and only their schema findings are
-replaced: the cassette of the happy request (``conformance.yaml``) for the ``schema`` family, the
-``language-*.yaml`` ones for the ``language`` family.
+replaced: the cassette of the happy request (``conformance``) for the ``schema`` family, the
+``language-*`` ones for the ``language`` family.
 """
 
 from __future__ import annotations
@@ -13,36 +13,29 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..checks.schema import validator_for, violations
 from ..contract import Contract
 from ..errors import CassetteError
+from ..recording import files
 from .evidence import Evidence, Observation
 
 FAMILY_CASSETTES = {"schema": ("conformance",), "language": ("language-ar", "language-en")}
 
-try:
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
-
-
 def recorded_responses(path: Path) -> list[tuple[int, Any]]:
     """(status, parsed JSON body or None) of every interaction of a VCR.py cassette."""
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a SafeLoader
+        data = files.load(path)
         out = []
         for interaction in data["interactions"]:
             response = interaction["response"]
-            text = response.get("body", {}).get("string", "")
+            text: Any = response.get("body", {}).get("string", "")
             try:
                 body = json.loads(text) if text else None
             except (TypeError, ValueError):
                 body = None
             out.append((int(response["status"]["code"]), body))
         return out
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
+    except (OSError, UnicodeDecodeError, KeyError, TypeError, ValueError) as exc:
         raise CassetteError(f"{path}: corrupt cassette ({exc.__class__.__name__})") from None
 
 
@@ -56,7 +49,7 @@ def refine_with_cassettes(evidence: Evidence, contract: Contract, root: Path) ->
         for family, names in FAMILY_CASSETTES.items():
             if not any(_replaced(o, doc_id, family) for o in evidence.observations):
                 continue
-            paths = [root / doc_id / f"{name}.yaml" for name in names if (root / doc_id / f"{name}.yaml").is_file()]
+            paths = [p for p in (files.find(root / doc_id / name) for name in names) if p.is_file()]
             if not paths:
                 continue
             fresh: list[Observation] = []

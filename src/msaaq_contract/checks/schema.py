@@ -179,9 +179,11 @@ def _extra(contract: Contract, schema: Any, instance: Any, path: tuple[str | int
             if len(out) >= MAX_WARNINGS:
                 return
             if key in props:
-                _extra(contract, props[key], value, (*path, key), out)
+                if isinstance(value, (dict, list)):  # a scalar has no members to judge
+                    _extra(contract, props[key], value, (*path, key), out)
             elif not open_ended:
                 out.append((*path, key))
     elif isinstance(instance, list) and items is not None:
         for i, value in enumerate(instance[:3]):  # sample: lists are homogeneous
-            _extra(contract, items, value, (*path, i), out)
+            if isinstance(value, (dict, list)):
+                _extra(contract, items, value, (*path, i), out)

@@ -7,6 +7,7 @@ tokens, cassettes) is prepared by the session fixture the first conformance test
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -20,6 +21,7 @@ from ..client.token_share import ENV as ENV_TOKEN_SHARE
 from ..errors import MsaaqContractError, TargetUnreachable
 from . import live
 from .collection import _contract, generate_tests, modify_items
+from .junit import JUnitLog
 from .options import add_options
 from .runtime import Runtime, contract_path, describe_run, report_dir, start_runtime
 from .suite import Conformance
@@ -27,6 +29,7 @@ from .verdicts import TARGET_ERROR, VerdictCollector, write
 
 COLLECTOR = pytest.StashKey[VerdictCollector]()
 RUNTIME = pytest.StashKey[Runtime]()
+JUNIT = pytest.StashKey[JUnitLog]()
 SUMMARY = pytest.StashKey[tuple[dict[str, Any], str, str]]()
 
 
@@ -46,7 +49,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[COLLECTOR] = collector
     config.pluginmanager.register(collector, "msaaq-verdicts")  # receives every test report (and Ctrl-C)
     if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
-        config.option.xmlpath = str(report_dir(config) / "junit.xml")
+        config.stash[JUNIT] = JUnitLog()  # reports/junit.xml, unless --junitxml asks for pytest's own writer
+        config.pluginmanager.register(config.stash[JUNIT], "msaaq-junit")
     record_mode = config.getoption("record_mode", default="none")
     workers = getattr(config.option, "numprocesses", None)
     live = bool(config.getoption("base_url") or os.environ.get("MSAAQ_BASE_URL")) and not config.getoption("sim")
@@ -112,6 +116,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     modify_items(config, items)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if _runs_conformance(session.config):
+        # The contract and 4,500 items live until the end of the run: moved out of the collector's sight, they are
+        # not walked again by every full collection (0.2-0.4 s of CPU per process, measured).
+        gc.freeze()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -215,8 +226,9 @@ def _write_reports(config: pytest.Config, exitstatus: int, aborted: str | None =
     }
     report = collector.report(contract, run)
     out = report_dir(config)
+    junit = config.stash.get(JUNIT, None)
     try:
-        paths = write(report, out)
+        paths = ([junit.write(out / "junit.xml")] if junit is not None else []) + write(report, out)
     except (OSError, MsaaqContractError) as exc:
         config.get_terminal_writer().line(f"error: could not write reports to {out}: {exc}", red=True)
         return

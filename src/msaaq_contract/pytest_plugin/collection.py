@@ -9,7 +9,6 @@ keeps all families of one endpoint in the same worker (the happy exchange is sha
 from __future__ import annotations
 
 import functools
-import json
 import re
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 
 from ..contract import Contract, load_contract
 from ..families import APPLICABILITY
+from .junit import FAMILY_PROPERTY, ID_PROPERTY
 from .runtime import contract_path
 
 
@@ -68,4 +68,5 @@ def modify_items(config: pytest.Config, items: list[pytest.Item]) -> None:
         item.add_marker(getattr(pytest.mark, family))
         if op.mutating:
             item.add_marker(pytest.mark.mutating)
-        item.user_properties.append(("msaaq_item", json.dumps({"doc_id": doc_id, "family": family})))
+        # Plain strings: they travel with every report (setup, call, teardown) from the xdist workers.
+        item.user_properties += [(ID_PROPERTY, doc_id), (FAMILY_PROPERTY, family)]

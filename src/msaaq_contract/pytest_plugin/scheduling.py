@@ -4,8 +4,9 @@ exchange, and a DELETE sent from two workers would make the second one 404.
 ``ByEndpoint`` is xdist's scope scheduler with the scope being the documented id, and three changes that matter
 when a suite has thousands of millisecond tests (measured on the offline suite, 4,537 tests, 2 workers):
 
-- a worker is topped up before it runs dry. xdist sends the next scope once a worker has 2 tests left; while
-  the controller is busy with reports, that buffer lasts a few milliseconds and the workers wait for work;
+- a worker is topped up before it runs dry, several endpoints per message. xdist sends the next scope once a
+  worker has 2 tests left; while the controller is busy with reports, that buffer lasts a few milliseconds and
+  the workers wait for work;
 - the tests of a scope are found by a dictionary, not by ``list.index`` over the whole collection;
 - finished scopes are dropped, so the pending count does not walk every finished scope on every report.
 """
@@ -18,8 +19,8 @@ from xdist.scheduler import LoadScopeScheduling
 
 from .collection import endpoint_of
 
-# Tests kept queued on each worker: about 1% of the run each, so the last worker to finish waits at most that.
-BUFFER_SHARE = 100
+# Tests kept queued on each worker: about 2% of the run each, so the last worker to finish waits at most that.
+BUFFER_SHARE = 50
 MIN_BUFFER = 2
 MAX_BUFFER = 64
 
@@ -42,6 +43,10 @@ class ByEndpoint(LoadScopeScheduling):  # type: ignore[misc]  # untyped base (py
         return max(MIN_BUFFER, min(MAX_BUFFER, tests // (BUFFER_SHARE * max(1, len(self.nodes)))))
 
     def _assign_work_unit(self, node: Any) -> None:
+        node.send_runtest_some(self._take_unit(node))
+
+    def _take_unit(self, node: Any) -> list[int]:
+        """The next endpoint's tests, now assigned to ``node`` (by their index in its collection)."""
         scope, work_unit = self.workqueue.popitem(last=False)
         self.assigned_work.setdefault(node, {})[scope] = work_unit
         index = self._indexes.get(node)
@@ -49,7 +54,7 @@ class ByEndpoint(LoadScopeScheduling):  # type: ignore[misc]  # untyped base (py
             index = self._indexes[node] = {nodeid: i for i, nodeid in enumerate(self.registered_collections[node])}
         todo = [index[nodeid] for nodeid, completed in work_unit.items() if not completed]
         self._pending[node] = self._pending.get(node, 0) + len(todo)
-        node.send_runtest_some(todo)
+        return todo
 
     def _pending_of(self, workload: dict[str, dict[str, bool]]) -> int:
         return sum(list(scope.values()).count(False) for scope in workload.values())
@@ -61,8 +66,13 @@ class ByEndpoint(LoadScopeScheduling):  # type: ignore[misc]  # untyped base (py
             node.shutdown()
             return
         buffer = self._buffer()
-        while self.workqueue and self._pending.get(node, 0) <= buffer:
-            self._assign_work_unit(node)
+        if self._pending.get(node, 0) > buffer:
+            return
+        # Refill to twice the buffer in one message: each send costs the controller more than a test's report.
+        todo: list[int] = []
+        while self.workqueue and self._pending.get(node, 0) <= 2 * buffer:
+            todo += self._take_unit(node)
+        node.send_runtest_some(todo)
 
     def mark_test_complete(self, node: Any, item_index: int, duration: float = 0) -> None:
         nodeid = self.registered_collections[node][item_index]

@@ -242,6 +242,8 @@ def missing_data_skips() -> Iterator[None]:
 
 
 def _relative(path: Path, root: Path) -> str:
+    if path.is_relative_to(root):  # the usual case, answered without asking the file system
+        return str(path.relative_to(root))
     try:
         return str(path.resolve().relative_to(root))
     except ValueError:

@@ -17,6 +17,7 @@ import pytest
 from ..checks.base import Finding
 from ..contract import Contract
 from ..reporting.verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report, RunInfo
+from .junit import FAMILY_PROPERTY, ID_PROPERTY
 
 TARGET_ERROR = "msaaq_target_error"  # user property set by the plugin when a test stopped on our own error
 
@@ -52,14 +53,14 @@ class VerdictCollector:
         self.add(report)
 
     def add(self, report: pytest.TestReport) -> None:
-        props = dict(report.user_properties)
-        if "msaaq_item" not in props:
-            return
         if report.when == "setup" and report.passed:
             return
         if report.when == "teardown" and not report.failed:
             return
-        item = json.loads(str(props["msaaq_item"]))
+        props = dict(report.user_properties)
+        if ID_PROPERTY not in props:
+            return
+        item = {"doc_id": str(props[ID_PROPERTY]), "family": str(props[FAMILY_PROPERTY])}
         payload = json.loads(str(props.get("msaaq", "{}")))
         outcome, target_error = _outcome(report, props)
         key = (item["doc_id"], item["family"])

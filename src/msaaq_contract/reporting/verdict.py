@@ -1,14 +1,15 @@
 """Verdicts: the one record every report is written from (``reports/conformance.json`` is its serialisation).
 
 One ``EndpointVerdict`` per documented endpoint id; inside it one ``CheckVerdict`` per check family that ran
-(auth, tenant_header, envelope, schema, status, fuzz, stateful, isolation, language). Writers (JSON, JUnit
-is pytest's own, Markdown, HTML), the gate and the merge of shards all read this format and nothing else.
+(auth, tenant_header, envelope, schema, status, fuzz, stateful, isolation, language). Writers (JSON, Markdown,
+HTML; JUnit is written from the test reports, ``pytest_plugin/junit.py``), the gate and the merge of shards
+all read this format and nothing else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from ..checks.base import Finding
@@ -43,6 +44,15 @@ class CheckVerdict:
     target_error: str | None = None  # one line, when outcome == "error"
     cassette: str | None = None
     duration_s: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        # What ``dataclasses.asdict`` gives, built directly: asdict deep-copies every value and took most of
+        # the time of writing a 4,500-check report.
+        data = {name: getattr(self, name) for name in _CHECK_FIELDS}
+        data["nodeids"] = list(self.nodeids)
+        data["violations"] = [dict(f.__dict__) for f in self.violations]
+        data["warnings"] = [dict(f.__dict__) for f in self.warnings]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CheckVerdict:
@@ -85,9 +95,9 @@ class EndpointVerdict:
         return "not-run"
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _ENDPOINT_FIELDS}
+        data["checks"] = {k: v.to_dict() for k, v in self.checks.items()}
         data["outcome"] = self.outcome
-        data["checks"] = {k: asdict(v) for k, v in self.checks.items()}
         return data
 
     @classmethod
@@ -103,6 +113,10 @@ class EndpointVerdict:
             source=data.get("source", ""),
             checks={k: CheckVerdict.from_dict(v) for k, v in data.get("checks", {}).items()},
         )
+
+
+_CHECK_FIELDS = tuple(f.name for f in fields(CheckVerdict))
+_ENDPOINT_FIELDS = tuple(f.name for f in fields(EndpointVerdict) if f.name != "checks")
 
 
 @dataclass

@@ -27,8 +27,14 @@ HTML_NAME = "conformance.html"
 
 
 def render_json(report: Report) -> str:
+    """The report with one endpoint per line: as easy to diff and grep as an indented file, and written by
+    json's C encoder (``indent`` switches to the pure-Python one, 10x slower on a 1.5 MB report)."""
+    data = report.to_dict()
+    endpoints = data.pop("endpoints")
     # ensure_ascii=False keeps Arabic readable in the artefact; the file is always written as UTF-8.
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n"
+    head = json.dumps(data, ensure_ascii=False, indent=1)[:-2]  # without the closing "\n}"
+    rows = ",\n  ".join(json.dumps(e, ensure_ascii=False) for e in endpoints)
+    return f'{head},\n "endpoints": [\n  {rows}\n ]\n}}\n' if endpoints else f'{head},\n "endpoints": []\n}}\n'
 
 
 @dataclass(frozen=True)

@@ -194,15 +194,15 @@ def test_a_live_run_records_x_observed_and_coverage_counts_it(work, capsys):
 
 
 def test_cassettes_count_every_recorded_occurrence(work, capsys):
-    source = DEFAULT_CONTRACT.parents[1] / "cassettes" / LIST / "conformance.yaml"
-    cassette = yaml.safe_load(source.read_text())
+    source = DEFAULT_CONTRACT.parents[1] / "cassettes" / LIST / "conformance.json"
+    cassette = json.loads(source.read_text(encoding="utf-8"))
     response = cassette["interactions"][0]["response"]
     body = json.loads(response["body"]["string"])
     for item in body["data"]:
         item["minimum_amount"] = item["amount"] = None
     response["body"]["string"] = json.dumps(body)
     (work / "cassettes" / LIST).mkdir(parents=True)
-    (work / "cassettes" / LIST / "conformance.yaml").write_text(yaml.safe_dump(cassette))
+    (work / "cassettes" / LIST / "conformance.json").write_text(json.dumps(cassette), encoding="utf-8")
     exchange = Exchange(
         RecordedRequest("GET", "https://api.example.test/v1/admin/coupons"), 200, {}, json.dumps(body).encode()
     )

@@ -92,8 +92,8 @@ def test_missing_and_corrupt_cassettes_are_one_line_errors_and_the_run_goes_on(r
     _, cassettes, _ = recording
     broken = tmp_path / "cassettes"
     shutil.copytree(cassettes, broken)
-    (broken / "admin.coupons.get-coupon" / "conformance.yaml").unlink()
-    (broken / "admin.coupons.list" / "auth-missing.yaml").write_text("interactions: [{request: ")
+    (broken / "admin.coupons.get-coupon" / "conformance.json").unlink()
+    (broken / "admin.coupons.list" / "auth-missing.json").write_text('{"interactions": [{"request": ')
     result = run_suite("-p", "no:xdist", "-k", SUBSET, "--cassette-dir", str(broken), "--report-dir", str(tmp_path))
     assert result.returncode == 1
     assert "CassetteError: admin.coupons.get-coupon/conformance: no cassette at" in result.stdout
