@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from ..contract import Contract
 from ..contract.loader import escape
 from .base import CheckContext, Exchange, Finding, check, short
 from .validators import BASE_URI, detailed, is_valid
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 MAX_ERRORS = 5
 MAX_WARNINGS = 10
@@ -43,6 +44,8 @@ def _pointer(error: ValidationError) -> str:
 
 
 def _finding(error: ValidationError) -> Finding:
+    from jsonschema.exceptions import best_match
+
     leaf = best_match(error.context) if error.context else error
     pointer = _pointer(leaf)
     return Finding(

@@ -9,21 +9,25 @@ which is the common case of a conforming exchange; the Python ``jsonschema`` val
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
 from ..contract import Contract
+
+if TYPE_CHECKING:  # the explaining engine is loaded when a schema says no: a conforming run never needs it
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
 
 BASE_URI = "urn:msaaq-contract"
 
 
 @functools.lru_cache(maxsize=8)
 def _registry(contract: Contract) -> Registry[Any]:
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
     resource: Resource[Any] = DRAFT202012.create_resource(contract.document)
     registry: Registry[Any] = Registry().with_resource(BASE_URI, resource)
     return registry
@@ -37,6 +41,8 @@ def _fast_registry(contract: Contract) -> Any:
 @functools.lru_cache(maxsize=8192)
 def detailed(contract: Contract, pointer: str) -> Draft202012Validator:
     """The explaining validator of the schema at ``pointer`` (``/paths/...``, ``/components/...``)."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator({"$ref": f"{BASE_URI}#{pointer}"}, registry=_registry(contract))
 
 

@@ -11,13 +11,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CredentialsError, TargetUnreachable
 from .happy import Credentials
 from .token_share import TokenShare
+
+if TYPE_CHECKING:  # httpx is imported when a request is sent: offline runs never load it
+    import httpx
 
 TOKEN_FETCH_HEADER = "X-Msaaq-Contract-Token-Fetch"  # noqa: S105 - a header name, not a secret
 OFFLINE_TOKEN = "offline-replay-token"  # noqa: S105 - a placeholder, never a credential
@@ -34,7 +35,7 @@ class Token:
 class TokenStore:
     def __init__(
         self,
-        http: httpx.Client,
+        http: Callable[[], httpx.Client],
         base_url: str,
         credentials: Credentials,
         tenant: str | None,
@@ -93,8 +94,8 @@ class TokenStore:
         if tenant:
             headers["X-Tenant"] = tenant
         try:
-            response = self.http.post(self.base_url + path, json=body, headers=headers)
-        except httpx.HTTPError as exc:
+            response = self.http().post(self.base_url + path, json=body, headers=headers)
+        except _http_error() as exc:
             raise TargetUnreachable(
                 f"cannot reach {self.base_url} to fetch a token ({exc.__class__.__name__})",
                 hint="check --base-url and the network",
@@ -158,3 +159,9 @@ class TokenStore:
             raise CredentialsError(f"the {identity} token response carries no token", hint="is --base-url right?")
         lifetime = float(ttl) if isinstance(ttl, (int, float)) and ttl > 0 else 3600.0
         return Token(value, self.clock() + max(lifetime - EXPIRY_MARGIN_S, lifetime / 2))
+
+
+def _http_error() -> type[Exception]:
+    import httpx
+
+    return httpx.HTTPError

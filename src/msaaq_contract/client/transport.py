@@ -7,12 +7,11 @@ they leave the machine unless the settings allow writes to this target.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ..checks.base import Exchange
 from ..errors import RateLimited, TargetUnreachable, UnsafeTarget
@@ -20,6 +19,9 @@ from ..settings import Settings
 from .happy import PreparedCall
 from .token_share import TokenShare
 from .tokens import TokenStore
+
+if TYPE_CHECKING:  # imported when the first request is sent: offline runs send none and never load httpx
+    import httpx
 
 USER_AGENT = "msaaq-contract/0.1 (+conformance suite)"
 MAX_429_RETRIES = 5
@@ -40,13 +42,11 @@ class Client:
         self.settings = settings
         self.base_url = (base_url or settings.base_url).rstrip("/")
         self.root_url = self.base_url.rsplit("/v1", 1)[0]
-        self.http = httpx.Client(
-            timeout=settings.timeout_s, headers={"User-Agent": USER_AGENT}, transport=transport, follow_redirects=False
-        )
+        self._transport = transport
         self.sleep = sleep
         self.clock = clock
         self.tokens = TokenStore(
-            self.http,
+            lambda: self.http,
             self.base_url,
             settings.credentials,
             settings.tenant,
@@ -57,8 +57,20 @@ class Client:
         self._next_slot = 0.0
         self._slot_lock = threading.Lock()
 
+    @functools.cached_property
+    def http(self) -> httpx.Client:
+        import httpx
+
+        return httpx.Client(
+            timeout=self.settings.timeout_s,
+            headers={"User-Agent": USER_AGENT},
+            transport=self._transport,
+            follow_redirects=False,
+        )
+
     def close(self) -> None:
-        self.http.close()
+        if "http" in self.__dict__:  # created only once a request was sent
+            self.http.close()
 
     # -- sending --------------------------------------------------------------------------------------------
     def send(self, call: PreparedCall, *, token: Any = DEFAULT, mutating: bool = False) -> Exchange:
@@ -87,6 +99,8 @@ class Client:
         return self.tokens.get(call.identity, fresh=call.fresh_token)
 
     def _send_with_backoff(self, call: PreparedCall, headers: dict[str, str]) -> httpx.Response:
+        import httpx
+
         url = (self.root_url if call.root_relative else self.base_url) + call.path
         for _ in range(MAX_429_RETRIES + 1):
             self._wait_for_slot()

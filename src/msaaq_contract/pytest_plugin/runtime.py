@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
@@ -177,6 +176,8 @@ class Runtime:
         """After a network error: is the target still there? If not, the remaining tests are errors."""
         if self.down is not None or not self.live:
             return
+        import httpx
+
         try:
             self.client.http.get(self.client.root_url + "/", timeout=5.0)
         except httpx.HTTPError as exc:
