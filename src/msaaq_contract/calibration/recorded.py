@@ -21,6 +21,7 @@ from .evidence import Evidence, Observation
 
 FAMILY_CASSETTES = {"schema": ("conformance",), "language": ("language-ar", "language-en")}
 
+
 def recorded_responses(path: Path) -> list[tuple[int, Any]]:
     """(status, parsed JSON body or None) of every interaction of a VCR.py cassette."""
     try:

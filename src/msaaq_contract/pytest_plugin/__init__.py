@@ -23,9 +23,10 @@ from . import live
 from .collection import _contract, generate_tests, modify_items
 from .junit import JUnitLog
 from .options import add_options
+from .properties import TARGET_ERROR
 from .runtime import Runtime, contract_path, describe_run, report_dir, start_runtime
 from .suite import Conformance
-from .verdicts import TARGET_ERROR, VerdictCollector, write
+from .verdicts import VerdictCollector, write
 
 COLLECTOR = pytest.StashKey[VerdictCollector]()
 RUNTIME = pytest.StashKey[Runtime]()

@@ -16,7 +16,7 @@ import pytest
 
 from ..contract import Contract, load_contract
 from ..families import APPLICABILITY
-from .junit import FAMILY_PROPERTY, ID_PROPERTY
+from . import properties
 from .runtime import contract_path
 
 
@@ -69,4 +69,4 @@ def modify_items(config: pytest.Config, items: list[pytest.Item]) -> None:
         if op.mutating:
             item.add_marker(pytest.mark.mutating)
         # Plain strings: they travel with every report (setup, call, teardown) from the xdist workers.
-        item.user_properties += [(ID_PROPERTY, doc_id), (FAMILY_PROPERTY, family)]
+        item.user_properties += [(properties.ID, doc_id), (properties.FAMILY, family)]

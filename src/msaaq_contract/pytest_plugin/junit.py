@@ -23,9 +23,8 @@ from typing import Any
 import pytest
 
 from ..reporting.atomic import atomic_write_text
+from . import properties
 
-ID_PROPERTY = "msaaq_doc_id"
-FAMILY_PROPERTY = "msaaq_family"
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -76,7 +75,7 @@ class JUnitLog:
             case.properties = [
                 (name.removeprefix("msaaq_"), str(value))
                 for name, value in report.user_properties
-                if name in (ID_PROPERTY, FAMILY_PROPERTY)
+                if name in (properties.ID, properties.FAMILY)
             ]
         case.time += report.duration
         if case.kind is not None and case.kind != "skipped":

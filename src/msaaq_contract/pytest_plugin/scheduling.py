@@ -31,6 +31,7 @@ class ByEndpoint(LoadScopeScheduling):  # type: ignore[misc]  # untyped base (py
         self._indexes: dict[Any, dict[str, int]] = {}
         self._pending: dict[Any, int] = {}
         self._scopes: dict[str, str] = {}
+        self._buffer_size: int | None = None
 
     def _split_scope(self, nodeid: str) -> str:
         scope = self._scopes.get(nodeid)
@@ -39,8 +40,10 @@ class ByEndpoint(LoadScopeScheduling):  # type: ignore[misc]  # untyped base (py
         return scope
 
     def _buffer(self) -> int:
-        tests = len(self.collection or ())
-        return max(MIN_BUFFER, min(MAX_BUFFER, tests // (BUFFER_SHARE * max(1, len(self.nodes)))))
+        if self._buffer_size is None:  # fixed once the collection is known (``nodes`` is rebuilt on each call)
+            tests = len(self.collection or ())
+            self._buffer_size = max(MIN_BUFFER, min(MAX_BUFFER, tests // (BUFFER_SHARE * max(1, len(self.nodes)))))
+        return self._buffer_size
 
     def _assign_work_unit(self, node: Any) -> None:
         node.send_runtest_some(self._take_unit(node))

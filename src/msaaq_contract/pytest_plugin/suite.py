@@ -21,9 +21,8 @@ from ..client.transport import DEFAULT
 from ..contract import Operation
 from ..errors import UnsafeTarget
 from ..recording.replay import ReplayClient
+from . import properties
 from .runtime import Runtime
-
-PROPERTY = "msaaq"
 
 
 class Conformance:
@@ -207,7 +206,10 @@ class Conformance:
         # Hypothesis re-runs a failing example to report it: keep each distinct finding once.
         self.findings = list({(f.title, f.message, f.pointer): f for f in self.findings}.values())
         self.warnings = list({(f.title, f.message, f.pointer): f for f in self.warnings}.values())
-        self.node.user_properties.append((PROPERTY, json.dumps(self.payload(), ensure_ascii=False)))
+        if self.cassette:
+            self.node.user_properties.append((properties.CASSETTE, self.cassette))
+        if self.findings or self.warnings:
+            self.node.user_properties.append((properties.FINDINGS, json.dumps(self.payload(), ensure_ascii=False)))
         if not self.findings:
             return
         violation = ContractViolation(self.doc_id, self.findings)
@@ -219,9 +221,6 @@ class Conformance:
 
     def payload(self) -> dict[str, Any]:
         return {
-            "doc_id": self.doc_id,
-            "family": self.family,
-            "cassette": self.cassette,
             "violations": [f.__dict__ for f in self.findings],
             "warnings": [f.__dict__ for f in self.warnings],
         }

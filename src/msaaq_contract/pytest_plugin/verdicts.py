@@ -17,9 +17,8 @@ import pytest
 from ..checks.base import Finding
 from ..contract import Contract
 from ..reporting.verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report, RunInfo
-from .junit import FAMILY_PROPERTY, ID_PROPERTY
-
-TARGET_ERROR = "msaaq_target_error"  # user property set by the plugin when a test stopped on our own error
+from . import properties
+from .properties import TARGET_ERROR
 
 
 def _outcome(report: pytest.TestReport, props: dict[str, object]) -> tuple[str, str | None]:
@@ -58,13 +57,15 @@ class VerdictCollector:
         if report.when == "teardown" and not report.failed:
             return
         props = dict(report.user_properties)
-        if ID_PROPERTY not in props:
+        if properties.ID not in props:
             return
-        item = {"doc_id": str(props[ID_PROPERTY]), "family": str(props[FAMILY_PROPERTY])}
-        payload = json.loads(str(props.get("msaaq", "{}")))
+        doc_id, family = str(props[properties.ID]), str(props[properties.FAMILY])
+        payload = json.loads(str(props[properties.FINDINGS])) if properties.FINDINGS in props else {}
         outcome, target_error = _outcome(report, props)
-        key = (item["doc_id"], item["family"])
-        verdict = self.checks.setdefault(key, CheckVerdict(family=item["family"], outcome="not-run"))
+        key = (doc_id, family)
+        verdict = self.checks.get(key)
+        if verdict is None:
+            verdict = self.checks[key] = CheckVerdict(family=family, outcome="not-run")
         if OUTCOME_ORDER.index(outcome) < OUTCOME_ORDER.index(verdict.outcome):
             verdict.outcome = outcome  # type: ignore[assignment]
         verdict.nodeids.append(report.nodeid)
@@ -72,19 +73,17 @@ class VerdictCollector:
         violations = [Finding.from_dict(v) for v in payload.get("violations", [])]
         verdict.violations.extend(violations)
         self.attributed.extend(
-            (f.operation, item["family"], f, report.nodeid)
-            for f in violations
-            if f.operation not in (None, item["doc_id"])
+            (f.operation, family, f, report.nodeid) for f in violations if f.operation not in (None, doc_id)
         )
         verdict.warnings.extend(Finding.from_dict(v) for v in payload.get("warnings", []))
-        verdict.cassette = verdict.cassette or payload.get("cassette")
+        verdict.cassette = verdict.cassette or str(props.get(properties.CASSETTE) or "") or None
         if target_error:
             verdict.target_error = target_error
         if outcome == "failed" and not payload.get("violations"):
             # An assertion outside the checks (a stateful read-back): keep its text as the finding.
             text = str(report.longrepr or "").strip().splitlines()
             verdict.violations.append(
-                Finding(check=item["family"], title="Check failed", message=(text[-1] if text else "failed")[:500])
+                Finding(check=family, title="Check failed", message=(text[-1] if text else "failed")[:500])
             )
 
     def report(self, contract: Contract, run: dict[str, Any]) -> Report:

@@ -1,0 +1,12 @@
+"""The user properties a conformance test's reports carry: how a verdict travels from an xdist worker.
+
+Plain strings for what every test has (its documented id, check family and cassette); JSON only for findings,
+which few tests have. Every report (setup, call, teardown) of every test crosses to the controller, so what is
+cheap to send and to read there is what the controller can keep up with.
+"""
+
+ID = "msaaq_doc_id"
+FAMILY = "msaaq_family"
+CASSETTE = "msaaq_cassette"
+FINDINGS = "msaaq_findings"  # JSON: {"violations": [...], "warnings": [...]}
+TARGET_ERROR = "msaaq_target_error"  # set by the plugin when a test stopped on our own error
