@@ -21,16 +21,16 @@ from ..client.token_share import ENV as ENV_TOKEN_SHARE
 from ..errors import MsaaqContractError, TargetUnreachable
 from . import live
 from .collection import _contract, generate_tests, modify_items
+from .fixtures import SuiteFixtures
 from .junit import JUnitLog
 from .options import add_options
 from .properties import TARGET_ERROR
 from .runtime import Runtime, contract_path, describe_run, report_dir, start_runtime
-from .suite import Conformance
 from .verdicts import VerdictCollector, write
 
 COLLECTOR = pytest.StashKey[VerdictCollector]()
-RUNTIME = pytest.StashKey[Runtime]()
 JUNIT = pytest.StashKey[JUnitLog]()
+RUNTIME = pytest.StashKey[Runtime]()
 SUMMARY = pytest.StashKey[tuple[dict[str, Any], str, str]]()
 
 
@@ -49,6 +49,7 @@ def pytest_configure(config: pytest.Config) -> None:
     collector = VerdictCollector()
     config.stash[COLLECTOR] = collector
     config.pluginmanager.register(collector, "msaaq-verdicts")  # receives every test report (and Ctrl-C)
+    config.pluginmanager.register(SuiteFixtures(), "msaaq-fixtures")
     if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
         config.stash[JUNIT] = JUnitLog()  # reports/junit.xml, unless --junitxml asks for pytest's own writer
         config.pluginmanager.register(config.stash[JUNIT], "msaaq-junit")
@@ -156,22 +157,6 @@ def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
     yield runtime
     runtime.write_cassette_meta()
     runtime.close()
-
-
-@pytest.fixture
-def conformance(request: pytest.FixtureRequest, msaaq_runtime: Runtime, doc_id: str) -> Conformance:
-    """Sends variants of ``doc_id``'s happy request and records the verdict of this test's family."""
-    if msaaq_runtime.down is not None:  # a pytest error at setup: nothing about the API was judged
-        raise TargetUnreachable(msaaq_runtime.down, hint="the remaining tests were not run against it")
-    marker = request.node.get_closest_marker("msaaq")
-    family = marker.kwargs["family"] if marker else "conformance"
-    return Conformance(msaaq_runtime, request.node, doc_id, family)
-
-
-@pytest.fixture
-def revoked_token(msaaq_runtime: Runtime) -> Any:
-    """``revoked_token(identity)``: a token that was valid and has been revoked by logging out."""
-    return msaaq_runtime.revoked_token
 
 
 @pytest.hookimpl(wrapper=True)
