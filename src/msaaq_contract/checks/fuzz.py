@@ -63,5 +63,9 @@ def as_recorded(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     if not problems:
         return conforms(ctx, exchange)
     negative = (ctx.expectation or {}).get("mode") == "negative"
-    what = "a generated invalid request" if negative else f"a request the contract now refuses ({problems[0].message})"
+    what = (
+        "a generated invalid request"
+        if negative
+        else f"a generated request the contract refuses ({problems[0].message})"
+    )
     return rejects_invalid(replace(ctx, expectation={"mutation": what}), exchange)

@@ -88,6 +88,6 @@ def test_recorded_fuzz_requests_are_judged_by_what_the_contract_says_of_them(con
     positive = ctx(contract, COUPON, {"mode": "positive"})
     found = as_recorded(positive, answered(invalid, 201, CREATED))
     assert titles(found) == ["Invalid request accepted"]
-    assert "a request the contract now refuses (body/type" in found[0].message
+    assert "a generated request the contract refuses (body/type" in found[0].message
     server_error = answered(request("POST", "/admin/coupons", {"type": "flat"}), 500, {})
     assert titles(as_recorded(positive, server_error)) == ["Server error"]
