@@ -88,6 +88,8 @@ class TokenStore:
 
     # -- flows -------------------------------------------------------------------------------------------
     def _post(self, path: str, body: dict[str, Any], token: str | None, tenant: str | None) -> dict[str, Any]:
+        import httpx
+
         headers = {"Accept": "application/json", TOKEN_FETCH_HEADER: "1"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -95,7 +97,7 @@ class TokenStore:
             headers["X-Tenant"] = tenant
         try:
             response = self.http().post(self.base_url + path, json=body, headers=headers)
-        except _http_error() as exc:
+        except httpx.HTTPError as exc:
             raise TargetUnreachable(
                 f"cannot reach {self.base_url} to fetch a token ({exc.__class__.__name__})",
                 hint="check --base-url and the network",
@@ -159,9 +161,3 @@ class TokenStore:
             raise CredentialsError(f"the {identity} token response carries no token", hint="is --base-url right?")
         lifetime = float(ttl) if isinstance(ttl, (int, float)) and ttl > 0 else 3600.0
         return Token(value, self.clock() + max(lifetime - EXPIRY_MARGIN_S, lifetime / 2))
-
-
-def _http_error() -> type[Exception]:
-    import httpx
-
-    return httpx.HTTPError

@@ -59,9 +59,6 @@ class ByEndpoint(LoadScopeScheduling):  # type: ignore[misc]  # untyped base (py
         self._pending[node] = self._pending.get(node, 0) + len(todo)
         return todo
 
-    def _pending_of(self, workload: dict[str, dict[str, bool]]) -> int:
-        return sum(list(scope.values()).count(False) for scope in workload.values())
-
     def _reschedule(self, node: Any) -> None:
         if node.shutting_down:
             return

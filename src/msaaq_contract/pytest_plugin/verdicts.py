@@ -18,7 +18,6 @@ from ..checks.base import Finding
 from ..contract import Contract
 from ..reporting.verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report, RunInfo
 from . import properties
-from .properties import TARGET_ERROR
 
 
 def _outcome(report: pytest.TestReport, props: dict[str, object]) -> tuple[str, str | None]:
@@ -28,8 +27,8 @@ def _outcome(report: pytest.TestReport, props: dict[str, object]) -> tuple[str, 
         return "passed", None
     if report.skipped:
         return "skipped", None
-    if TARGET_ERROR in props:
-        return "error", str(props[TARGET_ERROR])[:300]
+    if properties.TARGET_ERROR in props:
+        return "error", str(props[properties.TARGET_ERROR])[:300]
     if report.when != "call":  # a fixture or the runtime failed before the check could judge anything
         text = str(report.longrepr or "").strip()
         return "error", (text.splitlines()[-1] if text else "error")[:300]
@@ -76,7 +75,8 @@ class VerdictCollector:
             (f.operation, family, f, report.nodeid) for f in violations if f.operation not in (None, doc_id)
         )
         verdict.warnings.extend(Finding.from_dict(v) for v in payload.get("warnings", []))
-        verdict.cassette = verdict.cassette or str(props.get(properties.CASSETTE) or "") or None
+        if verdict.cassette is None and properties.CASSETTE in props:
+            verdict.cassette = str(props[properties.CASSETTE])
         if target_error:
             verdict.target_error = target_error
         if outcome == "failed" and not payload.get("violations"):

@@ -127,9 +127,13 @@ class ReplayLibrary:
         source = meta.get("recorded_from") or {}
         self.base_path = str(source.get("base_path", urlsplit(CANONICAL_BASE).path))
         self.current: Cassette | None = None
+        self._paths: dict[tuple[str, str], Path] = {}  # nothing writes cassettes during a replay
 
     def path(self, doc_id: str, family: str) -> Path:
-        return files.find(self.root / doc_id / family)
+        key = (doc_id, family)
+        if key not in self._paths:  # asked by the test, then by use(): one look at the file system
+            self._paths[key] = files.find(self.root / doc_id / family)
+        return self._paths[key]
 
     def rerecord_hint(self, doc_id: str, family: str) -> str:
         return rerecord_hint(doc_id)
