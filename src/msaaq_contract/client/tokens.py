@@ -106,6 +106,11 @@ class TokenStore:
             payload = response.json()
         except ValueError:
             payload = {}
+        if response.status_code >= 500:  # the target (or a gateway before it) failed: not the credentials' fault
+            raise TargetUnreachable(
+                f"{path} answered HTTP {response.status_code} when asked for a token: the target is failing",
+                hint=f"is {self.base_url} up? (a proxy or gateway answers 502/503 when what is behind it is down)",
+            )
         if response.status_code >= 400 or not isinstance(payload, dict):
             raise CredentialsError(
                 f"{path} refused the configured credentials (HTTP {response.status_code})",

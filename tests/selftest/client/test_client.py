@@ -114,6 +114,15 @@ def test_refused_credentials_are_one_line():
 
 
 @respx.mock
+def test_a_failing_token_endpoint_is_the_target_s_error_not_the_credentials():
+    respx.post(f"{BASE}/oauth/token").respond(502, text="Bad Gateway")
+    with pytest.raises(TargetUnreachable) as err:
+        make_client(FakeTime()).send(call())
+    assert "answered HTTP 502 when asked for a token: the target is failing" in err.value.one_line()
+    assert err.value.exit_code == 3
+
+
+@respx.mock
 def test_429_is_waited_out_not_reported():
     time = FakeTime()
     route = respx.get(f"{BASE}/tenant/ping").mock(
