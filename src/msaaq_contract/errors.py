@@ -9,6 +9,7 @@
     ├── TargetError            the target did not answer usefully
     │   ├── TargetUnreachable  connection refused, DNS failure, timeout
     │   └── RateLimited        429 that outlived the retry budget
+    ├── OverBudget             the run's --time-budget is spent: what is left is not-run, never failed
     ├── CassetteError          a recording is missing, corrupt, stale or unwritable
     └── ReportError            a report or baseline file is missing, corrupt or invalid
 """
@@ -68,6 +69,10 @@ class TargetUnreachable(TargetError):
 
 class RateLimited(TargetError):
     pass
+
+
+class OverBudget(MsaaqContractError):
+    """Sending (or waiting to send) would end after the run's ``--time-budget``: the test is ``not-run``."""
 
 
 class CassetteError(MsaaqContractError):

@@ -1,10 +1,12 @@
 """Property-based requests from the contract (schemathesis + hypothesis), judged by our own checks.
 
 Generation is derandomized with a fixed seed and no example database, so an offline replay generates the
-same requests the recording run sent. Header parameters (X-Tenant, Accept-Language) are removed from the
-generated surface: the suite sets them, so a "negative" header that we then overwrite can never produce a
-false alarm. Positive cases reach business logic with the fixture ids; destructive operations get an id that
-cannot exist, so fuzzing never deletes the data other tests read.
+same requests the recording run sent. Each generated request is serialized as schemathesis serializes it and
+sent through the suite's own client (``Client.send_raw``): paced, its 429s waited out, counted in the ledger. A
+request already sent in this test is not sent again (its answer was judged). Header parameters (X-Tenant,
+Accept-Language) are removed from the generated surface: the suite sets them, so a "negative" header that we then
+overwrite can never produce a false alarm. Positive cases reach business logic with the fixture ids; destructive
+operations get an id that cannot exist, so fuzzing never deletes the data other tests read.
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ from schemathesis.core.parameters import ParameterLocation
 from .checks.base import ContractViolation, Exchange, Finding
 from .client.happy import PreparedCall
 from .contract import Contract, Operation
-from .errors import TargetUnreachable
+from .errors import OverBudget
 
 MISSING_ID = "999999999"
+# What ``requests.Request`` accepts of schemathesis' serialized case (it also names transport options).
+REQUEST_KEYS = ("method", "url", "headers", "params", "cookies", "data", "json", "files", "auth")
+Send = Callable[[str, str, dict[str, str], bytes | None], Exchange]
 
 
 @functools.lru_cache(maxsize=2)
@@ -64,11 +69,13 @@ def run(
     examples: int,
     fixed_seed: int,
     judge: Callable[[Exchange, bool], list[Finding]],
-    timeout: float = 30.0,
+    send: Send,
 ) -> int:
-    """Generate ``examples`` requests and judge each response; returns how many were sent.
+    """Generate ``examples`` requests, send each distinct one with ``send(method, url, headers, body)`` and
+    judge its answer; returns how many were sent.
 
-    ``judge(exchange, negative)`` returns the error findings; the first failing example stops the run.
+    ``judge(exchange, negative)`` returns the error findings; the first failing example stops the run. When the
+    time budget runs out mid-way, what was judged stands; with nothing sent the test is over budget.
     """
     api_op = fuzz_schema(contract)[op.path][op.method.upper()]
     negative = mode == "negative"
@@ -85,6 +92,8 @@ def run(
         # are ignored by real APIs, and counting them would report false alarms.
         strategy = strategy.filter(_body_is_negative)
     sent = [0]
+    seen: set[tuple[str, str, bytes]] = set()
+    over: list[OverBudget] = []
 
     # A fixed seed per (run seed, endpoint): the same requests whatever ran before in this process.
     @seed(fixed_seed + zlib.crc32(f"{doc_id}:{mode}".encode()))
@@ -100,22 +109,39 @@ def run(
     )
     @given(case=strategy)
     def examples_test(case: Any) -> None:
+        if over:
+            return
+        method, url, request_headers, body = serialize(case, base_url, headers)
+        key = (method, url, body or b"")
+        if key in seen:  # hypothesis generated it again: its answer was judged already
+            return
+        seen.add(key)
         try:
-            response = case.call(base_url=base_url, headers=dict(headers), allow_redirects=False, timeout=timeout)
-        except requests.Timeout:
-            raise TargetUnreachable(
-                f"{op.label} timed out after {timeout:g}s", hint="the target is slow or down"
-            ) from None
-        except requests.RequestException as exc:
-            raise TargetUnreachable(f"{op.label}: {exc.__class__.__name__}", hint=f"is {base_url} up?") from None
+            exchange = send(method, url, request_headers, body)
+        except OverBudget as exc:
+            over.append(exc)
+            return
         sent[0] += 1
-        findings = judge(Exchange.from_schemathesis(response), negative)
+        findings = judge(exchange, negative)
         if findings:
             raise ContractViolation(doc_id, findings)
 
     with _no_local_constants():
         examples_test()
+    if over and not sent[0]:
+        raise over[0]
     return sent[0]
+
+
+def serialize(case: Any, base_url: str, headers: dict[str, str]) -> tuple[str, str, dict[str, str], bytes | None]:
+    """The request schemathesis would send for ``case``, as method, URL, headers and body bytes."""
+    kwargs = case.as_transport_kwargs(base_url=base_url, headers=dict(headers))
+    prepared = requests.Request(**{k: kwargs[k] for k in REQUEST_KEYS if k in kwargs}).prepare()
+    raw = prepared.body
+    body = raw.encode("utf-8") if isinstance(raw, str) else raw if isinstance(raw, bytes) else None
+    # httpx sets the length of what it sends; every other header goes as schemathesis built it.
+    sent_headers = {k: str(v) for k, v in prepared.headers.items() if k.lower() != "content-length"}
+    return str(prepared.method), str(prepared.url), sent_headers, body
 
 
 @contextlib.contextmanager

@@ -73,6 +73,7 @@ class Settings:
     timeout_s: float = 30.0
     max_retry_wait_s: float = 60.0
     fixtures_file: Path | None = None
+    time_budget_s: float | None = None
 
     @property
     def host(self) -> str:
@@ -143,6 +144,22 @@ def require_live_credentials(settings: Settings) -> None:
             f"live run against {settings.base_url} needs {', '.join(missing)}",
             hint="export them (see README 'Live runs'), or run offline (no --base-url) or against --sim",
         )
+
+
+def parse_duration(text: str) -> float:
+    """``--time-budget``: ``90``, ``90s``, ``30m``, ``1h``, ``1h30m`` or ``6m30s`` -> seconds."""
+    compact = text.strip().lower().replace(" ", "")
+    if re.fullmatch(r"\d+(\.\d+)?", compact):
+        seconds = float(compact)
+    else:
+        parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", compact)
+        if not compact or parts is None:
+            raise ConfigError(f"invalid --time-budget {text!r}", hint="use e.g. 30m, 1h, 6m30s or 90 (seconds)")
+        h, m, s = (int(g) if g else 0 for g in parts.groups())
+        seconds = float(h * 3600 + m * 60 + s)
+    if seconds <= 0:
+        raise ConfigError(f"invalid --time-budget {text!r}: it must be more than 0")
+    return seconds
 
 
 def validate_base_url(url: str) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import CredentialsError, TargetUnreachable
 from .happy import Credentials
+from .ledger import sending_as
 from .token_share import TokenShare
 
 if TYPE_CHECKING:  # httpx is imported when a request is sent: offline runs never load it
@@ -53,6 +54,21 @@ class TokenStore:
         self._tokens: dict[tuple[str, str | None], Token] = {}
         self._lock = threading.RLock()  # the admin flow fetches a client token inside get()
         self.share = share
+        # token value -> the rate-limit bucket of its user (see ``pacing``); OAuth client tokens have no user
+        self._owners: dict[str, str] = {}
+
+    def identity_of(self, value: str) -> str | None:
+        """The user bucket a token counts in on the target, or None (a guest: unknown, refused, client token)."""
+        return self._owners.get(value)
+
+    def forget(self, value: str) -> None:
+        """The token was revoked: the target now treats it as a guest's."""
+        self._owners.pop(value, None)
+
+    def _own(self, identity: str, tenant: str | None, value: str) -> str:
+        if identity != "oauthClient":
+            self._owners[value] = identity if not tenant or tenant == self.tenant else f"{identity}@other"
+        return value
 
     def get(
         self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
@@ -63,11 +79,12 @@ class TokenStore:
         with self._lock:
             token = self._tokens.get(key)
             if fresh:
-                return self._fetch(identity, tenant or self.tenant, credentials or self.credentials).value
+                fetched = self._fetch(identity, tenant or self.tenant, credentials or self.credentials)
+                return self._own(identity, tenant, fetched.value)
             if token is None or self.clock() >= token.expires_at:
                 token = self._shared_or_fetch(identity, tenant, credentials)
                 self._tokens[key] = token
-            return token.value
+            return self._own(identity, tenant, token.value)
 
     def _shared_or_fetch(self, identity: str, tenant: str | None, credentials: Credentials | None) -> Token:
         share_key = f"{identity}@{tenant or ''}"
@@ -96,7 +113,8 @@ class TokenStore:
         if tenant:
             headers["X-Tenant"] = tenant
         try:
-            response = self.http().post(self.base_url + path, json=body, headers=headers)
+            with sending_as("tokens"):
+                response = self.http().post(self.base_url + path, json=body, headers=headers)
         except httpx.HTTPError as exc:
             raise TargetUnreachable(
                 f"cannot reach {self.base_url} to fetch a token ({exc.__class__.__name__})",

@@ -1,30 +1,32 @@
-"""The suite's HTTP client: httpx with tokens, a rate limit, 429 back-off and one-line target errors.
+"""The suite's HTTP client: tokens, write safety and one-line target errors over the paced HTTP client.
 
-A 429 with ``Retry-After`` is waited out (bounded) and never reported as an API failure; a timeout, reset or
-refused connection becomes ``TargetUnreachable`` for that test only. Mutating requests are refused before
-they leave the machine unless the settings allow writes to this target.
+Every request leaves through ``paced_http.PacedHTTP``: paced per rate-limit bucket, a 429 waited out and
+never reported as an API failure, each attempt counted in the ledger. A timeout, reset or refused connection
+becomes ``TargetUnreachable`` for that test only. Mutating requests are refused before they leave the machine
+unless the settings allow writes to this target.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..checks.base import Exchange
-from ..errors import RateLimited, TargetUnreachable, UnsafeTarget
+from ..errors import TargetUnreachable, UnsafeTarget
 from ..settings import Settings
 from .happy import PreparedCall
+from .ledger import Ledger
+from .pacing import GUEST, LOGIN, Budget, Pacer
 from .token_share import TokenShare
-from .tokens import TokenStore
+from .tokens import TOKEN_FETCH_HEADER, TokenStore
 
 if TYPE_CHECKING:  # imported when the first request is sent: offline runs send none and never load httpx
     import httpx
 
 USER_AGENT = "msaaq-contract/0.1 (+conformance suite)"
-MAX_429_RETRIES = 5
 DEFAULT = object()
 
 
@@ -38,6 +40,8 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         offline: bool = False,
+        pacer: Pacer | None = None,
+        ledger: Ledger | None = None,
     ) -> None:
         self.settings = settings
         self.base_url = (base_url or settings.base_url).rstrip("/")
@@ -45,6 +49,9 @@ class Client:
         self._transport = transport
         self.sleep = sleep
         self.clock = clock
+        # Shared by every client of a process (discovery's, then the suite's): the target's buckets are the same.
+        self.pacer = pacer or Pacer(ceiling=settings.rate_limit, budget=Budget(clock=clock), clock=clock, sleep=sleep)
+        self.ledger = ledger if ledger is not None else Ledger()
         self.tokens = TokenStore(
             lambda: self.http,
             self.base_url,
@@ -54,19 +61,29 @@ class Client:
             clock=clock,
             share=None if offline else TokenShare.from_env(),
         )
-        self._next_slot = 0.0
-        self._slot_lock = threading.Lock()
 
     @functools.cached_property
     def http(self) -> httpx.Client:
-        import httpx
+        from .paced_http import PacedHTTP
 
-        return httpx.Client(
+        return PacedHTTP(
+            pacer=self.pacer,
+            ledger=self.ledger,
+            buckets=self.buckets_of,
+            max_retry_wait_s=self.settings.max_retry_wait_s,
             timeout=self.settings.timeout_s,
             headers={"User-Agent": USER_AGENT},
             transport=self._transport,
             follow_redirects=False,
         )
+
+    def buckets_of(self, request: httpx.Request) -> tuple[str, ...]:
+        """The target's rate-limit buckets a request counts in, as Laravel keys them (see ``pacing``)."""
+        if TOKEN_FETCH_HEADER in request.headers:
+            return (LOGIN, GUEST)
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        identity = self.tokens.identity_of(token) if scheme.lower() == "bearer" and token else None
+        return (identity or GUEST,)
 
     def close(self) -> None:
         if "http" in self.__dict__:  # created only once a request was sent
@@ -75,36 +92,15 @@ class Client:
     # -- sending --------------------------------------------------------------------------------------------
     def send(self, call: PreparedCall, *, token: Any = DEFAULT, mutating: bool = False) -> Exchange:
         """Send ``call``; ``token`` DEFAULT = the identity's cached token, None = anonymous, str = that token."""
-        if mutating and not self.settings.writes_allowed():
-            where = "production" if self.settings.is_production else self.settings.host
-            flag = "--allow-writes --allow-production" if self.settings.is_production else "--allow-writes"
-            raise UnsafeTarget(f"{call.method} {call.path} is a write; refused against {where}", hint=f"pass {flag}")
+        self.guard(call.method, call.path, mutating)
         auto_token = token is DEFAULT
+        url = (self.root_url if call.root_relative else self.base_url) + call.path
         for attempt in range(2):
             headers = dict(call.headers)
             value = self._token_for(call) if auto_token else token
             if value:
                 headers["Authorization"] = f"Bearer {value}"
-            response = self._send_with_backoff(call, headers)
-            # A 401 on a cached token may just mean it expired: refresh once, then judge the answer.
-            if response.status_code == 401 and auto_token and call.identity and not call.fresh_token and attempt == 0:
-                self.tokens.invalidate(call.identity)
-                continue
-            return Exchange.from_httpx(response)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _token_for(self, call: PreparedCall) -> str | None:
-        if not call.identity:
-            return None
-        return self.tokens.get(call.identity, fresh=call.fresh_token)
-
-    def _send_with_backoff(self, call: PreparedCall, headers: dict[str, str]) -> httpx.Response:
-        import httpx
-
-        url = (self.root_url if call.root_relative else self.base_url) + call.path
-        for _ in range(MAX_429_RETRIES + 1):
-            self._wait_for_slot()
-            try:
+            with self._target_errors(call.method, call.path):
                 response = self.http.request(
                     call.method,
                     url,
@@ -114,44 +110,46 @@ class Client:
                     data=call.data,
                     files=call.files,
                 )
-            except httpx.TimeoutException:
-                raise TargetUnreachable(
-                    f"{call.method} {call.path} timed out after {self.settings.timeout_s:g}s",
-                    hint="the target is slow or down",
-                ) from None
-            except httpx.TransportError as exc:
-                raise TargetUnreachable(
-                    f"{call.method} {call.path}: {exc.__class__.__name__}: {exc}".strip(),
-                    hint=f"is {self.base_url} up?",
-                ) from None
-            if response.status_code != 429:
-                return response
-            wait = _retry_after(response)
-            if wait > self.settings.max_retry_wait_s:
-                raise RateLimited(
-                    f"{call.method} {call.path}: 429 with Retry-After {wait:g}s",
-                    hint="lower --rate-limit or retry later",
-                )
-            self.sleep(wait)
-        raise RateLimited(
-            f"{call.method} {call.path}: still 429 after {MAX_429_RETRIES} retries", hint="lower --rate-limit"
-        )
+            # A 401 on a cached token may just mean it expired: refresh once, then judge the answer.
+            if response.status_code == 401 and auto_token and call.identity and not call.fresh_token and attempt == 0:
+                self.tokens.invalidate(call.identity)
+                continue
+            return Exchange.from_httpx(response)
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _wait_for_slot(self) -> None:
-        limit = self.settings.rate_limit
-        if limit is None:
-            return
-        with self._slot_lock:
-            now = self.clock()
-            wait = self._next_slot - now
-            self._next_slot = max(now, self._next_slot) + limit.interval
-        if wait > 0:
-            self.sleep(wait)
+    def send_raw(
+        self, method: str, url: str, headers: dict[str, str], content: bytes | None, *, mutating: bool
+    ) -> Exchange:
+        """Send a request built elsewhere (schemathesis' generated ones) exactly as given, through the same
+        pacing, 429 rule, ledger and write safety as every other request."""
+        path = url.split("://", 1)[-1].partition("/")[2]
+        self.guard(method, "/" + path.split("?", 1)[0], mutating)
+        with self._target_errors(method, "/" + path):
+            response = self.http.request(method, url, headers=headers, content=content)
+        return Exchange.from_httpx(response)
 
+    def guard(self, method: str, path: str, mutating: bool) -> None:
+        if mutating and not self.settings.writes_allowed():
+            where = "production" if self.settings.is_production else self.settings.host
+            flag = "--allow-writes --allow-production" if self.settings.is_production else "--allow-writes"
+            raise UnsafeTarget(f"{method} {path} is a write; refused against {where}", hint=f"pass {flag}")
 
-def _retry_after(response: httpx.Response) -> float:
-    raw = response.headers.get("retry-after", "1")
-    try:
-        return max(float(raw), 0.0)
-    except ValueError:
-        return 1.0
+    def _token_for(self, call: PreparedCall) -> str | None:
+        if not call.identity:
+            return None
+        return self.tokens.get(call.identity, fresh=call.fresh_token)
+
+    @contextmanager
+    def _target_errors(self, method: str, path: str) -> Iterator[None]:
+        import httpx
+
+        try:
+            yield
+        except httpx.TimeoutException:
+            raise TargetUnreachable(
+                f"{method} {path} timed out after {self.settings.timeout_s:g}s", hint="the target is slow or down"
+            ) from None
+        except httpx.TransportError as exc:
+            raise TargetUnreachable(
+                f"{method} {path}: {exc.__class__.__name__}: {exc}".strip(), hint=f"is {self.base_url} up?"
+            ) from None

@@ -16,6 +16,8 @@ from typing import Any
 
 from ..checks.base import Exchange
 from ..client.happy import Credentials, MissingTargetData, PreparedCall
+from ..client.ledger import Ledger, sending_as
+from ..client.pacing import Pacer
 from ..client.transport import Client
 from ..contract import Contract
 from ..errors import ConfigError
@@ -153,17 +155,21 @@ def discover(
     return TargetData(client.base_url, main, other, seconds=time.monotonic() - started)
 
 
-def survey(contract: Contract, settings: Settings) -> TargetData:
-    """Preflight, then discovery of both academies, with a client of its own (closed before returning)."""
-    client = Client(settings, base_url=settings.base_url)
+def survey(
+    contract: Contract, settings: Settings, *, pacer: Pacer | None = None, ledger: Ledger | None = None
+) -> TargetData:
+    """Preflight, then discovery of both academies, with a client of its own (closed before returning) that
+    paces and counts with the run's ``pacer`` and ``ledger``."""
+    client = Client(settings, base_url=settings.base_url, pacer=pacer, ledger=ledger)
     try:
         preflight(client, settings.credentials)
-        return discover(
-            contract,
-            client,
-            str(settings.tenant),
-            other_tenant=settings.other_tenant,
-            other_credentials=settings.other_credentials,
-        )
+        with sending_as("discovery"):
+            return discover(
+                contract,
+                client,
+                str(settings.tenant),
+                other_tenant=settings.other_tenant,
+                other_credentials=settings.other_credentials,
+            )
     finally:
         client.close()

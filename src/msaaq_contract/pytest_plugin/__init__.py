@@ -18,13 +18,13 @@ import pytest
 
 from ..checks.base import ContractViolation
 from ..client.token_share import ENV as ENV_TOKEN_SHARE
-from ..errors import MsaaqContractError, TargetUnreachable
-from . import live
+from ..errors import MsaaqContractError, OverBudget, TargetUnreachable
+from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
 from .junit import JUnitLog
 from .options import add_options
-from .properties import TARGET_ERROR
+from .properties import NOT_RUN, TARGET_ERROR
 from .runtime import Runtime, contract_path, describe_run, report_dir, start_runtime
 from .verdicts import VerdictCollector, write
 
@@ -50,6 +50,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[COLLECTOR] = collector
     config.pluginmanager.register(collector, "msaaq-verdicts")  # receives every test report (and Ctrl-C)
     config.pluginmanager.register(SuiteFixtures(), "msaaq-fixtures")
+    if _runs_conformance(config):
+        config.pluginmanager.register(traffic.TrafficHooks(), "msaaq-traffic")
     if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
         config.stash[JUNIT] = JUnitLog()  # reports/junit.xml, unless --junitxml asks for pytest's own writer
         config.pluginmanager.register(config.stash[JUNIT], "msaaq-junit")
@@ -60,7 +62,14 @@ def pytest_configure(config: pytest.Config) -> None:
         # One login per identity for the whole run: the workers (spawned after this) inherit the folder.
         share = tempfile.mkdtemp(prefix="msaaq-tokens-")
         os.environ[ENV_TOKEN_SHARE] = share
-        config.add_cleanup(lambda: _drop_token_share(share))
+        config.add_cleanup(lambda: _drop_folder(share, ENV_TOKEN_SHARE))
+    sends = live or bool(config.getoption("sim"))
+    if sends and _runs_conformance(config) and not _is_worker(config):
+        traffic.start_clock(config)  # the time budget counts from here, discovery included
+        if workers not in (None, 0, "0") and traffic.ENV_RUN_DIR not in os.environ:
+            run_dir = tempfile.mkdtemp(prefix="msaaq-run-")  # the workers leave the plan here
+            os.environ[traffic.ENV_RUN_DIR] = run_dir
+            config.add_cleanup(lambda: _drop_folder(run_dir, traffic.ENV_RUN_DIR))
     if record_mode not in (None, "none") and workers not in (None, 0, "0"):
         raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --record-mode runs")
 
@@ -70,6 +79,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Live runs check and explore the target once, here, before xdist starts its workers."""
     config = session.config
     if _is_worker(config) or not _runs_conformance(config) or not live.is_live(config) or config.option.collectonly:
+        return
+    if config.getoption("plan"):  # a dry run sends nothing, not even a login
         return
     try:
         live.prepare(config, contract_path(config))
@@ -100,9 +111,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"msaaq discovery: {data.summary()}"] if data is not None and not _is_worker(config) else []
 
 
-def _drop_token_share(folder: str) -> None:
+def _drop_folder(folder: str, env: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
-    os.environ.pop(ENV_TOKEN_SHARE, None)
+    os.environ.pop(env, None)
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -162,7 +173,13 @@ def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report = yield
-    if call.excinfo is not None and isinstance(call.excinfo.value, ContractViolation):
+    if call.excinfo is not None and isinstance(call.excinfo.value, OverBudget):
+        # Not judged for lack of time: a skip in pytest and JUnit, "not-run" in the reports, never a failure.
+        reason = f"not-run: {call.excinfo.value.one_line()}"
+        report.outcome = "skipped"
+        report.longrepr = (str(item.path), (item.location[1] or 0) + 1, reason)
+        report.user_properties.append((NOT_RUN, reason))
+    elif call.excinfo is not None and isinstance(call.excinfo.value, ContractViolation):
         report.longrepr = render_violation(call.excinfo.value)
     elif call.excinfo is not None and isinstance(call.excinfo.value, MsaaqContractError):
         # Our own error (target, cassette, credentials) is never the API breaking its contract: an "error".
@@ -187,6 +204,8 @@ def render_violation(violation: ContractViolation) -> str:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
+    if _is_worker(config) and traffic.TRAFFIC in config.stash:
+        config.workeroutput[traffic.LEDGER_OUTPUT] = config.stash[traffic.TRAFFIC].ledger.to_dict()  # type: ignore[attr-defined]
     if _is_worker(config) or not _runs_conformance(config) or config.option.collectonly:
         return
     _write_reports(config, int(exitstatus))
@@ -218,6 +237,8 @@ def _write_reports(config: pytest.Config, exitstatus: int, aborted: str | None =
         "pytest_args": [str(a) for a in config.invocation_params.args],
         "aborted": aborted,
         "discovery": found.summary() if found is not None else None,
+        "ledger": _ledger(config, runtime),
+        "plan": plan.to_dict() if (plan := config.stash.get(traffic.PLAN, None)) is not None else None,
     }
     report = collector.report(contract, run)
     out = report_dir(config)
@@ -230,6 +251,14 @@ def _write_reports(config: pytest.Config, exitstatus: int, aborted: str | None =
     root = config.rootpath
     shown = ", ".join(str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in paths)
     config.stash[SUMMARY] = (report.totals(), shown, report.run.verdict_on)
+
+
+def _ledger(config: pytest.Config, runtime: Runtime | None) -> dict[str, Any] | None:
+    """Every request this run sent to its target; None offline (nothing is sent)."""
+    sends = live.is_live(config) or bool(config.getoption("sim"))
+    if not sends or (traffic.TRAFFIC not in config.stash and runtime is None):
+        return None
+    return traffic.traffic(config).ledger.to_dict()
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -247,6 +276,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     data = live.discovered(config)
     if data is not None:
         terminalreporter.write_line(f"discovery: {data.summary()}")
+    ledger = _ledger(config, config.stash.get(RUNTIME, None))
+    if ledger is not None:
+        from ..reporting.render import describe_ledger
+
+        terminalreporter.write_line(f"requests: {describe_ledger(ledger)}")
     if verdict_on:
         terminalreporter.write_line(f"verdict on {verdict_on}", bold=True)
     terminalreporter.write_line(f"reports: {shown}")

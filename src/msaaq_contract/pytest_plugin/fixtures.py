@@ -9,11 +9,13 @@ instance.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from ..errors import TargetUnreachable
+from ..client.ledger import sending_as
+from ..errors import OverBudget, TargetUnreachable
 from .runtime import Runtime
 from .suite import Conformance
 
@@ -29,15 +31,19 @@ class SuiteFixtures:
         self.item = item  # the test whose fixtures are about to be set up
 
     @pytest.fixture
-    def conformance(self, msaaq_runtime: Runtime, doc_id: str) -> Conformance:
-        """Sends variants of ``doc_id``'s happy request and records the verdict of this test's family."""
+    def conformance(self, msaaq_runtime: Runtime, doc_id: str) -> Iterator[Conformance]:
+        """Sends variants of ``doc_id``'s happy request and records the verdict of this test's family; what it
+        sends is counted under that family in the request ledger."""
         if msaaq_runtime.down is not None:  # a pytest error at setup: nothing about the API was judged
             raise TargetUnreachable(msaaq_runtime.down, hint="the remaining tests were not run against it")
+        if msaaq_runtime.budget.expired():  # not-run: the budget went to more valuable tests
+            raise OverBudget("over the time budget", hint="raise --time-budget to judge it")
         item = self.item
         assert item is not None  # noqa: S101 - pytest sets a test up before its fixtures
         marker = item.get_closest_marker("msaaq")
         family = marker.kwargs["family"] if marker else "conformance"
-        return Conformance(msaaq_runtime, item, doc_id, family)
+        with sending_as(family):
+            yield Conformance(msaaq_runtime, item, doc_id, family)
 
     @pytest.fixture
     def revoked_token(self, msaaq_runtime: Runtime) -> Any:

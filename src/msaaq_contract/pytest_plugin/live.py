@@ -33,7 +33,10 @@ def prepare(config: pytest.Config, contract_file: Path) -> None:
     """Preflight and discovery on the controller; raises MsaaqContractError when the target is not usable."""
     settings = resolve_settings(config)
     require_live_credentials(settings)
-    data = survey(load_contract(contract_file), settings)
+    from .traffic import traffic
+
+    sending = traffic(config)
+    data = survey(load_contract(contract_file), settings, pacer=sending.pacer, ledger=sending.ledger)
     folder = tempfile.mkdtemp(prefix="msaaq-discovery-")
     path = Path(folder) / "discovered.json"
     data.save(path)

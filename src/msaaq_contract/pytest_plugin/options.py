@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from ..errors import ConfigError
-from ..settings import Mode, RateLimit, Settings, credentials_from_env, other_credentials_from_env, validate_base_url
+from ..settings import (
+    Mode,
+    RateLimit,
+    Settings,
+    credentials_from_env,
+    other_credentials_from_env,
+    parse_duration,
+    validate_base_url,
+)
 
 DEFAULT_SEED = 20261127
 
@@ -62,6 +70,18 @@ def add_options(parser: pytest.Parser) -> None:
         "--target-fixtures", default=None, help="YAML/JSON of target ids and tenants for live runs (env MSAAQ_FIXTURES)"
     )
     group.addoption("--request-timeout", type=float, default=30.0, help="per-request timeout in seconds (default 30)")
+    group.addoption(
+        "--time-budget",
+        default=None,
+        help="live runs: fit the run into this time (e.g. 30m, 1h, 6m30s; env MSAAQ_TIME_BUDGET): the most "
+        "valuable requests first, what does not fit is not-run",
+    )
+    group.addoption(
+        "--plan",
+        action="store_true",
+        default=False,
+        help="print how many requests the run would send per family and bucket, and its ETA; send nothing",
+    )
 
 
 def resolve_settings(config: pytest.Config, sim_base_url: str | None = None) -> Settings:
@@ -87,6 +107,7 @@ def resolve_settings(config: pytest.Config, sim_base_url: str | None = None) -> 
     rate = config.getoption("rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
     seed = config.getoption("seed")
     fixtures = config.getoption("target_fixtures") or os.environ.get("MSAAQ_FIXTURES")
+    budget = config.getoption("time_budget") or os.environ.get("MSAAQ_TIME_BUDGET")
     return Settings(
         mode=mode,
         base_url=validate_base_url(str(base)),
@@ -100,6 +121,7 @@ def resolve_settings(config: pytest.Config, sim_base_url: str | None = None) -> 
         seed=DEFAULT_SEED if seed is None else int(seed),
         timeout_s=float(config.getoption("request_timeout")),
         fixtures_file=Path(fixtures) if fixtures else None,
+        time_budget_s=parse_duration(str(budget)) if budget else None,
     )
 
 

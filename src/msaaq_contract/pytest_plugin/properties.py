@@ -10,3 +10,4 @@ FAMILY = "msaaq_family"
 CASSETTE = "msaaq_cassette"
 FINDINGS = "msaaq_findings"  # JSON: {"violations": [...], "warnings": [...]}
 TARGET_ERROR = "msaaq_target_error"  # set by the plugin when a test stopped on our own error
+NOT_RUN = "msaaq_not_run"  # set by the plugin when the time budget was spent before the test could send

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 import yaml
 
 from ..client.happy import Credentials, Fixtures, MissingTargetData, build_happy_request
+from ..client.ledger import sending_as
+from ..client.pacing import Budget
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
 from ..discovery.explore import is_destroyed
@@ -78,6 +81,22 @@ class Runtime:
     cleanup: list[Any] = field(default_factory=list)
     revoked: dict[str, str] = field(default_factory=dict)  # identity -> a token revoked by logging out
     down: str | None = None  # why the target is considered gone (set by ``probe``)
+    budget: Budget = field(default_factory=Budget)  # --time-budget's deadline (none offline)
+    fuzz_left: int = 0  # fuzz tests this process still expects to run: they share what the budget leaves
+    started: float = 0.0  # when this process began sending (monotonic): the throughput's start
+
+    def fuzz_examples(self) -> int:
+        """Examples for the next fuzz test: ``max_examples``, or under a time budget an equal share of the
+        requests the rest of the budget affords at the throughput so far, so every operation gets some."""
+        left = self.budget.remaining()
+        if left is None or self.client.ledger.requests == 0:
+            return self.max_examples
+        elapsed = max(self.client.clock() - self.started, 1e-3)
+        rate = self.client.ledger.requests / elapsed
+        tests = max(1, self.fuzz_left)
+        self.fuzz_left = max(0, self.fuzz_left - 1)
+        affordable = int(max(left, 0.0) * rate * 0.9 / tests)  # 10% kept for what the tests do besides sending
+        return max(1, min(self.max_examples, affordable))
 
     @property
     def offline(self) -> bool:
@@ -101,7 +120,8 @@ class Runtime:
         if identity not in self.revoked:
             from ..client.happy import PreparedCall
 
-            token = self.client.tokens.get(identity, fresh=True)
+            with sending_as("tokens"):
+                token = self.client.tokens.get(identity, fresh=True)
             path = "/admin/authentication/logout" if identity == "adminUser" else "/tenant/auth/logout"
             call = PreparedCall(
                 doc_id="logout",
@@ -111,6 +131,7 @@ class Runtime:
                 headers={"Accept": "application/json", "X-Tenant": self.fixtures.tenant},
             )
             self.client.send(call, token=token, mutating=True)
+            self.client.tokens.forget(token)  # refused from now on: the target counts it as a guest's
             self.revoked[identity] = token
         return self.revoked[identity]
 
@@ -156,7 +177,8 @@ class Runtime:
             )
         call = build_happy_request(self.contract, creator.operation.doc_ids[0], fixtures)
         try:
-            made = self.client.send(call, mutating=True)
+            with sending_as("setup"):
+                made = self.client.send(call, mutating=True)
         except UnsafeTarget as exc:
             reason = f"{doc_id} needs a `{slot.param}` created first: {exc.one_line()}"
             raise MissingTargetData(slot.param, reason) from None
@@ -184,8 +206,10 @@ class Runtime:
             self.down = f"{self.settings.base_url} stopped answering during the run ({exc.__class__.__name__})"
 
     def close(self) -> None:
+        # What the run created is deleted even after the time budget: safety before punctuality.
+        self.budget.deadline = None
         for call in reversed(self.cleanup):
-            with contextlib.suppress(MsaaqContractError):  # best effort: verdicts do not depend on cleanup
+            with contextlib.suppress(MsaaqContractError), sending_as("cleanup"):  # best effort
                 self.client.send(call, mutating=True)
         self.client.close()
         if self.server is not None:
@@ -272,7 +296,10 @@ def live_fixtures(config: pytest.Config, contract: Contract, settings: Settings)
     data.setdefault("other_tenant", settings.other_tenant)
     found = discovered(config)
     if found is None:  # started without the session hook (a suite outside tests/conformance): survey now
-        found = survey(contract, settings)
+        from .traffic import traffic
+
+        sending = traffic(config)
+        found = survey(contract, settings, pacer=sending.pacer, ledger=sending.ledger)
     other = found.other
     data.setdefault("nonce", found.nonce)
     return Fixtures.from_mapping(
@@ -328,10 +355,22 @@ def start_runtime(config: pytest.Config) -> Runtime:
         cassettes = ReplayLibrary(cassette_root(config), contract, meta)
         client = ReplayClient(settings, cassettes)
     else:
-        client = Client(settings, base_url=settings.base_url)
+        from .traffic import traffic
+
+        sending = traffic(config)
+        client = Client(settings, base_url=settings.base_url, pacer=sending.pacer, ledger=sending.ledger)
     if settings.mode == "record":
         record_mode = str(config.getoption("record_mode", default="none") or "none")
         cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)
-    return Runtime(
+    runtime = Runtime(
         config.rootpath, settings, contract, fixtures, client, cassettes, redactor, examples, server, other, meta
     )
+    if settings.mode != "offline":
+        from .traffic import FUZZ_TESTS, traffic
+
+        sending = traffic(config)
+        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
+        runtime.budget = sending.budget
+        runtime.started = sending.started
+        runtime.fuzz_left = -(-config.stash.get(FUZZ_TESTS, 0) // workers)  # this process's share, rounded up
+    return runtime

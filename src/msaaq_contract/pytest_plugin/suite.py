@@ -17,6 +17,7 @@ import pytest
 from ..checks.base import Check, CheckContext, ContractViolation, Exchange, Finding
 from ..checks.fuzz import as_recorded
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
+from ..client.ledger import sending_as
 from ..client.transport import DEFAULT
 from ..contract import Operation
 from ..errors import UnsafeTarget
@@ -78,7 +79,7 @@ class Conformance:
         cache = self.runtime.happy_cache
         family = "conformance" if language is None else f"language-{language}"
         if key not in cache:
-            with self.recording(family):
+            with self.recording(family), sending_as("happy" if language is None else self.family):
                 cache[key] = self.send(self.call(language=language))
             self.runtime.schedule_cleanup(self.doc_id, cache[key])
         elif self.runtime.cassettes is not None:  # replayed earlier in this worker: point at the same recording
@@ -104,8 +105,13 @@ class Conformance:
         call = self.call()
         if self.op.mutating and not self.runtime.settings.writes_allowed():
             pytest.skip(f"mutating: fuzzing {self.op.label} is refused against {self.runtime.settings.host}")
-        token = self.runtime.client.tokens.get(call.identity, fresh=call.fresh_token) if call.identity else None
+        client = self.runtime.client
+        token = client.tokens.get(call.identity, fresh=call.fresh_token) if call.identity else None
         values = call.path_values
+        mutating = self.op.mutating
+
+        def send(method: str, url: str, headers: dict[str, str], body: bytes | None) -> Exchange:
+            return client.send_raw(method, url, headers, body, mutating=mutating)
 
         def judge(exchange: Exchange, negative: bool) -> list[Finding]:
             # Judged as a replay judges it: by what the contract says of the request actually sent, not by the
@@ -115,7 +121,7 @@ class Conformance:
             found = self.judge(exchange, as_recorded, expectation={"mode": "negative" if negative else "positive"})
             return [f for f in found if f.is_error]
 
-        base = self.runtime.client.root_url if self.op.server_root else self.runtime.client.base_url
+        base = client.root_url if self.op.server_root else client.base_url
         with self.recording(f"fuzz-{mode}"):
             try:
                 fuzz.run(
@@ -126,9 +132,10 @@ class Conformance:
                     base_url=base,
                     headers=fuzz.auth_headers(call, token),
                     path_values=values,
-                    examples=self.runtime.max_examples,
+                    examples=self.runtime.fuzz_examples(),
                     fixed_seed=self.runtime.settings.seed,
                     judge=judge,
+                    send=send,
                 )
             except ContractViolation:
                 pass  # the findings are already collected; conclude() turns them into the verdict

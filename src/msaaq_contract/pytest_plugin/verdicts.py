@@ -25,6 +25,8 @@ def _outcome(report: pytest.TestReport, props: dict[str, object]) -> tuple[str, 
         return "uncertain", None
     if report.passed:
         return "passed", None
+    if properties.NOT_RUN in props:
+        return "not-run", None
     if report.skipped:
         return "skipped", None
     if properties.TARGET_ERROR in props:

@@ -142,14 +142,16 @@ class CassetteLibrary:
             request.body = self.redactor.body(request.body, ctype)
         return request
 
-    def _before_record_response(self, response: dict[str, Any]) -> dict[str, Any]:
+    def _before_record_response(self, response: dict[str, Any]) -> dict[str, Any] | None:
+        if int((response.get("status") or {}).get("code", 0)) == 429:
+            return None  # a throttled attempt is retried, never judged: the retry's answer is the recording
         headers = response.get("headers", {})
         ctype = ""
         for name, value in headers.items():
             if name.lower() == "content-type":
                 ctype = value[0] if isinstance(value, list) else str(value)
         for name in list(headers):
-            if name.lower() in ("date", "server", "content-length"):
+            if name.lower() in ("date", "server", "content-length") or name.lower().startswith("x-ratelimit-"):
                 headers.pop(name)  # volatile or recomputed: keeps cassettes identical across recordings
         response["headers"] = self.redactor.headers(headers)
         body = response.get("body", {}).get("string")

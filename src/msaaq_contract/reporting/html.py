@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from .html_assets import CSS, JS
 from .markdown import overall
+from .render import describe_ledger
 from .verdict import FAMILIES, OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Finding, Report
 
 GLYPHS = {"passed": "✓", "failed": "✗", "uncertain": "?", "error": "!", "skipped": "–", "not-run": "·"}
@@ -51,6 +52,8 @@ def _run_meta(report: Report) -> str:
         items.append(("pytest exit status", esc(run.exit_status)))
     if run.discovery:
         items.append(("discovery", esc(run.discovery)))
+    if run.ledger:
+        items.append(("requests", f'<span id="ledger">{esc(describe_ledger(run.ledger))}</span>'))
     if run.aborted:
         items.append(("aborted", f'<span class="warn">nothing was judged: {esc(run.aborted)}</span>'))
     body = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .render import check_one_line, render_check
+from .render import check_one_line, describe_ledger, render_check
 from .verdict import FAMILIES, OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report
 
 MAX_ROWS = 100
@@ -51,6 +51,8 @@ def _run_table(report: Report) -> list[str]:
     ]
     if run.discovery:
         rows.append(("discovery", run.discovery))
+    if run.ledger:
+        rows.append(("requests", describe_ledger(run.ledger)))
     if run.aborted:
         rows.append(("aborted", f"nothing was judged: {run.aborted}"))
     if run.shard:

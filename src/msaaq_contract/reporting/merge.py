@@ -9,8 +9,10 @@ verdicts in one matrix.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import ReportError
 from .verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Finding, Report, RunInfo
@@ -66,7 +68,23 @@ def _merge_runs(runs: list[RunInfo], names: list[str]) -> RunInfo:
         exit_status=max(statuses) if statuses else None,
         shard="merged: " + ", ".join(names),
         pytest_args=list(first.pytest_args),
+        ledger=_merged_ledger([r.ledger for r in runs if r.ledger]),
     )
+
+
+def _merged_ledger(ledgers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Shards send to the same target: their requests add up."""
+    if not ledgers:
+        return None
+    total: dict[str, Any] = {}
+    for one in ledgers:
+        for key, value in one.items():
+            if isinstance(value, dict):
+                counts = total.setdefault(key, Counter())
+                counts.update(value)
+            elif isinstance(value, int | float):
+                total[key] = total.get(key, 0) + value
+    return {k: dict(sorted(v.items())) if isinstance(v, Counter) else v for k, v in total.items()}
 
 
 def merge_reports(reports: list[Report], names: list[str] | None = None) -> Report:

@@ -7,6 +7,8 @@ A part the check did not record is shown as ``-`` rather than left out.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .verdict import CheckVerdict, Finding
 
 MISSING = "-"
@@ -93,3 +95,11 @@ def render_check(endpoint_id: str, check: CheckVerdict) -> str:
     if not parts:
         parts.append(f"[{check.family}] {endpoint_id} {check.outcome}")
     return "\n\n".join(parts)
+
+
+def describe_ledger(ledger: dict[str, Any]) -> str:
+    """The request ledger of a run (``run.ledger``) in one line: terminal, ``summary.md`` and the HTML header."""
+    buckets = ", ".join(f"{k} {v:,}" for k, v in (ledger.get("by_bucket") or {}).items())
+    line = f"{int(ledger.get('requests', 0)):,} requests sent to the target" + (f" ({buckets})" if buckets else "")
+    line += f"; {int(ledger.get('status_429', 0))} answered 429, {int(ledger.get('retries', 0))} retried"
+    return line + f"; {float(ledger.get('waited_s', 0.0)):.1f} s waited for the target's limits"

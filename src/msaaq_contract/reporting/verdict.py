@@ -138,6 +138,9 @@ class RunInfo:
     # offline runs the cassettes' own ``recorded_from`` (see recording/provenance.py).
     verdict_on: str = ""
     recorded_from: dict[str, Any] | None = None
+    # Live and --sim runs: every request sent to the target (``client.ledger``), and what the plan expected.
+    ledger: dict[str, Any] | None = None
+    plan: dict[str, Any] | None = None
 
 
 @dataclass
@@ -227,6 +230,19 @@ REPORT_SCHEMA: dict[str, Any] = {
                 "discovery": {"type": ["string", "null"]},
                 "verdict_on": {"type": "string"},
                 "recorded_from": {"type": ["object", "null"], "properties": {"kind": {"type": "string"}}},
+                "ledger": {
+                    "type": ["object", "null"],
+                    "required": ["requests", "by_bucket", "by_family", "status_429", "retries", "waited_s"],
+                    "properties": {
+                        "requests": {"type": "integer", "minimum": 0},
+                        "by_bucket": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "by_family": {"type": "object", "additionalProperties": {"type": "integer"}},
+                        "status_429": {"type": "integer", "minimum": 0},
+                        "retries": {"type": "integer", "minimum": 0},
+                        "waited_s": {"type": "number", "minimum": 0},
+                    },
+                },
+                "plan": {"type": ["object", "null"]},
             },
         },
         "endpoints": {

@@ -1,0 +1,204 @@
+"""One pacer, ledger and time budget per process of a run; the plan printed before anything is sent.
+
+The pacer and the ledger are shared by every client of a process: discovery's (on the xdist controller or the
+only process) and the suite's. The time budget starts when pytest is configured; its deadline travels to the
+xdist workers as a wall-clock time (``MSAAQ_DEADLINE``), and each worker paces ``1/workers`` of each bucket's
+limit. Workers hand their ledgers to the controller in ``workeroutput``; the controller adds them to its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ..client.ledger import Ledger
+from ..client.pacing import Budget, Pacer
+from ..errors import MsaaqContractError
+from ..plan import Plan, build, value_rank
+from ..settings import RateLimit, parse_duration
+from . import live
+
+ENV_DEADLINE = "MSAAQ_DEADLINE"
+ENV_RUN_DIR = "MSAAQ_RUN_DIR"
+LEDGER_OUTPUT = "msaaq_ledger"
+TRAFFIC = pytest.StashKey["Traffic"]()
+PLAN = pytest.StashKey[Plan]()
+FUZZ_TESTS = pytest.StashKey[int]()
+
+
+@dataclass
+class Traffic:
+    pacer: Pacer
+    ledger: Ledger
+    budget: Budget
+    started: float = field(default_factory=time.monotonic)
+
+    def throughput(self) -> float:
+        """Requests per second this process achieved so far (waits included), 0 before the first one."""
+        elapsed = time.monotonic() - self.started
+        return self.ledger.requests / elapsed if elapsed > 0 and self.ledger.requests else 0.0
+
+
+def time_budget(config: pytest.Config) -> float | None:
+    raw = config.getoption("time_budget") or os.environ.get("MSAAQ_TIME_BUDGET")
+    return parse_duration(str(raw)) if raw else None
+
+
+def start_clock(config: pytest.Config) -> None:
+    """On the controller (or the only process), when pytest is configured: the budget's deadline."""
+    try:
+        budget = time_budget(config)
+    except MsaaqContractError as exc:
+        raise pytest.UsageError(f"error: {exc.one_line()}") from None
+    if budget is not None and ENV_DEADLINE not in os.environ:
+        os.environ[ENV_DEADLINE] = repr(time.time() + budget)
+        config.add_cleanup(_drop_deadline)
+
+
+def _drop_deadline() -> None:
+    os.environ.pop(ENV_DEADLINE, None)
+
+
+def traffic(config: pytest.Config) -> Traffic:
+    found = config.stash.get(TRAFFIC, None)
+    if found is not None:
+        return found
+    deadline = None
+    if os.environ.get(ENV_DEADLINE):
+        deadline = time.monotonic() + (float(os.environ[ENV_DEADLINE]) - time.time())
+    budget = Budget(deadline=deadline)
+    raw = config.getoption("rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
+    ceiling = RateLimit.parse(str(raw)) if raw else None
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
+    found = config.stash[TRAFFIC] = Traffic(Pacer(ceiling=ceiling, share=workers, budget=budget), Ledger(), budget)
+    return found
+
+
+# -- value order and the plan ----------------------------------------------------------------------------
+def order_by_value(items: list[pytest.Item]) -> None:
+    """Under a time budget: the most valuable tests first (``plan.VALUE_ORDER``), stable within a rank."""
+    items.sort(key=lambda item: value_rank(_family(item) or ""))
+
+
+def _family(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker("msaaq")
+    return str(marker.kwargs["family"]) if marker is not None else None
+
+
+def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, max_examples: int) -> Plan:
+    from .stateful import chains
+
+    every = chains(contract)
+
+    def chain_length(doc_id: str) -> int:
+        chain = every.get(doc_id)
+        if chain is None:
+            return 0
+        links = chain.links
+        # create + each link, the read again after an update, and once more after the delete
+        return 1 + len(links) + ("update" in links) + ("delete" in links)
+
+    tests = []
+    for item in items:
+        family = _family(item)
+        callspec = getattr(item, "callspec", None)
+        if family and callspec is not None and "doc_id" in callspec.params:
+            tests.append((str(callspec.params["doc_id"]), family))
+    plan = build(contract, tests, max_examples=max_examples, chain_length=chain_length)
+    config.stash[PLAN] = plan
+    config.stash[FUZZ_TESTS] = sum(1 for _, family in tests if family == "fuzz")
+    return plan
+
+
+def share_plan(plan: Plan) -> None:
+    """An xdist worker leaves the plan for the controller, which prints it once the collection is known."""
+    folder = os.environ.get(ENV_RUN_DIR)
+    if folder:
+        target = Path(folder) / "plan.json"
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(plan.to_dict()), encoding="utf-8")
+        tmp.replace(target)
+
+
+def shared_plan() -> Plan | None:
+    folder = os.environ.get(ENV_RUN_DIR)
+    path = Path(folder) / "plan.json" if folder else None
+    if path is None or not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    plan = Plan()
+    for bucket, families in data.get("per_bucket_family", {}).items():
+        for family, n in families.items():
+            plan.add(bucket, family, int(n))
+    return plan
+
+
+def plan_lines(config: pytest.Config, plan: Plan) -> list[str]:
+    t = traffic(config)
+    observed = t.pacer.limits()
+    latency = 0.0
+    found = t.ledger.requests
+    if found:
+        latency = max(0.0, (time.monotonic() - t.started - t.ledger.waited_s) / found)
+    return plan.lines(observed, ceiling=t.pacer.ceiling, latency_s=latency, budget_s=time_budget(config))
+
+
+class TrafficHooks:
+    """Registered for conformance runs: the value order under a budget, the plan, the workers' ledgers."""
+
+    @pytest.hookimpl(trylast=True)  # after -k/-m deselection: the plan is of what will run
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        sends = live.is_live(config) or bool(config.getoption("sim"))
+        if not (sends or config.getoption("plan")):
+            return  # offline: nothing is sent, nothing to plan
+        if time_budget(config) is not None:
+            order_by_value(items)
+        from .collection import _contract
+        from .options import max_examples, resolve_settings
+        from .runtime import contract_path
+
+        try:
+            contract = _contract(str(contract_path(config)))
+            plan = make_plan(config, items, contract, max_examples(config, resolve_settings(config).mode))
+        except MsaaqContractError as exc:
+            raise pytest.UsageError(f"error: {exc.one_line()}") from None
+        workerinput = getattr(config, "workerinput", None)
+        if workerinput is not None:
+            if workerinput.get("workerid") == "gw0":
+                share_plan(plan)
+        else:
+            _say(config, plan_lines(config, plan))
+        if config.getoption("plan"):  # the dry run: the plan was the point
+            config.hook.pytest_deselected(items=list(items))
+            items[:] = []
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        """The controller prints the plan one worker computed from its collection (once)."""
+        config = node.config
+        if config.stash.get(PLAN, None) is not None:
+            return
+        plan = shared_plan()
+        if plan is not None:
+            config.stash[PLAN] = plan
+            _say(config, plan_lines(config, plan))
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        """A worker's ledger joins the controller's (discovery's requests are already there)."""
+        ledger = getattr(node, "workeroutput", {}).get(LEDGER_OUTPUT)
+        if ledger:
+            traffic(node.config).ledger.add(ledger)
+
+
+def _say(config: pytest.Config, lines: list[str]) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    for line in lines:
+        if reporter is not None:
+            reporter.write_line(f"msaaq {line}")

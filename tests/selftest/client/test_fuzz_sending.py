@@ -1,0 +1,94 @@
+"""Fuzzing sends schemathesis' generated requests through the suite's own client: the request as schemathesis
+serializes it, each distinct request once, and a time budget that ends mid-way keeps what was judged."""
+
+import json
+
+import pytest
+
+from msaaq_contract import fuzz
+from msaaq_contract.checks.base import Exchange, RecordedRequest
+from msaaq_contract.errors import OverBudget
+
+BASE = "https://staging.msaaq.example/v1"
+
+
+def answer(method, url, headers, body, status=200):
+    return Exchange(
+        request=RecordedRequest(method, url, headers, body or b""),
+        status=status,
+        headers={"content-type": "application/json"},
+        body=json.dumps({"data": {}}).encode(),
+    )
+
+
+def first_op(contract, predicate):
+    return next((doc_id, op) for doc_id, op in contract.documented() if predicate(op))
+
+
+def run(contract, doc_id, op, send, examples=10, mode="positive"):
+    return fuzz.run(
+        contract, op, doc_id, mode=mode, base_url=BASE, headers={"X-Tenant": "academy.example"},
+        path_values={p.name: "1" for p in op.path_params}, examples=examples, fixed_seed=1,
+        judge=lambda exchange, negative: [], send=send,
+    )  # fmt: skip
+
+
+def test_a_request_generated_twice_is_sent_once(contract):
+    doc_id, op = first_op(contract, lambda op: op.method == "get" and not op.query_params and not op.path_params)
+    sent = []
+
+    def send(method, url, headers, body):
+        sent.append((method, url, body))
+        return answer(method, url, headers, body)
+
+    assert run(contract, doc_id, op, send, examples=10) == 1
+    assert len(sent) == 1 and sent[0][0] == "GET" and sent[0][1].startswith(BASE)
+
+
+def test_generated_requests_are_sent_as_schemathesis_serializes_them(contract):
+    doc_id, op = first_op(
+        contract,
+        lambda op: op.method == "post" and op.request_media_type == "application/json" and not op.path_params,
+    )
+    sent = []
+
+    def send(method, url, headers, body):
+        sent.append((method, url, headers, body))
+        return answer(method, url, headers, body)
+
+    count = run(contract, doc_id, op, send, examples=8)
+    assert count == len(sent) >= 2
+    assert len({(m, u, b) for m, u, _, b in sent}) == len(sent)  # all distinct
+    for method, url, headers, body in sent:
+        assert method == "POST" and url.startswith(BASE + op.path.split("{")[0])
+        assert headers["X-Tenant"] == "academy.example"
+        assert "Content-Length" not in headers  # httpx sets the length of what it sends
+        if body:
+            assert headers["Content-Type"].startswith("application/json")
+            json.loads(body)
+
+
+def test_over_budget_mid_way_keeps_what_was_judged(contract):
+    doc_id, op = first_op(
+        contract,
+        lambda op: op.method == "post" and op.request_media_type == "application/json" and not op.path_params,
+    )
+    calls = []
+
+    def send(method, url, headers, body):
+        calls.append(url)
+        if len(calls) > 2:
+            raise OverBudget("over the time budget")
+        return answer(method, url, headers, body)
+
+    assert run(contract, doc_id, op, send, examples=8) == 2
+
+
+def test_over_budget_before_the_first_request_is_not_run(contract):
+    doc_id, op = first_op(contract, lambda op: op.method == "get" and not op.path_params)
+
+    def send(method, url, headers, body):
+        raise OverBudget("over the time budget")
+
+    with pytest.raises(OverBudget):
+        run(contract, doc_id, op, send)
