@@ -9,6 +9,10 @@ when a suite has thousands of millisecond tests (measured on the offline suite, 
   the workers wait for work;
 - the tests of a scope are found by a dictionary, not by ``list.index`` over the whole collection;
 - finished scopes are dropped, so the pending count does not walk every finished scope on every report.
+
+Under ``--time-budget`` the collection is in value order (``plan.VALUE_ORDER``) and a scope is one endpoint's
+tests *of one test module* (the families sharing the happy exchange live in one module), so the workers take
+every endpoint's happy request before any endpoint's fuzz examples.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from xdist.scheduler import LoadScopeScheduling
 
 from .collection import endpoint_of
+from .traffic import time_budget
 
 # Tests kept queued on each worker: about 2% of the run each, so the last worker to finish waits at most that.
 BUFFER_SHARE = 50
@@ -32,11 +37,15 @@ class ByEndpoint(LoadScopeScheduling):  # type: ignore[misc]  # untyped base (py
         self._pending: dict[Any, int] = {}
         self._scopes: dict[str, str] = {}
         self._buffer_size: int | None = None
+        self._by_module = time_budget(config) is not None
 
     def _split_scope(self, nodeid: str) -> str:
         scope = self._scopes.get(nodeid)
         if scope is None:
-            scope = self._scopes[nodeid] = endpoint_of(nodeid)
+            scope = endpoint_of(nodeid)
+            if self._by_module:
+                scope += "|" + nodeid.split("::", 1)[0]
+            self._scopes[nodeid] = scope
         return scope
 
     def _buffer(self) -> int:

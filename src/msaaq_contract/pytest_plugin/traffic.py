@@ -45,8 +45,8 @@ class Traffic:
         return self.ledger.requests / elapsed if elapsed > 0 and self.ledger.requests else 0.0
 
 
-def time_budget(config: pytest.Config) -> float | None:
-    raw = config.getoption("time_budget") or os.environ.get("MSAAQ_TIME_BUDGET")
+def time_budget(config: Any) -> float | None:
+    raw = config.getoption("time_budget", None) or os.environ.get("MSAAQ_TIME_BUDGET")
     return parse_duration(str(raw)) if raw else None
 
 

@@ -34,8 +34,12 @@ def collection(endpoints=300, families=("test_envelope", "test_status", "test_fu
     return ids
 
 
-def scheduler(items, workers=2):
-    config = SimpleNamespace(getvalue=lambda name: [f"{workers}*popen"], option=SimpleNamespace(loadscopereorder=True))
+def scheduler(items, workers=2, budget=None):
+    config = SimpleNamespace(
+        getvalue=lambda name: [f"{workers}*popen"],
+        option=SimpleNamespace(loadscopereorder=True),
+        getoption=lambda name, default=None: budget if name == "time_budget" else default,
+    )
     sched = ByEndpoint(config)
     nodes = [FakeWorker(f"gw{i}") for i in range(workers)]
     for node in nodes:
@@ -118,3 +122,16 @@ def test_any_number_of_workers(workers):
     sched, nodes = scheduler(items, workers=workers)
     ran = run_to_end(sched, nodes, items)
     assert sorted(n for node in nodes for n in ran[node]) == sorted(items)
+
+
+def test_under_a_time_budget_every_happy_request_goes_before_any_fuzz_example(monkeypatch):
+    monkeypatch.delenv("MSAAQ_TIME_BUDGET", raising=False)
+    items = collection(endpoints=300, families=("test_envelope", "test_status", "test_fuzz_valid"))
+    # the plugin sorts a budgeted run by value: envelope and status (one module) first, fuzz (another) last
+    items = [i.replace("t.py::test_fuzz", "fuzz.py::test_fuzz") for i in items]
+    sched, nodes = scheduler(items, budget="6m")
+    first = [items[i] for node in nodes for i in node.sent[:10]]
+    assert first and not any("test_fuzz" in nodeid for nodeid in first)
+    sched_plain, nodes_plain = scheduler(items)
+    first_plain = [items[i] for node in nodes_plain for i in node.sent[:10]]
+    assert any("test_fuzz" in nodeid for nodeid in first_plain)  # without a budget: one endpoint, all families
