@@ -6,16 +6,24 @@
 from .clock import ManualClock, SystemClock
 from .credentials import DemoCredentials, demo_credentials
 from .faults import CATALOGUE, Fault, load_faults
+from .limiter import Rate
+from .proxy_throttle import ProxyCounts, ProxyThrottle
 from .seed import fixture_values
 from .server import ServerHandle, start_server
+from .throttle import ServerCounts, Throttle
 
 __all__ = [
     "CATALOGUE",
     "DemoCredentials",
     "Fault",
     "ManualClock",
+    "ProxyCounts",
+    "ProxyThrottle",
+    "Rate",
+    "ServerCounts",
     "ServerHandle",
     "SystemClock",
+    "Throttle",
     "demo_credentials",
     "fixture_values",
     "load_faults",

@@ -45,6 +45,7 @@ class RefServerApp:
             body=body,
             origin=f"{scope.get('scheme', 'http')}://{host}",
             too_large=too_large,
+            client=str((scope.get("client") or ("unknown",))[0]),
         )
         try:
             reply = await self.engine.handle(inbound)

@@ -14,6 +14,7 @@ from ..errors import ConfigError
 from .credentials import ENV_PREFIX, DemoCredentials
 from .faults import CATALOGUE, load_faults
 from .server import prepare
+from .throttle import Throttle
 
 
 @contextmanager
@@ -59,6 +60,28 @@ def add_arguments(parser: argparse.ArgumentParser, command: str = "serve") -> No
     parser.add_argument("--client-secret", default=None, help="demo OAuth client secret (demo-secret)")
     parser.add_argument("--password", default=None, help="password of the demo users (demo-password)")
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    add_throttle_arguments(parser, env_prefix=ENV_PREFIX)
+
+
+def add_throttle_arguments(parser: argparse.ArgumentParser, env_prefix: str = "") -> None:
+    """Laravel-style limits (off unless given); with ``env_prefix``, ``<prefix>THROTTLE`` and the like too."""
+
+    def env(name: str) -> str | None:
+        return os.environ.get(env_prefix + name) if env_prefix else None
+
+    group = parser.add_argument_group("throttling (Laravel's fixed-window limiter; rates like 600/m, 5/10s)")
+    group.add_argument(
+        "--throttle", metavar="RATE", default=env("THROTTLE"),
+        help="per authenticated user, and per IP for guests unless --guest-throttle (off)",
+    )  # fmt: skip
+    group.add_argument("--guest-throttle", metavar="RATE", default=env("GUEST_THROTTLE"),
+                       help="per IP for guests, refused tokens and OAuth client tokens")  # fmt: skip
+    group.add_argument("--login-throttle", metavar="RATE", default=env("LOGIN_THROTTLE"),
+                       help="per IP on the token-issuing routes, on top of the api limit")  # fmt: skip
+
+
+def throttle_of(args: argparse.Namespace) -> Throttle | None:
+    return Throttle.of(Throttle.parse(args.throttle, guest=args.guest_throttle, login=args.login_throttle))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,9 +89,10 @@ def run(args: argparse.Namespace) -> int:
     ttl = args.token_ttl if args.token_ttl is not None else _env_int("TOKEN_TTL", 3600)
     faults = load_faults(Path(args.faults)) if args.faults else []
     credentials = DemoCredentials.resolve(args.client_id, args.client_secret, args.password)
+    throttle = throttle_of(args)
     prepared = prepare(
         host=args.host, port=port, db=Path(args.db) if args.db else None, faults=faults, token_ttl=ttl,
-        credentials=credentials, allow_remote=args.allow_remote,
+        credentials=credentials, allow_remote=args.allow_remote, throttle=throttle,
     )  # fmt: skip
     try:
         server = prepared.uvicorn_server()
@@ -78,9 +102,12 @@ def run(args: argparse.Namespace) -> int:
             say(line)
         if faults:
             say("  faults       : " + ", ".join(repr(f) for f in faults))
+        if throttle:
+            say("  throttle     : " + throttle.describe())
         with quiet_signals():
             server.run(sockets=[prepared.sock])
+        counts = prepared.engine.throttle.counts()
     finally:
         prepared.cleanup()
-    say("stopped")
+    say(f"stopped ({counts.received} requests received, {counts.throttled} answered 429 by the throttle)")
     return 0

@@ -1,5 +1,6 @@
-"""The request pipeline, in Laravel's order: route (404/405), tenant (400), auth (401/403), path
-parameters (404), query and body validation (422), then the handler; faults wrap the whole.
+"""The request pipeline, in Laravel's order: route (404/405), throttle (429, when configured), tenant (400),
+auth (401/403), path parameters (404), query and body validation (422), then the handler; faults wrap all
+but the throttle, whose rate-limit headers go on every answer of a routed request.
 
 The engine is transport-free: ``app.py`` feeds it an ``Inbound`` and sends the ``Reply`` back.
 """
@@ -24,6 +25,7 @@ from .envelopes import (
     method_not_allowed,
     not_found,
     too_large,
+    too_many,
     unauthenticated,
     validation,
 )
@@ -43,6 +45,7 @@ from .schemas import SchemaIndex
 from .store import Row, Store
 from .synth import Synthesizer
 from .texts import message
+from .throttle import ServerThrottle, Throttle, token_routes
 from .views import View
 
 API_PREFIX = "/v1"
@@ -59,12 +62,19 @@ class Inbound:
     body: bytes
     origin: str  # scheme://host:port
     too_large: bool = False
+    client: str = "unknown"  # the client's IP: the throttle's guest key
 
 
 @dataclass
 class Settings:
     credentials: DemoCredentials = field(default_factory=DemoCredentials.resolve)
     token_ttl: int = 3600
+    throttle: Throttle | None = None  # None: no rate limit (requests are still counted)
+
+
+def with_headers(reply: Reply, headers: dict[str, str]) -> Reply:
+    reply.headers.update(headers)
+    return reply
 
 
 def language(header: str | None) -> str:
@@ -89,6 +99,7 @@ class Engine:
         self.handlers = Handlers(self)
         self.catalogue = Catalogue.of(contract)
         self.faults = list(faults)
+        self.throttle = ServerThrottle(settings.throttle, clock, self.auth, token_routes(contract, self.index))
 
     def set_faults(self, faults: list[Fault]) -> None:
         self.faults = list(faults)  # one assignment: requests see the old or the new list, never a mix
@@ -96,6 +107,7 @@ class Engine:
     async def handle(self, req: Inbound) -> Reply:
         lang = language(req.headers.get("accept-language"))
         if req.too_large:
+            self.throttle.unrouted()
             return too_large(lang)
         root = not (req.path == API_PREFIX or req.path.startswith(API_PREFIX + "/"))
         rel = req.path if root else (req.path[len(API_PREFIX) :] or "/")
@@ -108,10 +120,20 @@ class Engine:
             method = spoof.upper()
         match = self.router.match(method, rel, root=root)
         if match.op is None:
+            self.throttle.unrouted()
             if match.allowed:
                 return method_not_allowed(lang, method, req.path, list(match.allowed))
             return not_found(lang, "route_not_found")
         op = match.op
+        admission = self.throttle.admit(op, req.headers.get("authorization"), req.client)
+        if admission.retry_after is not None:
+            return with_headers(too_many(lang, admission.retry_after), admission.headers())
+        return with_headers(await self.answer(op, req, lang, match.params, query), admission.headers())
+
+    async def answer(
+        self, op: Operation, req: Inbound, lang: str, params: dict[str, str], query: dict[str, Any]
+    ) -> Reply:
+        """The operation's answer, with the faults that match it wrapped around ``serve``."""
         faults = [f for f in self.faults if f.matches(op)]
         reply: Reply | None = None
         for fault in faults:
@@ -120,7 +142,7 @@ class Engine:
                 await asyncio.sleep(delay)
             reply = reply or fault.kind.before(op, lang)
         if reply is None:
-            reply = self.serve(op, req, lang, match.params, query, faults)
+            reply = self.serve(op, req, lang, params, query, faults)
         for fault in faults:
             reply = fault.kind.after(op, reply, self.catalogue)
         return reply

@@ -4,13 +4,14 @@
 reference server, or staging) and applies the harmless variations of ``variations.py`` to the answers. Through
 it the suite cannot tell the reference server from a foreign Laravel deployment: it knows no seed ids and sees
 another encoding, order, headers and timing. Used by the self-tests that prove the suite never cries wolf.
+With a ``ProxyThrottle`` it also answers Laravel 429s itself (``proxy_throttle.py``), without forwarding them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -19,6 +20,8 @@ import uvicorn
 
 from ..errors import ConfigError
 from .app import Receive, Scope, Send, lifespan
+from .clock import Clock
+from .proxy_throttle import LARAVEL_429, ProxyCounts, ProxyGate, ProxyThrottle, merge_rate_headers
 from .server import bind_socket, serve_in_thread
 from .variations import Variations
 
@@ -32,9 +35,10 @@ UPSTREAM_TIMEOUT_S = 60.0
 class VaryingProxy:
     """The ASGI app: read the request, forward it, vary the answer."""
 
-    def __init__(self, upstream: str, variations: Variations) -> None:
+    def __init__(self, upstream: str, variations: Variations, gate: ProxyGate | None = None) -> None:
         self.upstream = upstream.rstrip("/")
         self.variations = variations
+        self.gate = gate or ProxyGate(None)
         self._client: httpx.AsyncClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
@@ -58,20 +62,31 @@ class VaryingProxy:
         query = scope.get("query_string", b"").decode("latin-1")
         url = self.upstream + scope.get("raw_path", scope["path"].encode()).decode("latin-1")
         url += f"?{query}" if query else ""
-        forwarded = [(k, v) for k, v in request_headers.items() if k not in HOP_BY_HOP]
-        try:
-            answer = await self._http().request(scope["method"], url, headers=forwarded, content=bytes(body))
-            status, content = answer.status_code, answer.content
-            headers = {k.lower(): v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP}
-        except httpx.HTTPError as exc:
-            status, content = 502, f"upstream {self.upstream} failed: {exc.__class__.__name__}".encode()
-            headers = {"content-type": "text/plain"}
+        client = str((scope.get("client") or ("unknown",))[0])
+        admission = self.gate.admit(scope["method"], scope["path"], query, request_headers.get("authorization"), client)
+        if admission.refusal:
+            status, content, headers = 429, LARAVEL_429, {"content-type": "application/json"}
+        else:
+            status, content, headers = await self._forward(scope["method"], url, request_headers, bytes(body))
         content, varied = self.variations.apply(content, headers, request_headers)
+        merge_rate_headers(varied, admission)
         if self.variations.delay_s:
             await asyncio.sleep(self.variations.delay_s)
         raw = [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in varied.items()]
         await send({"type": "http.response.start", "status": status, "headers": raw})
         await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else content})
+
+    async def _forward(
+        self, method: str, url: str, request_headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes, dict[str, str]]:
+        forwarded = [(k, v) for k, v in request_headers.items() if k not in HOP_BY_HOP]
+        try:
+            answer = await self._http().request(method, url, headers=forwarded, content=body)
+        except httpx.HTTPError as exc:
+            text = f"upstream {self.upstream} failed: {exc.__class__.__name__}"
+            return 502, text.encode(), {"content-type": "text/plain"}
+        headers = {k.lower(): v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP}
+        return answer.status_code, answer.content, headers
 
     async def _close(self) -> None:
         if self._client is not None:  # its connections to the upstream belong to the loop that made them
@@ -84,6 +99,11 @@ class ProxyHandle:
     thread: threading.Thread
     port: int
     host: str = "127.0.0.1"
+    gate: ProxyGate = field(default_factory=lambda: ProxyGate(None))
+
+    def counts(self) -> ProxyCounts:
+        """Requests received, forwarded upstream and answered 429 by the proxy so far (thread-safe)."""
+        return self.gate.counts()
 
     @property
     def root_url(self) -> str:
@@ -119,10 +139,22 @@ def uvicorn_server(app: Any) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def start_proxy(upstream: str, variations: Variations, *, host: str = "127.0.0.1", port: int = 0) -> ProxyHandle:
-    """Start the proxy in a thread on a loopback port; it forwards to ``upstream`` (a base URL or host root)."""
+def start_proxy(
+    upstream: str,
+    variations: Variations,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    throttle: ProxyThrottle | None = None,
+    clock: Clock | None = None,
+) -> ProxyHandle:
+    """Start the proxy in a thread on a loopback port; it forwards to ``upstream`` (a base URL or host root).
+
+    ``throttle``: 429s answered by the proxy itself (``ProxyThrottle(every=N, retry_after=S, limits=Throttle)``);
+    ``clock``: the clock of its windows and reset times (a ``ManualClock`` in tests).
+    """
+    gate = ProxyGate(throttle, clock)
+    app = VaryingProxy(upstream_root(upstream), variations, gate)
     sock = bind_socket(host, port)
-    server, thread = serve_in_thread(
-        uvicorn_server(VaryingProxy(upstream_root(upstream), variations)), sock, sock.close, "msaaq-proxy"
-    )
-    return ProxyHandle(server, thread, int(sock.getsockname()[1]), host)
+    server, thread = serve_in_thread(uvicorn_server(app), sock, sock.close, "msaaq-proxy")
+    return ProxyHandle(server, thread, int(sock.getsockname()[1]), host, gate)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from .cli import quiet_signals, say
+from .cli import add_throttle_arguments, quiet_signals, say
+from .cli import throttle_of as server_throttle_of
 from .proxy import VaryingProxy, upstream_root, uvicorn_server
+from .proxy_throttle import ProxyGate, ProxyThrottle
 from .server import bind_socket
 from .variations import CATALOGUE, Variations
 
@@ -19,19 +21,37 @@ def add_arguments(parser: argparse.ArgumentParser, command: str = "proxy") -> No
         help="comma-separated, repeatable; 'all' (default) or: " + ", ".join(CATALOGUE),
     )  # fmt: skip
     parser.add_argument("--latency-ms", type=int, default=25, help="delay added by the 'latency' variation (25)")
+    parser.add_argument(
+        "--throttle-every", type=int, metavar="N", default=None,
+        help="answer every Nth request of each identity (Authorization value, or guest) with Laravel's 429 itself",
+    )  # fmt: skip
+    parser.add_argument("--retry-after", type=int, metavar="S", default=1, help="Retry-After of those 429s (1)")
+    add_throttle_arguments(parser)  # the proxy keys users by their Authorization value, guests by IP
+
+
+def throttle_of(args: argparse.Namespace) -> ProxyThrottle | None:
+    limits = server_throttle_of(args)
+    if args.throttle_every is None and limits is None:
+        return None
+    return ProxyThrottle(args.throttle_every, args.retry_after, limits)
 
 
 def run(args: argparse.Namespace) -> int:
     variations = Variations.parse(args.variations or ["all"], args.latency_ms)
     upstream = upstream_root(args.upstream)
+    throttle = throttle_of(args)
+    gate = ProxyGate(throttle)
     sock = bind_socket(args.host, args.port)
     try:
-        server = uvicorn_server(VaryingProxy(upstream, variations))
+        server = uvicorn_server(VaryingProxy(upstream, variations, gate))
         say(f"varying proxy on http://{args.host}:{sock.getsockname()[1]}/v1 -> {upstream}/v1  (Ctrl-C to stop)")
         say("  variations   : " + (", ".join(sorted(variations.enabled)) or "none (transparent)"))
+        if throttle:
+            say("  throttle     : " + throttle.describe())
         with quiet_signals():
             server.run(sockets=[sock])
     finally:
         sock.close()
-    say("stopped")
+    counts = gate.counts()
+    say(f"stopped ({counts.received} received, {counts.forwarded} forwarded, {counts.throttled} answered 429)")
     return 0

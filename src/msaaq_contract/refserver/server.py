@@ -29,6 +29,7 @@ from .engine import Engine, Settings
 from .faults import Fault
 from .seed import plan, seed
 from .store import Store
+from .throttle import ServerCounts, Throttle
 
 STARTUP_TIMEOUT = 30.0
 LOOPBACK_NAMES = ("localhost",)
@@ -110,9 +111,11 @@ def prepare(
     clock: Clock | None = None,
     credentials: DemoCredentials | None = None,
     allow_remote: bool = False,
+    throttle: Throttle | str | None = None,
 ) -> Prepared:
     if token_ttl < 1:
         raise ConfigError(f"--token-ttl must be at least 1 second, got {token_ttl}")
+    limits = Throttle.of(throttle)  # a bad rate is refused before the socket is bound
     sock = bind_socket(host, port, allow_remote=allow_remote)
     try:
         contract = contract or load_contract()
@@ -127,7 +130,7 @@ def prepare(
             raise ConfigError(f"cannot open the database {db} ({exc})") from None
         if store.is_empty():
             seed(store, contract, credentials, plan(contract))
-        engine = Engine(contract, store, Settings(credentials, token_ttl), clock or SystemClock(), faults or [])
+        engine = Engine(contract, store, Settings(credentials, token_ttl, limits), clock or SystemClock(), faults or [])
     except BaseException:
         sock.close()
         raise
@@ -166,6 +169,10 @@ class ServerHandle:
     def set_faults(self, faults: list[Fault]) -> None:
         self.prepared.engine.set_faults(faults)
 
+    def counts(self) -> ServerCounts:
+        """What the server received so far (thread-safe): totals per bucket kind, 429s of the throttle."""
+        return self.prepared.engine.throttle.counts()
+
     def stop(self) -> None:
         if self.stopped:
             return
@@ -187,7 +194,8 @@ def start_server(**options: Any) -> ServerHandle:
     """Start the reference server in a thread on a free loopback port and wait until it serves.
 
     Options: ``db: Path | None``, ``faults: list[Fault] | None``, ``token_ttl: int`` (3600),
-    ``contract: Contract | None``, ``clock: Clock | None`` (token expiry), ``credentials``, ``host``, ``port``.
+    ``contract: Contract | None``, ``clock: Clock | None`` (token expiry, throttle windows), ``credentials``,
+    ``host``, ``port``, ``throttle: Throttle | str | None`` (``"600/m"`` or ``Throttle.parse(...)``; off by default).
     """
     prepared = prepare(**options)
     server, thread = serve_in_thread(prepared.uvicorn_server(), prepared.sock, prepared.cleanup, "msaaq-refserver")
