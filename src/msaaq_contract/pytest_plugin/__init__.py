@@ -206,8 +206,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     if _is_worker(config) and traffic.TRAFFIC in config.stash:
         config.workeroutput[traffic.LEDGER_OUTPUT] = config.stash[traffic.TRAFFIC].ledger.to_dict()  # type: ignore[attr-defined]
-    if _is_worker(config) or not _runs_conformance(config) or config.option.collectonly or config.getoption("plan"):
-        return  # --plan judges nothing: the last run's reports stay
+    if config.getoption("plan") and _runs_conformance(config):
+        session.exitstatus = pytest.ExitCode.OK  # the plan was printed: a dry run that did its job
+        return  # it judged nothing: the last run's reports stay
+    if _is_worker(config) or not _runs_conformance(config) or config.option.collectonly:
+        return
     _write_reports(config, int(exitstatus))
 
 

@@ -129,9 +129,9 @@ def test_under_a_time_budget_every_happy_request_goes_before_any_fuzz_example(mo
     items = collection(endpoints=300, families=("test_envelope", "test_status", "test_fuzz_valid"))
     # the plugin sorts a budgeted run by value: envelope and status (one module) first, fuzz (another) last
     items = [i.replace("t.py::test_fuzz", "fuzz.py::test_fuzz") for i in items]
-    sched, nodes = scheduler(items, budget="6m")
+    _, nodes = scheduler(items, budget="6m")
     first = [items[i] for node in nodes for i in node.sent[:10]]
     assert first and not any("test_fuzz" in nodeid for nodeid in first)
-    sched_plain, nodes_plain = scheduler(items)
+    _, nodes_plain = scheduler(items)
     first_plain = [items[i] for node in nodes_plain for i in node.sent[:10]]
     assert any("test_fuzz" in nodeid for nodeid in first_plain)  # without a budget: one endpoint, all families
