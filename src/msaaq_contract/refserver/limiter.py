@@ -53,6 +53,8 @@ class Hit:
     remaining: int
     retry_after: int | None = None
     reset_at: int | None = None  # Unix time the window ends (refusals only, as Laravel sends it)
+    # False for a refusal that is no window's (the proxy's every-Nth 429): it announces no limit, only the wait
+    announces_limit: bool = True
 
     @property
     def refused(self) -> bool:
@@ -60,6 +62,8 @@ class Hit:
 
     def headers(self) -> dict[str, str]:
         """Laravel's headers: limit and remaining on every answer; Retry-After and the reset time on a 429."""
+        if not self.announces_limit:
+            return {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
         out = {"X-RateLimit-Limit": str(self.limit), "X-RateLimit-Remaining": str(self.remaining)}
         if self.retry_after is not None:
             out["Retry-After"] = str(self.retry_after)

@@ -2,7 +2,8 @@
 
 Two ways, together or apart (``every`` is asked first):
 
-- ``every=N``: every Nth request of each identity is answered 429 with ``Retry-After: retry_after``. The identity is
+- ``every=N``: every Nth request of each identity is answered 429 with ``Retry-After: retry_after`` (and no
+  ``X-RateLimit-*`` header: it is an injected refusal, not a window the client could pace for). The identity is
   the Authorization header's value, or ``guest`` without one; token requests count like any other. The proxy does
   not hold a client to the Retry-After it announced: the next N-1 requests of that identity pass again.
 - ``limits``: the reference server's Laravel limiter (``throttle.Throttler``, one implementation) keyed by the
@@ -91,9 +92,9 @@ class ProxyGate:
         with self._lock:
             seen = self._seen[identity] = self._seen.get(identity, 0) + 1
         if seen % n:
-            return (Hit(n - 1, n - 1 - seen % n),)
+            return ()  # admitted: every-Nth is no rate limit, so the answer announces none
         now = int(self.clock.now())
-        return (Hit(n - 1, 0, self.config.retry_after, now + self.config.retry_after),)
+        return (Hit(n - 1, 0, self.config.retry_after, now + self.config.retry_after, announces_limit=False),)
 
     def counts(self) -> ProxyCounts:
         return ProxyCounts(**self.tally.snapshot())
