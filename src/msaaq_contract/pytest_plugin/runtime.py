@@ -14,8 +14,7 @@ import yaml
 from ..client.happy import Credentials, Fixtures, MissingTargetData, build_happy_request
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
-from ..discovery.explore import is_destroyed
-from ..discovery.producers import producer_map, slots
+from ..contract.resources import resource_graph
 from ..discovery.target import survey
 from ..errors import CassetteError, ConfigError, MsaaqContractError, UnsafeTarget
 from ..recording import provenance
@@ -120,15 +119,13 @@ class Runtime:
 
     def schedule_cleanup(self, doc_id: str, exchange: Any) -> None:
         """Remember how to delete what a create answered with, when the target is a live one (not a replay
-        and not the throwaway reference server): the create's ``delete`` link names the operation."""
+        and not the throwaway reference server): the resource graph names the collection's delete."""
         if not self.live or not (200 <= exchange.status < 300):
             return
-        from .stateful import chains
-
-        chain = chains(self.contract).get(doc_id)
+        made = resource_graph(self.contract).created_by(self.contract.operation(doc_id))
         data = exchange.data
-        if chain is not None and "delete" in chain.links and data is not None and "id" in data:
-            self._delete_later(chain.links["delete"], str(data["id"]))
+        if made is not None and made.delete is not None and data is not None and made.member in data:
+            self._delete_later(made.delete, str(data[made.member]))
 
     def _delete_later(self, delete: Operation, created: str) -> None:
         values = {delete.path_params[-1].name: created}
@@ -140,37 +137,35 @@ class Runtime:
         never on one it discovered. Raises MissingTargetData (-> skipped) when none can be created."""
         op = self.contract.operation(doc_id)
         fixtures = self.fixtures
-        if not (fixtures.protect_targets and op.destructive and op.path_params) or doc_id in fixtures.created:
+        if not fixtures.protect_targets or doc_id in fixtures.created:
             return
-        slot = slots(op)[-1]
-        if not is_destroyed(op, slot) or slot.param in fixtures.operations.get(doc_id, {}):
+        target = resource_graph(self.contract).destroyed(op)  # the collection whose item it destroys
+        if target is None or target.param in fixtures.operations.get(doc_id, {}):
             return
-        pin = f"pin one in fixtures (operations: {{{doc_id}: {{{slot.param}: ...}}}})"
-        producers = producer_map(self.contract)
-        creator = producers.creator(slot)
-        if creator is None:
+        param = target.param
+        pin = f"pin one in fixtures (operations: {{{doc_id}: {{{param}: ...}}}})"
+        if target.create is None:
             raise MissingTargetData(
-                slot.param,
-                f"{doc_id} destroys a `{slot.param}`, so it only gets one this run created, and the contract has "
-                f"no create for {slot.key} — {pin}",
+                param,
+                f"{doc_id} destroys a `{param}`, so it only gets one this run created, and the contract has "
+                f"no create for {target.path} — {pin}",
             )
-        call = build_happy_request(self.contract, creator.operation.doc_ids[0], fixtures)
+        call = build_happy_request(self.contract, target.create.doc_ids[0], fixtures)
         try:
             made = self.client.send(call, mutating=True)
         except UnsafeTarget as exc:
-            reason = f"{doc_id} needs a `{slot.param}` created first: {exc.one_line()}"
-            raise MissingTargetData(slot.param, reason) from None
-        value = (made.data or {}).get(creator.member)
+            reason = f"{doc_id} needs a `{param}` created first: {exc.one_line()}"
+            raise MissingTargetData(param, reason) from None
+        value = (made.data or {}).get(target.member)
         if not (200 <= made.status < 300) or value in (None, ""):
             raise MissingTargetData(
-                slot.param,
-                f"could not create a `{slot.param}` for {doc_id}: {creator.describe()} answered HTTP {made.status} — "
-                + pin,
+                param,
+                f"could not create a `{param}` for {doc_id}: {target.describe_create()} answered HTTP {made.status} "
+                f"— {pin}",
             )
-        fixtures.created[doc_id] = {slot.param: str(value)}
-        delete = producers.deleter(slot)
-        if delete is not None:  # whatever the destructive operation leaves (a cancel, a failed delete)
-            self._delete_later(delete, str(value))
+        fixtures.created[doc_id] = {param: str(value)}
+        if target.delete is not None:  # whatever the destructive operation leaves (a cancel, a failed delete)
+            self._delete_later(target.delete, str(value))
 
     def probe(self) -> None:
         """After a network error: is the target still there? If not, the remaining tests are errors."""

@@ -6,8 +6,6 @@ created is deleted at the end, also when a step fails.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -16,46 +14,14 @@ from ..checks import envelope, schema, status
 from ..checks.base import Check, Exchange, Finding
 from ..client.happy import build_happy_request
 from ..contract import Contract, Operation
+from ..contract.resources import Chain
 from .suite import Conformance, missing_data_skips
 
 UPDATED_TEXT = "نسخة محدثة من msaaq-contract"
 
 
-@dataclass(frozen=True)
-class Chain:
-    create: Operation
-    links: dict[str, Operation]
-    params: dict[str, dict[str, str]]  # link name -> {param: runtime expression}
-
-
-@functools.lru_cache(maxsize=2)
-def chains(contract: Contract) -> dict[str, Chain]:
-    """Create doc id -> its chain, for every create whose answer links to a read of what it created."""
-    out: dict[str, Chain] = {}
-    for op in contract:
-        if op.undocumented:
-            continue
-        for spec in op.raw.get("responses", {}).values():
-            links = spec.get("links") if isinstance(spec, dict) else None
-            if not links or "read" not in links:
-                continue
-            targets = {name: contract.operations[link["operationId"]] for name, link in links.items()}
-            params = {name: dict(link.get("parameters", {})) for name, link in links.items()}
-            out[op.doc_ids[0]] = Chain(op, targets, params)
-            break
-    return out
-
-
 def _doc_id(op: Operation) -> str:
     return op.doc_ids[0] if op.doc_ids else op.operation_id
-
-
-def _link_field(chain: Chain) -> str:
-    """The member of the create answer that the read link takes (``$response.body#/data/<field>``)."""
-    for expression in chain.params["read"].values():
-        if expression.startswith("$response.body#/data/"):
-            return expression.rsplit("/", 1)[-1]
-    return "id"
 
 
 def _data(exchange: Exchange) -> dict[str, Any]:
@@ -103,7 +69,7 @@ def run_chain(c: Conformance, chain: Chain) -> None:
             if not 200 <= created.status < 300:
                 return  # the create's own refusal is the finding; there is nothing to follow
             data = _data(created)
-            field = _link_field(chain)
+            field = chain.member
             if field not in data:
                 missing = Finding(
                     check="stateful",

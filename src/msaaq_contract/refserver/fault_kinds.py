@@ -12,9 +12,9 @@ from typing import Any, ClassVar
 
 from ..contract import Contract, Operation, load_contract
 from ..contract.flatten import types_of
+from ..contract.resources import resource_graph
 from ..errors import ConfigError
 from .envelopes import Reply, too_many
-from .resources import ResourceMap
 from .schemas import SchemaIndex
 from .synth import Synthesizer
 
@@ -30,7 +30,7 @@ class Catalogue:
         self.contract = contract
         self.index = SchemaIndex(contract)
         self.synth = Synthesizer(self.index)
-        self.resources = ResourceMap(contract)
+        self.resources = resource_graph(contract)
 
     @classmethod
     def of(cls, contract: Contract | None) -> Catalogue:
