@@ -22,10 +22,12 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
-from .checks.base import ContractViolation, Exchange, Finding
+from .checks.base import ContractViolation, Finding
+from .checks.schemathesis_exchange import from_schemathesis
 from .client.happy import PreparedCall
 from .contract import Contract, Operation
 from .errors import TargetUnreachable
+from .exchange import Exchange
 
 MISSING_ID = "999999999"
 
@@ -109,7 +111,7 @@ def run(
         except requests.RequestException as exc:
             raise TargetUnreachable(f"{op.label}: {exc.__class__.__name__}", hint=f"is {base_url} up?") from None
         sent[0] += 1
-        findings = judge(Exchange.from_schemathesis(response), negative)
+        findings = judge(from_schemathesis(response), negative)
         if findings:
             raise ContractViolation(doc_id, findings)
 

@@ -13,10 +13,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..checks.base import Exchange
 from ..errors import RateLimited, TargetUnreachable, UnsafeTarget
+from ..exchange import Exchange
 from ..settings import Settings
 from .happy import PreparedCall
+from .httpx_exchange import from_httpx
 from .token_share import TokenShare
 from .tokens import TokenStore
 
@@ -90,7 +91,7 @@ class Client:
             if response.status_code == 401 and auto_token and call.identity and not call.fresh_token and attempt == 0:
                 self.tokens.invalidate(call.identity)
                 continue
-            return Exchange.from_httpx(response)
+            return from_httpx(response)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _token_for(self, call: PreparedCall) -> str | None:

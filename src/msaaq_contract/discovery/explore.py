@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..checks.base import Exchange
 from ..client.happy import Fixtures, MissingTargetData, PreparedCall, build_happy_request
 from ..contract import Contract, Operation
 from ..errors import CredentialsError
+from ..exchange import Exchange
 from .producers import Producer, Slot, producer_map, slots
 
 FANOUT = 3  # parent values tried (and items kept) per collection: a few requests, robust to empty parents

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ..client.happy import Credentials, Fixtures, MissingTargetData, build_happy_request
+from ..client.happy import Fixtures, MissingTargetData, build_happy_request
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
 from ..contract.resources import resource_graph
@@ -21,7 +21,7 @@ from ..recording import provenance
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.redaction import Redactor
 from ..recording.replay import ReplayClient, ReplayLibrary
-from ..settings import Settings, require_live_credentials
+from ..settings import Credentials, Settings, require_live_credentials
 from .options import max_examples, resolve_settings
 
 

@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from ..checks import envelope, schema, status
-from ..checks.base import Check, Exchange, Finding
+from ..checks.base import Check, Finding
 from ..client.happy import build_happy_request
 from ..contract import Contract, Operation
 from ..contract.resources import Chain
+from ..exchange import Exchange
 from .suite import Conformance, missing_data_skips
 
 UPDATED_TEXT = "نسخة محدثة من msaaq-contract"
