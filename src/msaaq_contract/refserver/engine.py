@@ -175,7 +175,8 @@ class Engine:
             if errors:
                 return validation(errors, lang)
         url = f"{req.origin}{req.path}"
-        ctx = Ctx(op, lang, academy, caller, params, rows, values, body, url, leak, req.headers)
+        ignores = frozenset(role for f in faults for role in f.kind.ignores)
+        ctx = Ctx(op, lang, academy, caller, params, rows, values, body, url, leak, req.headers, ignores)
         special = FLOWS.get(op.operation_id)
         return special(self, ctx) if special else self.handlers.dispatch(ctx)
 

@@ -1,8 +1,9 @@
 """The fault classes behind ``faults.CATALOGUE``: one small class per way of breaking the contract.
 
-A class rewrites replies (``after``), answers instead of the handler (``before``), delays (``delay``) or
-relaxes a rule (``relax_auth``, ``relax_tenant``, ``leak``); ``applies`` says whether it can show on an
-operation. ``Catalogue`` holds the per-contract schema helpers those decisions need.
+A class rewrites replies (``after``), answers instead of the handler (``before``), delays (``delay``),
+relaxes a rule (``relax_auth``, ``relax_tenant``, ``leak``) or drops a write it answers (``ignores``);
+``applies`` says whether it can show on an operation. ``Catalogue`` holds the per-contract schema helpers
+those decisions need.
 """
 
 from __future__ import annotations
@@ -56,6 +57,11 @@ class FaultKind:
     relax_auth: ClassVar[bool] = False
     relax_tenant: ClassVar[bool] = False
     leak: ClassVar[bool] = False
+
+    @property
+    def ignores(self) -> frozenset[str]:
+        """Resource roles (update, delete) whose writes are answered but not stored."""
+        return frozenset()
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)

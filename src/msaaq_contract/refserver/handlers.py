@@ -90,7 +90,8 @@ class Handlers:
                 body["data"] = self.e.view.render(row.localized(ctx.lang), data_schema, ctx.lang)
         elif role == "delete":
             resource, param = binding.chain[-1]
-            self.e.store.delete(resource.key, ctx.rows[param].id)
+            if role not in ctx.ignores:  # delete_does_nothing: answered, never stored
+                self.e.store.delete(resource.key, ctx.rows[param].id)
         elif role == "bulk_delete" and binding.target is not None:
             wanted = clean(ctx.fields)
             for row in self.e.store.list(binding.target.key, ctx.academy, None) if wanted else []:
@@ -157,6 +158,8 @@ class Handlers:
         fields.pop("id", None)
         if binding.role == "update":
             row = ctx.rows[binding.chain[-1][1]]
+            if "update" in ctx.ignores:  # update_changes_nothing: the row as it was
+                return row
             row.doc.update(fields)
             for overlay in row.i18n.values():  # what was just written wins in every language
                 for key in fields:
