@@ -108,6 +108,8 @@ class Group:
 
 @dataclass
 class Resource:
+    """A kind of stored row, shared by the admin and tenant paths of its key (the reference server's view)."""
+
     key: str
     params: set[str] = field(default_factory=set)
     integer_ids: bool = True
