@@ -24,10 +24,11 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
-from .checks.base import ContractViolation, Exchange, Finding
+from .checks.base import ContractViolation, Finding
 from .client.happy import PreparedCall
 from .contract import Contract, Operation
 from .errors import OverBudget
+from .exchange import Exchange
 
 MISSING_ID = "999999999"
 # What ``requests.Request`` accepts of schemathesis' serialized case (it also names transport options).

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from .client.happy import Credentials
 from .errors import ConfigError
 
 Mode = Literal["offline", "live", "sim", "record"]
@@ -38,6 +37,25 @@ ENV_CREDENTIALS = {
     "student_email": "MSAAQ_STUDENT_EMAIL",
     "student_password": "MSAAQ_STUDENT_PASSWORD",
 }
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Who the run logs in as (from the environment only)."""
+
+    client_id: str = ""
+    client_secret: str = ""
+    admin_email: str = ""
+    admin_password: str = ""
+    student_email: str = ""
+    student_password: str = ""
+
+    def secrets(self) -> list[str]:
+        """Values that must never reach a cassette or a report."""
+        return [v for v in (self.client_secret, self.admin_password, self.student_password) if v]
+
+    def personal(self) -> list[str]:
+        return [v for v in (self.client_id, self.admin_email, self.student_email) if v]
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@ what was written is read back, and a deleted resource is gone."""
 
 import pytest
 
-from msaaq_contract.pytest_plugin.stateful import chains, run_chain
+from msaaq_contract.contract.resources import resource_graph
+from msaaq_contract.pytest_plugin.stateful import run_chain
 
 
 @pytest.mark.msaaq(family="stateful", applies="crud")
 def test_crud(conformance, doc_id):
-    run_chain(conformance, chains(conformance.contract)[doc_id])
+    run_chain(conformance, resource_graph(conformance.contract).chains[doc_id])
     conformance.conclude()

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from ..contract import Contract, Operation
+from ..exchange import Exchange as Exchange  # the checks' input, re-exported for them
+from ..exchange import RecordedRequest as RecordedRequest
 
 # What redaction leaves in a recorded value in place of a secret, a token or a phone-like number
 # (``recording/redaction.py`` writes them): the original is unknown, so no check may judge it.
@@ -58,76 +59,6 @@ class ContractViolation(AssertionError):
         first = findings[0]
         more = f" (+{len(findings) - 1} more)" if len(findings) > 1 else ""
         super().__init__(f"{doc_id}: {first.title}: {first.message}{more}")
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    method: str
-    url: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes | None = None
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """A request and the response it got, independent of the HTTP library that carried it."""
-
-    request: RecordedRequest
-    status: int
-    headers: Mapping[str, str]  # lower-case names
-    body: bytes
-    elapsed_s: float = 0.0
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
-
-    @cached_property
-    def json_body(self) -> tuple[bool, Any]:
-        """(parsed, value): parsed is False when the body is not JSON."""
-        try:
-            return True, json.loads(self.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
-            return False, None
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8", errors="replace")
-
-    @property
-    def data(self) -> dict[str, Any] | None:
-        """The ``data`` object of a JSON envelope, when there is one."""
-        parsed, body = self.json_body
-        data = body.get("data") if parsed and isinstance(body, dict) else None
-        return data if isinstance(data, dict) else None
-
-    @classmethod
-    def from_schemathesis(cls, response: Any) -> Exchange:
-        """From a schemathesis response (requests underneath): the fuzzing path and the schemathesis hooks."""
-        req = response.request
-        body = req.body.encode("utf-8") if isinstance(req.body, str) else (req.body or b"")
-        return cls(
-            request=RecordedRequest(req.method or "", req.url or "", dict(req.headers), bytes(body)),
-            status=response.status_code,
-            headers={k.lower(): (v[0] if isinstance(v, list) else v) for k, v in response.headers.items()},
-            body=response.content or b"",
-            elapsed_s=float(response.elapsed or 0.0),
-        )
-
-    @classmethod
-    def from_httpx(cls, response: Any) -> Exchange:
-        req = response.request
-        try:
-            body = bytes(req.content or b"")
-        except Exception:
-            body = b""
-        return cls(
-            request=RecordedRequest(req.method, str(req.url), dict(req.headers), body),
-            status=response.status_code,
-            headers={k.lower(): v for k, v in response.headers.items()},
-            body=response.content,
-            elapsed_s=response.elapsed.total_seconds() if hasattr(response, "_elapsed") else 0.0,
-        )
 
 
 @dataclass(frozen=True)

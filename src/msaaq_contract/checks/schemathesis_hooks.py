@@ -18,9 +18,10 @@ import schemathesis
 from schemathesis.core.failures import Failure
 
 from ..contract import Contract, load_contract
-from .base import Check, CheckContext, Exchange
+from .base import Check, CheckContext
 from .envelope import envelope
 from .schema import schema
+from .schemathesis_exchange import from_schemathesis
 from .status import status_documented
 
 ENV_CONTRACT = "MSAAQ_CONTRACT"
@@ -41,9 +42,7 @@ def run_check(check: Check, response: Any, case: Any) -> None:
     if op is None:
         return  # not an operation of our contract (e.g. another schema): nothing to judge
     findings = [
-        f
-        for f in check(CheckContext(contract, op, op.operation_id), Exchange.from_schemathesis(response))
-        if f.is_error
+        f for f in check(CheckContext(contract, op, op.operation_id), from_schemathesis(response)) if f.is_error
     ]
     if findings:
         first = findings[0]

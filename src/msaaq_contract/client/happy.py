@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..contract import Contract, Operation
+from ..settings import Credentials
 
 # Operations that end or alter the session they are called with get a throwaway token, so that the shared
 # session of the run survives them.
@@ -25,23 +26,6 @@ SESSION_ENDING = re.compile(r"\.(logout|log-out)$")
 OWN_ACCOUNT = re.compile(r"^(admin\.auth|tenant\.auth|tenant\.account)\.")
 REGISTRATION = re.compile(r"\.register$")
 TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    client_id: str = ""
-    client_secret: str = ""
-    admin_email: str = ""
-    admin_password: str = ""
-    student_email: str = ""
-    student_password: str = ""
-
-    def secrets(self) -> list[str]:
-        """Values that must never reach a cassette or a report."""
-        return [v for v in (self.client_secret, self.admin_password, self.student_password) if v]
-
-    def personal(self) -> list[str]:
-        return [v for v in (self.client_id, self.admin_email, self.student_email) if v]
 
 
 class MissingTargetData(Exception):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from ..errors import OverBudget
 from ..settings import RateLimit
+from .ledger import Ledger
 
 GUEST = "guest"
 LOGIN = "login"
@@ -159,3 +160,16 @@ def _int(value: str | None) -> int | None:
         return int(str(value).strip()) if value is not None else None
     except ValueError:
         return None
+
+
+@dataclass
+class Traffic:
+    """What one process sends with: its pacer (and the budget in it), its ledger, and when it began."""
+
+    pacer: Pacer
+    ledger: Ledger
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def budget(self) -> Budget:
+        return self.pacer.budget

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import CredentialsError, TargetUnreachable
-from .happy import Credentials
+from ..settings import Credentials
 from .ledger import sending_as
 from .token_share import TokenShare
 

@@ -14,10 +14,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..checks.base import Exchange
 from ..errors import TargetUnreachable, UnsafeTarget
+from ..exchange import Exchange
 from ..settings import Settings
 from .happy import PreparedCall
+from .httpx_exchange import from_httpx
 from .ledger import Ledger
 from .pacing import GUEST, LOGIN, Budget, Pacer
 from .token_share import TokenShare
@@ -114,7 +115,7 @@ class Client:
             if response.status_code == 401 and auto_token and call.identity and not call.fresh_token and attempt == 0:
                 self.tokens.invalidate(call.identity)
                 continue
-            return Exchange.from_httpx(response)
+            return from_httpx(response)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def send_raw(
@@ -126,7 +127,7 @@ class Client:
         self.guard(method, "/" + path.split("?", 1)[0], mutating)
         with self._target_errors(method, "/" + path):
             response = self.http.request(method, url, headers=headers, content=content)
-        return Exchange.from_httpx(response)
+        return from_httpx(response)
 
     def guard(self, method: str, path: str, mutating: bool) -> None:
         if mutating and not self.settings.writes_allowed():

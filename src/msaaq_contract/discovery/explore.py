@@ -5,7 +5,7 @@ with the parents already found: list the courses, then the chapters of a course,
 chapter. When the first parent has no children the next ones are tried (``FANOUT``), so one empty course does
 not hide the chapters of another. Every value keeps the request that produced it; every parameter that could
 not be found keeps a reason a user can act on. Destructive operations are never given a discovered value for
-the resource they destroy: the run creates one (``Runtime.created_for``).
+the resource they destroy: the run creates one (``Runtime.ensure_created``, through the resource graph).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..checks.base import Exchange
 from ..client.happy import Fixtures, MissingTargetData, PreparedCall, build_happy_request
 from ..contract import Contract, Operation
 from ..errors import CredentialsError
+from ..exchange import Exchange
 from .producers import Producer, Slot, producer_map, slots
 
 FANOUT = 3  # parent values tried (and items kept) per collection: a few requests, robust to empty parents

@@ -13,21 +13,22 @@ template before it: ``/admin/courses/{course}/chapters`` for ``chapter``. Produc
 4. **namesake in the other area** - the admin list of the same records (``/admin/pages`` for
    ``/tenant/pages/{page}``): the same name means the same value, as a pinned ``path: {page: ...}`` would.
 
-Creators (for destructive operations, which only ever get what the suite created): a POST on the collection
-template whose answer carries ``data.<key>``. An operation added to the contract gets all of this without code.
+What creates and deletes a collection's items (for destructive operations, which only ever get what the suite
+created) is the resource graph's (``contract/resources.py``). An operation added to the contract gets all of
+this without code.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from ..contract import Contract, Operation
+from ..contract.resources import PARAM, item_member, resource_graph, templates
+from ..contract.shapes import list_items, object_members, success_data
 
-PARAM = re.compile(r"\{([^}]+)\}")
 Kind = Literal["collection", "namesake", "member"]
 
 
@@ -57,88 +58,15 @@ class Producer:
         return f"GET {self.operation.path} -> {where}.{self.member}"
 
 
-@dataclass(frozen=True)
-class Creator:
-    operation: Operation
-    member: str
-
-    def describe(self) -> str:
-        return f"{self.operation.method.upper()} {self.operation.path} -> data.{self.member}"
-
-
 def slots(op: Operation) -> list[Slot]:
     """The path parameters of ``op`` in path order, each with its collection template."""
     out = []
     kinds = {p.name: p.schema.get("type") for p in op.path_params}
-    for m in PARAM.finditer(op.path):
-        key = op.path[: m.start()].rstrip("/")
-        kind = kinds.get(m.group(1))
+    for param, key in templates(op.path):
+        kind = kinds.get(param)
         integer = kind == "integer" or (isinstance(kind, list) and "integer" in kind and "string" not in kind)
-        out.append(Slot(m.group(1), key, tuple(PARAM.findall(key)), integer))
+        out.append(Slot(param, key, tuple(PARAM.findall(key)), integer))
     return out
-
-
-def _object_props(contract: Contract, schema: Any, depth: int = 0) -> dict[str, Any]:
-    """The properties an object schema declares, through ``$ref``/``allOf``/``anyOf``."""
-    s = contract.deref(schema) if isinstance(schema, Mapping) else {}
-    props: dict[str, Any] = dict(s.get("properties", {}))
-    if depth > 6:
-        return props
-    for key in ("allOf", "anyOf", "oneOf"):
-        for part in s.get(key, []):
-            for name, value in _object_props(contract, part, depth + 1).items():
-                # allOf of an envelope and its specialisation: both describe the member, keep both
-                props[name] = {"allOf": [props[name], value]} if name in props else value
-    return props
-
-
-def _is_array(contract: Contract, schema: Any) -> Any:
-    """The item schema when ``schema`` is an array (also nullable), else None."""
-    s = contract.deref(schema) if isinstance(schema, Mapping) else {}
-    kind = s.get("type")
-    if kind == "array" or (isinstance(kind, list) and "array" in kind):
-        return s.get("items", {})
-    for key in ("anyOf", "oneOf", "allOf"):
-        for part in s.get(key, []):
-            items = _is_array(contract, part)
-            if items is not None:
-                return items
-    return None
-
-
-def _success_data(contract: Contract, op: Operation) -> Any:
-    for status in op.success_statuses:
-        spec = op.responses[status]
-        if spec.is_json and spec.schema is not None:
-            data = _object_props(contract, spec.schema).get("data")
-            if data is not None:
-                return data
-    return None
-
-
-def list_items(contract: Contract, op: Operation) -> dict[str, Any] | None:
-    """The item properties of a list operation (GET answering ``data: [...]``), or None when it is not one."""
-    if op.method != "get" or op.undocumented:
-        return None
-    data = _success_data(contract, op)
-    items = _is_array(contract, data) if data is not None else None
-    return _object_props(contract, items) if items is not None else None
-
-
-def _member(param: str, props: Mapping[str, Any]) -> str:
-    """Items are addressed by ``id`` (Laravel's route-model binding); a member named like the parameter only
-    when there is no ``id`` (``uuid`` of a cart). A ``domain`` has both an ``id`` and a ``domain`` name."""
-    return "id" if "id" in props or param not in props else param
-
-
-def _link_member(op: Operation, param: str) -> str | None:
-    """The member an OpenAPI link of ``op`` takes ``param`` from: ``$response.body#/data/<member>``."""
-    for spec in op.raw.get("responses", {}).values():
-        for link in (spec.get("links") or {}).values() if isinstance(spec, dict) else ():
-            expression = str((link.get("parameters") or {}).get(param, ""))
-            if expression.startswith("$response.body#/data/"):
-                return expression.rsplit("/", 1)[-1]
-    return None
 
 
 def _plurals(param: str) -> set[str]:
@@ -149,10 +77,11 @@ def _plurals(param: str) -> set[str]:
 
 
 class ProducerMap:
-    """Producers and creators of every collection template the contract's path parameters use."""
+    """Producers of every collection template the contract's path parameters use."""
 
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
+        self.graph = resource_graph(contract)
         self._lists = {op.path: op for op in contract if list_items(contract, op) is not None}
 
     def producer(self, slot: Slot, area: str) -> Producer | None:
@@ -164,9 +93,9 @@ class ProducerMap:
     def producers(self, slot: Slot, area: str) -> tuple[Producer, ...]:
         """Every producer of ``slot``, most trusted first: when one answers nothing usable, the next is asked."""
         out: list[Producer] = []
-        listed = self._lists.get(slot.key)
+        listed = self.graph.collection(slot.key, slot.param).listing
         if listed is not None:
-            out.append(Producer("collection", listed, _member(slot.param, list_items(self.contract, listed) or {})))
+            out.append(Producer("collection", listed, item_member(slot.param, list_items(self.contract, listed) or {})))
         namesakes = [(p, op) for p, op in sorted(self._lists.items()) if not PARAM.search(p) and p != slot.key]
         namesakes = [(p, op) for p, op in namesakes if p.rsplit("/", 1)[-1] in _plurals(slot.param)]
         out += [self._namesake(slot, op) for _, op in namesakes if op.area == area]
@@ -174,33 +103,15 @@ class ProducerMap:
             for op in sorted(self.contract, key=lambda o: o.path):
                 if op.method != "get" or op.area != area or op.path_params or op.undocumented:
                     continue
-                data = _success_data(self.contract, op)
-                if data is not None and slot.param in _object_props(self.contract, data):
+                data = success_data(self.contract, op)
+                if data is not None and slot.param in object_members(self.contract, data):
                     out.append(Producer("member", op, slot.param))
         # the academy's other API lists the same records (``/admin/pages`` for ``/tenant/pages/{page}``)
         out += [self._namesake(slot, op) for _, op in namesakes if op.area != area]
         return tuple(out)
 
     def _namesake(self, slot: Slot, op: Operation) -> Producer:
-        return Producer("namesake", op, _member(slot.param, list_items(self.contract, op) or {}))
-
-    @functools.cache  # noqa: B019
-    def creator(self, slot: Slot) -> Creator | None:
-        """A create on the collection template: POST ``slot.key`` answering the new item in ``data``."""
-        for op in self.contract:
-            if op.path != slot.key or op.method != "post" or op.destructive or op.undocumented:
-                continue
-            data = _success_data(self.contract, op)
-            props = _object_props(self.contract, data) if data is not None else {}
-            member = _link_member(op, slot.param) or _member(slot.param, props)
-            if member in props:
-                return Creator(op, member)
-        return None
-
-    def deleter(self, slot: Slot) -> Operation | None:
-        """The DELETE of one item of ``slot``'s collection: how a created resource is removed again."""
-        item = f"{slot.key}/{{{slot.param}}}"
-        return next((op for op in self.contract if op.method == "delete" and op.path == item), None)
+        return Producer("namesake", op, item_member(slot.param, list_items(self.contract, op) or {}))
 
     def needed(self) -> Iterator[tuple[str, Operation, Slot]]:
         """Every (documented id, operation, slot) whose value must come from the target."""

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..checks.base import Exchange
-from ..client.happy import Credentials, MissingTargetData, PreparedCall
+from ..client.happy import MissingTargetData, PreparedCall
 from ..client.ledger import Ledger, sending_as
 from ..client.pacing import Pacer
 from ..client.transport import Client
 from ..contract import Contract
 from ..errors import ConfigError
-from ..settings import Settings
+from ..exchange import Exchange
+from ..settings import Credentials, Settings
 from .explore import Discovered, Explorer, Found
 
 IDENTITIES = ("oauthClient", "adminUser", "tenantStudent")

@@ -83,7 +83,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if config.getoption("plan"):  # a dry run sends nothing, not even a login
         return
     try:
-        live.prepare(config, contract_path(config))
+        live.prepare(config, contract_path(config), traffic.traffic(config))
     except MsaaqContractError as exc:
         # Nothing was judged: say so in the reports, then stop with the error's own exit code (3: target).
         _write_reports(config, exc.exit_code, aborted=exc.one_line())
@@ -161,7 +161,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
     """The target of this run: offline cassettes, the reference server (--sim) or a live base URL."""
     try:
-        runtime = start_runtime(pytestconfig)
+        runtime = start_runtime(
+            pytestconfig, traffic.traffic(pytestconfig), fuzz_tests=pytestconfig.stash.get(traffic.FUZZ_TESTS, 0)
+        )
     except MsaaqContractError as exc:
         pytest.exit(f"error: {exc.one_line()}", returncode=exc.exit_code)
     pytestconfig.stash[RUNTIME] = runtime

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ..contract import Contract, load_contract
+from ..contract.resources import resource_graph
 from ..families import APPLICABILITY
 from . import properties
 from .runtime import contract_path
@@ -28,9 +29,7 @@ def _contract(path: str) -> Contract:
 def documented_ids(config: pytest.Config, applies: str) -> list[str]:
     contract = _contract(str(contract_path(config)))
     if applies == "crud":
-        from .stateful import chains
-
-        return sorted(chains(contract))
+        return sorted(resource_graph(contract).chains)
     predicate = APPLICABILITY[applies]
     return [doc_id for doc_id, op in contract.documented() if predicate(op, doc_id)]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from ..client.pacing import Traffic
 from ..contract import load_contract
 from ..discovery.target import TargetData, survey
 from ..settings import require_live_credentials
@@ -29,13 +30,10 @@ def is_live(config: pytest.Config) -> bool:
     return bool(base) and not config.getoption("sim")
 
 
-def prepare(config: pytest.Config, contract_file: Path) -> None:
+def prepare(config: pytest.Config, contract_file: Path, sending: Traffic) -> None:
     """Preflight and discovery on the controller; raises MsaaqContractError when the target is not usable."""
     settings = resolve_settings(config)
     require_live_credentials(settings)
-    from .traffic import traffic
-
-    sending = traffic(config)
     data = survey(load_contract(contract_file), settings, pacer=sending.pacer, ledger=sending.ledger)
     folder = tempfile.mkdtemp(prefix="msaaq-discovery-")
     path = Path(folder) / "discovered.json"

@@ -12,20 +12,19 @@ from typing import Any
 import pytest
 import yaml
 
-from ..client.happy import Credentials, Fixtures, MissingTargetData, build_happy_request
+from ..client.happy import Fixtures, MissingTargetData, build_happy_request
 from ..client.ledger import sending_as
-from ..client.pacing import Budget
+from ..client.pacing import Budget, Traffic
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
-from ..discovery.explore import is_destroyed
-from ..discovery.producers import producer_map, slots
+from ..contract.resources import resource_graph
 from ..discovery.target import survey
 from ..errors import CassetteError, ConfigError, MsaaqContractError, UnsafeTarget
 from ..recording import provenance
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.redaction import Redactor
 from ..recording.replay import ReplayClient, ReplayLibrary
-from ..settings import Settings, require_live_credentials
+from ..settings import Credentials, Settings, require_live_credentials
 from .options import max_examples, resolve_settings
 
 
@@ -141,15 +140,13 @@ class Runtime:
 
     def schedule_cleanup(self, doc_id: str, exchange: Any) -> None:
         """Remember how to delete what a create answered with, when the target is a live one (not a replay
-        and not the throwaway reference server): the create's ``delete`` link names the operation."""
+        and not the throwaway reference server): the resource graph names the collection's delete."""
         if not self.live or not (200 <= exchange.status < 300):
             return
-        from .stateful import chains
-
-        chain = chains(self.contract).get(doc_id)
+        made = resource_graph(self.contract).created_by(self.contract.operation(doc_id))
         data = exchange.data
-        if chain is not None and "delete" in chain.links and data is not None and "id" in data:
-            self._delete_later(chain.links["delete"], str(data["id"]))
+        if made is not None and made.delete is not None and data is not None and made.member in data:
+            self._delete_later(made.delete, str(data[made.member]))
 
     def _delete_later(self, delete: Operation, created: str) -> None:
         values = {delete.path_params[-1].name: created}
@@ -161,38 +158,36 @@ class Runtime:
         never on one it discovered. Raises MissingTargetData (-> skipped) when none can be created."""
         op = self.contract.operation(doc_id)
         fixtures = self.fixtures
-        if not (fixtures.protect_targets and op.destructive and op.path_params) or doc_id in fixtures.created:
+        if not fixtures.protect_targets or doc_id in fixtures.created:
             return
-        slot = slots(op)[-1]
-        if not is_destroyed(op, slot) or slot.param in fixtures.operations.get(doc_id, {}):
+        target = resource_graph(self.contract).destroyed(op)  # the collection whose item it destroys
+        if target is None or target.param in fixtures.operations.get(doc_id, {}):
             return
-        pin = f"pin one in fixtures (operations: {{{doc_id}: {{{slot.param}: ...}}}})"
-        producers = producer_map(self.contract)
-        creator = producers.creator(slot)
-        if creator is None:
+        param = target.param
+        pin = f"pin one in fixtures (operations: {{{doc_id}: {{{param}: ...}}}})"
+        if target.create is None:
             raise MissingTargetData(
-                slot.param,
-                f"{doc_id} destroys a `{slot.param}`, so it only gets one this run created, and the contract has "
-                f"no create for {slot.key} — {pin}",
+                param,
+                f"{doc_id} destroys a `{param}`, so it only gets one this run created, and the contract has "
+                f"no create for {target.path} — {pin}",
             )
-        call = build_happy_request(self.contract, creator.operation.doc_ids[0], fixtures)
+        call = build_happy_request(self.contract, target.create.doc_ids[0], fixtures)
         try:
             with sending_as("setup"):
                 made = self.client.send(call, mutating=True)
         except UnsafeTarget as exc:
-            reason = f"{doc_id} needs a `{slot.param}` created first: {exc.one_line()}"
-            raise MissingTargetData(slot.param, reason) from None
-        value = (made.data or {}).get(creator.member)
+            reason = f"{doc_id} needs a `{param}` created first: {exc.one_line()}"
+            raise MissingTargetData(param, reason) from None
+        value = (made.data or {}).get(target.member)
         if not (200 <= made.status < 300) or value in (None, ""):
             raise MissingTargetData(
-                slot.param,
-                f"could not create a `{slot.param}` for {doc_id}: {creator.describe()} answered HTTP {made.status} — "
-                + pin,
+                param,
+                f"could not create a `{param}` for {doc_id}: {target.describe_create()} answered HTTP {made.status} "
+                f"— {pin}",
             )
-        fixtures.created[doc_id] = {slot.param: str(value)}
-        delete = producers.deleter(slot)
-        if delete is not None:  # whatever the destructive operation leaves (a cancel, a failed delete)
-            self._delete_later(delete, str(value))
+        fixtures.created[doc_id] = {param: str(value)}
+        if target.delete is not None:  # whatever the destructive operation leaves (a cancel, a failed delete)
+            self._delete_later(target.delete, str(value))
 
     def probe(self) -> None:
         """After a network error: is the target still there? If not, the remaining tests are errors."""
@@ -287,7 +282,9 @@ def describe_run(config: pytest.Config) -> dict[str, Any]:
     return {"target": target, "mode": settings.mode, "seed": seed, "verdict_on": verdict_on, "recorded_from": source}
 
 
-def live_fixtures(config: pytest.Config, contract: Contract, settings: Settings) -> Fixtures:
+def live_fixtures(
+    config: pytest.Config, contract: Contract, settings: Settings, sending: Traffic | None = None
+) -> Fixtures:
     """Pinned values (``--target-fixtures``) over what discovery found on the target at session start."""
     from .live import discovered
 
@@ -296,10 +293,9 @@ def live_fixtures(config: pytest.Config, contract: Contract, settings: Settings)
     data.setdefault("other_tenant", settings.other_tenant)
     found = discovered(config)
     if found is None:  # started without the session hook (a suite outside tests/conformance): survey now
-        from .traffic import traffic
-
-        sending = traffic(config)
-        found = survey(contract, settings, pacer=sending.pacer, ledger=sending.ledger)
+        found = survey(
+            contract, settings, pacer=sending.pacer if sending else None, ledger=sending.ledger if sending else None
+        )
     other = found.other
     data.setdefault("nonce", found.nonce)
     return Fixtures.from_mapping(
@@ -313,7 +309,9 @@ def live_fixtures(config: pytest.Config, contract: Contract, settings: Settings)
     )
 
 
-def start_runtime(config: pytest.Config) -> Runtime:
+def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_tests: int = 0) -> Runtime:
+    """``sending``: this process's pacer, ledger and budget (live and --sim runs); ``fuzz_tests``: how many fuzz
+    tests the run collected (they share what a time budget leaves)."""
     contract = load_contract(contract_path(config))
     settings = resolve_settings(config)
     server = None
@@ -344,7 +342,7 @@ def start_runtime(config: pytest.Config) -> Runtime:
         examples = max_examples(config, settings.mode)
     else:
         require_live_credentials(settings)
-        fixtures = live_fixtures(config, contract, settings)
+        fixtures = live_fixtures(config, contract, settings, sending)
         other = settings.other_credentials
         examples = max_examples(config, settings.mode)
     redactor = Redactor(settings.secrets(), settings.personal())
@@ -355,22 +353,17 @@ def start_runtime(config: pytest.Config) -> Runtime:
         cassettes = ReplayLibrary(cassette_root(config), contract, meta)
         client = ReplayClient(settings, cassettes)
     else:
-        from .traffic import traffic
-
-        sending = traffic(config)
-        client = Client(settings, base_url=settings.base_url, pacer=sending.pacer, ledger=sending.ledger)
+        pacer, ledger = (sending.pacer, sending.ledger) if sending else (None, None)
+        client = Client(settings, base_url=settings.base_url, pacer=pacer, ledger=ledger)
     if settings.mode == "record":
         record_mode = str(config.getoption("record_mode", default="none") or "none")
         cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)
     runtime = Runtime(
         config.rootpath, settings, contract, fixtures, client, cassettes, redactor, examples, server, other, meta
     )
-    if settings.mode != "offline":
-        from .traffic import FUZZ_TESTS, traffic
-
-        sending = traffic(config)
+    if settings.mode != "offline" and sending is not None:
         workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
         runtime.budget = sending.budget
         runtime.started = sending.started
-        runtime.fuzz_left = -(-config.stash.get(FUZZ_TESTS, 0) // workers)  # this process's share, rounded up
+        runtime.fuzz_left = -(-fuzz_tests // workers)  # this process's share, rounded up
     return runtime

@@ -6,56 +6,27 @@ created is deleted at the end, also when a step fails.
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from ..checks import envelope, schema, status
-from ..checks.base import Check, Exchange, Finding
+from ..checks.base import Check, Finding
 from ..client.happy import build_happy_request
 from ..contract import Contract, Operation
+from ..contract.flatten import flatten, types_of
+from ..contract.resources import Chain
+from ..contract.shapes import success_data
+from ..exchange import Exchange
 from .suite import Conformance, missing_data_skips
 
 UPDATED_TEXT = "نسخة محدثة من msaaq-contract"
-
-
-@dataclass(frozen=True)
-class Chain:
-    create: Operation
-    links: dict[str, Operation]
-    params: dict[str, dict[str, str]]  # link name -> {param: runtime expression}
-
-
-@functools.lru_cache(maxsize=2)
-def chains(contract: Contract) -> dict[str, Chain]:
-    """Create doc id -> its chain, for every create whose answer links to a read of what it created."""
-    out: dict[str, Chain] = {}
-    for op in contract:
-        if op.undocumented:
-            continue
-        for spec in op.raw.get("responses", {}).values():
-            links = spec.get("links") if isinstance(spec, dict) else None
-            if not links or "read" not in links:
-                continue
-            targets = {name: contract.operations[link["operationId"]] for name, link in links.items()}
-            params = {name: dict(link.get("parameters", {})) for name, link in links.items()}
-            out[op.doc_ids[0]] = Chain(op, targets, params)
-            break
-    return out
+UPDATED_CODE = "MSAAQUPDATED"
+TEXT_MEMBERS = ("title", "name", "description", "summary", "code")  # what a chain writes, in this order
 
 
 def _doc_id(op: Operation) -> str:
     return op.doc_ids[0] if op.doc_ids else op.operation_id
-
-
-def _link_field(chain: Chain) -> str:
-    """The member of the create answer that the read link takes (``$response.body#/data/<field>``)."""
-    for expression in chain.params["read"].values():
-        if expression.startswith("$response.body#/data/"):
-            return expression.rsplit("/", 1)[-1]
-    return "id"
 
 
 def _data(exchange: Exchange) -> dict[str, Any]:
@@ -103,7 +74,7 @@ def run_chain(c: Conformance, chain: Chain) -> None:
             if not 200 <= created.status < 300:
                 return  # the create's own refusal is the finding; there is nothing to follow
             data = _data(created)
-            field = _link_field(chain)
+            field = chain.member
             if field not in data:
                 missing = Finding(
                     check="stateful",
@@ -121,13 +92,13 @@ def run_chain(c: Conformance, chain: Chain) -> None:
             _compare(c, "read after create", sent, read, chain.create)
             update_op = chain.links.get("update")
             if update_op is not None:
-                change = _update_field(contract, update_op, _data(read))
+                change, origin = _update_change(contract, chain, update_op, _data(read))
                 if change:
                     updated = c.send(call_for(update_op, created_id, change))
                     step("update", update_op, updated)
                     reread = c.send(call_for(read_op, created_id))
                     step("read", read_op, reread)
-                    _compare(c, "read after update", change, reread, update_op)
+                    _compare(c, "read after update", change, reread, update_op, origin)
             list_op = chain.links.get("list")
             if list_op is not None:
                 listed = c.send(call_for(list_op, None))
@@ -154,17 +125,47 @@ def run_chain(c: Conformance, chain: Chain) -> None:
                 c.runtime.client.send(call_for(chain.links["delete"], created_id), mutating=True)
 
 
-def _update_field(contract: Contract, op: Operation, current: dict[str, Any]) -> dict[str, Any]:
-    props = contract.deref(op.request_schema or {}).get("properties", {})
-    for name in ("title", "name", "description", "summary", "code"):
-        prop = contract.deref(props.get(name, {}))
-        if name in props and prop.get("type") == "string" and "enum" not in prop and name in current:
-            return {name: UPDATED_TEXT if name != "code" else "MSAAQUPDATED"}
-    return {}
+def _members(contract: Contract, schema: Any) -> dict[str, dict[str, Any]]:
+    """The members an object schema declares, each flattened (``$ref`` followed, ``allOf`` merged)."""
+    if schema is None:
+        return {}
+    members = flatten(contract, schema).get("properties") or {}
+    return {name: flatten(contract, sub) for name, sub in members.items()}
 
 
-def _compare(c: Conformance, when: str, sent: Any, exchange: Exchange, writer: Operation) -> None:
-    """What ``writer`` wrote must be what the read answered; a difference is ``writer``'s finding."""
+def _free_text(prop: dict[str, Any]) -> bool:
+    """A member any text fits: a string without enum, const, format or pattern."""
+    return "string" in types_of(prop) and not {"enum", "const", "format", "pattern"} & set(prop)
+
+
+def _update_change(
+    contract: Contract, chain: Chain, update: Operation, current: dict[str, Any]
+) -> tuple[dict[str, str], str]:
+    """One text member to write and read back, and where it was taken from ("" when the update declares it).
+
+    An update whose body the contract does not know (no text member declared) still gets verified: it writes a
+    member the create accepts, or that the read's model declares and does not mark read-only, unless the
+    update's schema forbids undeclared members (``additionalProperties: false``)."""
+    own = flatten(contract, update.request_schema) if update.request_schema is not None else {}
+    sources = [(_members(contract, update.request_schema), "")]
+    if own.get("additionalProperties") is not False:
+        read_data = success_data(contract, chain.links["read"])
+        sources += [
+            (_members(contract, chain.create.request_schema), "a member the create accepts"),
+            (_members(contract, read_data), "a member the read's model declares"),
+        ]
+    for members, origin in sources:
+        for name in TEXT_MEMBERS:
+            prop = members.get(name)
+            if prop is not None and name in current and _free_text(prop) and not prop.get("readOnly"):
+                return {name: UPDATED_TEXT if name != "code" else UPDATED_CODE}, origin
+    return {}, ""
+
+
+def _compare(c: Conformance, when: str, sent: Any, exchange: Exchange, writer: Operation, origin: str = "") -> None:
+    """What ``writer`` wrote must be what the read answered; a difference is ``writer``'s finding. ``origin``
+    says where a member the writer does not declare was taken from."""
+    why = f" ({origin}; the update's body documents no text member)" if origin else ""
     read = _data(exchange)
     if not isinstance(sent, dict):
         return
@@ -172,7 +173,7 @@ def _compare(c: Conformance, when: str, sent: Any, exchange: Exchange, writer: O
         Finding(
             check="stateful",
             title="Written value not read back",
-            message=f"{when}: {key} was written as {value!r}, read {read[key]!r}",
+            message=f"{when}: {key} was written as {value!r}, read {read[key]!r}{why}",
             expected=repr(value),
             actual=repr(read[key]),
             pointer=f"/data/{key}",

@@ -14,13 +14,14 @@ from typing import Any
 
 import pytest
 
-from ..checks.base import Check, CheckContext, ContractViolation, Exchange, Finding
+from ..checks.base import Check, CheckContext, ContractViolation, Finding
 from ..checks.fuzz import as_recorded
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
 from ..client.transport import DEFAULT
 from ..contract import Operation
 from ..errors import UnsafeTarget
+from ..exchange import Exchange
 from ..recording.replay import ReplayClient
 from . import properties
 from .runtime import Runtime

@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ..client.ledger import Ledger
-from ..client.pacing import Budget, Pacer
+from ..client.pacing import Budget, Pacer, Traffic
+from ..contract.resources import resource_graph
 from ..errors import MsaaqContractError
 from ..plan import Plan, build, value_rank
 from ..settings import RateLimit, parse_duration
@@ -27,22 +27,9 @@ from . import live
 ENV_DEADLINE = "MSAAQ_DEADLINE"
 ENV_RUN_DIR = "MSAAQ_RUN_DIR"
 LEDGER_OUTPUT = "msaaq_ledger"
-TRAFFIC = pytest.StashKey["Traffic"]()
+TRAFFIC = pytest.StashKey[Traffic]()
 PLAN = pytest.StashKey[Plan]()
 FUZZ_TESTS = pytest.StashKey[int]()
-
-
-@dataclass
-class Traffic:
-    pacer: Pacer
-    ledger: Ledger
-    budget: Budget
-    started: float = field(default_factory=time.monotonic)
-
-    def throughput(self) -> float:
-        """Requests per second this process achieved so far (waits included), 0 before the first one."""
-        elapsed = time.monotonic() - self.started
-        return self.ledger.requests / elapsed if elapsed > 0 and self.ledger.requests else 0.0
 
 
 def time_budget(config: Any) -> float | None:
@@ -76,7 +63,7 @@ def traffic(config: pytest.Config) -> Traffic:
     raw = config.getoption("rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
     ceiling = RateLimit.parse(str(raw)) if raw else None
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
-    found = config.stash[TRAFFIC] = Traffic(Pacer(ceiling=ceiling, share=workers, budget=budget), Ledger(), budget)
+    found = config.stash[TRAFFIC] = Traffic(Pacer(ceiling=ceiling, share=workers, budget=budget), Ledger())
     return found
 
 
@@ -92,9 +79,7 @@ def _family(item: pytest.Item) -> str | None:
 
 
 def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, max_examples: int) -> Plan:
-    from .stateful import chains
-
-    every = chains(contract)
+    every = resource_graph(contract).chains
 
     def chain_length(doc_id: str) -> int:
         chain = every.get(doc_id)

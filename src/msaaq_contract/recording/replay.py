@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ..checks.base import Exchange, RecordedRequest
 from ..client.happy import PreparedCall
 from ..client.transport import DEFAULT, Client
 from ..contract import Contract, Operation
 from ..errors import CassetteError
+from ..exchange import Exchange, RecordedRequest
 from ..settings import CANONICAL_BASE, Settings
 from . import files
 

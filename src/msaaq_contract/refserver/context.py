@@ -23,6 +23,7 @@ class Ctx:
     url: str  # absolute URL of the route, without the query (pagination ``path``)
     leak: bool = False  # cross_tenant_leak: other academies' rows are visible
     headers: dict[str, str] = field(default_factory=dict)
+    ignores: frozenset[str] = frozenset()  # roles whose writes are answered but not stored (a fault)
 
     @property
     def fields(self) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..client.happy import Credentials
+    from ..settings import Credentials
 
 ACADEMIES = ("academy-a.msaaq.test", "academy-b.msaaq.test")
 DEFAULT_CLIENT_ID = "demo-client"
@@ -52,7 +52,7 @@ class DemoCredentials:
         )
 
     def as_dict(self, academy: str = ACADEMIES[0]) -> dict[str, str]:
-        """The fields of ``client.happy.Credentials`` for ``academy``: ``Credentials(**creds.as_dict())``."""
+        """The fields of ``settings.Credentials`` for ``academy``: ``Credentials(**creds.as_dict())``."""
         return {
             "client_id": self.client_id,
             "client_secret": self.client_secret,
@@ -78,6 +78,6 @@ def academy_domain(academy: str) -> str:
 
 def demo_credentials(academy: str = "academy-a", base: DemoCredentials | None = None) -> Credentials:
     """The suite's ``Credentials`` for one demo academy (flags/env overrides through ``base``)."""
-    from ..client.happy import Credentials
+    from ..settings import Credentials
 
     return Credentials(**(base or DemoCredentials.resolve()).as_dict(academy_domain(academy)))

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..contract import Contract, Operation
 from ..contract.flatten import types_of
+from ..contract.resources import resource_graph
 from ..contract.wire import NO_BODY, BodyError, coerce, parse_body, parse_query
 from .auth import Authenticator, Caller
 from .clock import Clock
@@ -39,7 +40,6 @@ from .faults import Catalogue, Fault
 from .flows import FLOWS
 from .handlers import Handlers
 from .inbound import body_errors, check_query
-from .resources import ResourceMap
 from .router import Router
 from .schemas import SchemaIndex
 from .store import Row, Store
@@ -93,7 +93,7 @@ class Engine:
         self.index = SchemaIndex(contract)
         self.synth = Synthesizer(self.index)
         self.view = View(self.index, self.synth)
-        self.resources = ResourceMap(contract)
+        self.resources = resource_graph(contract)
         self.router = Router(contract)
         self.auth = Authenticator(store, clock, settings.token_ttl)
         self.handlers = Handlers(self)
@@ -197,7 +197,8 @@ class Engine:
             if errors:
                 return validation(errors, lang)
         url = f"{req.origin}{req.path}"
-        ctx = Ctx(op, lang, academy, caller, params, rows, values, body, url, leak, req.headers)
+        ignores = frozenset(role for f in faults for role in f.kind.ignores)
+        ctx = Ctx(op, lang, academy, caller, params, rows, values, body, url, leak, req.headers, ignores)
         special = FLOWS.get(op.operation_id)
         return special(self, ctx) if special else self.handlers.dispatch(ctx)
 

@@ -1,8 +1,9 @@
 """The fault classes behind ``faults.CATALOGUE``: one small class per way of breaking the contract.
 
-A class rewrites replies (``after``), answers instead of the handler (``before``), delays (``delay``) or
-relaxes a rule (``relax_auth``, ``relax_tenant``, ``leak``); ``applies`` says whether it can show on an
-operation. ``Catalogue`` holds the per-contract schema helpers those decisions need.
+A class rewrites replies (``after``), answers instead of the handler (``before``), delays (``delay``),
+relaxes a rule (``relax_auth``, ``relax_tenant``, ``leak``) or drops a write it answers (``ignores``);
+``applies`` says whether it can show on an operation. ``Catalogue`` holds the per-contract schema helpers
+those decisions need.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from typing import Any, ClassVar
 
 from ..contract import Contract, Operation, load_contract
 from ..contract.flatten import types_of
+from ..contract.resources import resource_graph
 from ..errors import ConfigError
 from .envelopes import Reply, too_many
-from .resources import ResourceMap
 from .schemas import SchemaIndex
 from .synth import Synthesizer
 
@@ -30,7 +31,7 @@ class Catalogue:
         self.contract = contract
         self.index = SchemaIndex(contract)
         self.synth = Synthesizer(self.index)
-        self.resources = ResourceMap(contract)
+        self.resources = resource_graph(contract)
 
     @classmethod
     def of(cls, contract: Contract | None) -> Catalogue:
@@ -56,6 +57,11 @@ class FaultKind:
     relax_auth: ClassVar[bool] = False
     relax_tenant: ClassVar[bool] = False
     leak: ClassVar[bool] = False
+
+    @property
+    def ignores(self) -> frozenset[str]:
+        """Resource roles (update, delete) whose writes are answered but not stored."""
+        return frozenset()
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)

@@ -9,20 +9,18 @@ Unknown coupon codes are accepted without a discount (the server checks the shap
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .clock import FIXED_ISO
 from .context import Ctx
 from .envelopes import Reply, failed, field_error
 from .handlers import success_status
 from .seed import CART_RESOURCE
+from .services import Services
 from .store import Identity, Row
 from .texts import message
 
-if TYPE_CHECKING:
-    from .engine import Engine
-
-Flow = Callable[["Engine", Ctx], Reply]
+Flow = Callable[[Services, Ctx], Reply]
 FLOWS: dict[str, Flow] = {}
 DEMO_OTP = "123456"
 ITEM_PRICE = 100
@@ -37,7 +35,7 @@ def flow(*operation_ids: str) -> Callable[[Flow], Flow]:
     return register
 
 
-def _body(e: Engine, ctx: Ctx) -> tuple[Any, Any]:
+def _body(e: Services, ctx: Ctx) -> tuple[Any, Any]:
     """A fresh synthesised success body and its ``data`` schema."""
     status = success_status(ctx.op)
     spec = ctx.op.responses[status]
@@ -50,7 +48,7 @@ def _text(value: Any) -> str:
 
 # -- tokens and logins ---------------------------------------------------------------------------------
 @flow("oauth.craete-token")
-def oauth_token(e: Engine, ctx: Ctx) -> Reply:
+def oauth_token(e: Services, ctx: Ctx) -> Reply:
     f = ctx.fields
     if f.get("client_id") != e.credentials.client_id or f.get("client_secret") != e.credentials.client_secret:
         return failed(401, "UNAUTHORIZED", message("bad_client", ctx.lang))
@@ -59,7 +57,7 @@ def oauth_token(e: Engine, ctx: Ctx) -> Reply:
     return Reply(200, {"status": "success", "code": "200", "data": data})
 
 
-def _admin_body(e: Engine, ctx: Ctx, identity: Identity, token: str) -> Reply:
+def _admin_body(e: Services, ctx: Ctx, identity: Identity, token: str) -> Reply:
     body, data_schema = _body(e, ctx)
     data = body.get("data") if isinstance(body, dict) else None
     if isinstance(data, dict):
@@ -77,7 +75,7 @@ def _admin_body(e: Engine, ctx: Ctx, identity: Identity, token: str) -> Reply:
 
 
 @flow("admin.auth.login")
-def admin_login(e: Engine, ctx: Ctx) -> Reply:
+def admin_login(e: Services, ctx: Ctx) -> Reply:
     found = e.store.find_identity("admin", None, _text(ctx.fields.get("email")))
     if found is None or found[1] != ctx.fields.get("password"):
         return field_error("email", "bad_credentials", ctx.lang)
@@ -86,7 +84,7 @@ def admin_login(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("admin.auth.refresh-token")
-def admin_refresh(e: Engine, ctx: Ctx) -> Reply:
+def admin_refresh(e: Services, ctx: Ctx) -> Reply:
     identity = _me(e, ctx)
     if identity is None:
         return failed(401, "UNAUTHORIZED", message("unauthenticated", ctx.lang))
@@ -95,7 +93,7 @@ def admin_refresh(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("admin.auth.register")
-def admin_register(e: Engine, ctx: Ctx) -> Reply:
+def admin_register(e: Services, ctx: Ctx) -> Reply:
     email = _text(ctx.fields.get("email")).strip().lower()
     if e.store.find_identity("admin", None, email) is not None:
         return field_error("email", "taken", ctx.lang)
@@ -112,7 +110,7 @@ def admin_register(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("admin.auth.logout", "tenant.auth.logout")
-def logout(e: Engine, ctx: Ctx) -> Reply:
+def logout(e: Services, ctx: Ctx) -> Reply:
     if ctx.caller.token:
         e.auth.revoke(ctx.caller.token)
     body, _ = _body(e, ctx)
@@ -121,14 +119,14 @@ def logout(e: Engine, ctx: Ctx) -> Reply:
     return Reply(200, body)
 
 
-def _me(e: Engine, ctx: Ctx) -> Identity | None:
+def _me(e: Services, ctx: Ctx) -> Identity | None:
     caller = ctx.caller
     if caller.kind not in ("admin", "student") or caller.user_id is None or caller.academy is None:
         return None
     return e.store.identity_by_id(caller.kind, caller.academy, caller.user_id)
 
 
-def _check_password(e: Engine, ctx: Ctx, field: str) -> Reply | Identity:
+def _check_password(e: Services, ctx: Ctx, field: str) -> Reply | Identity:
     identity = _me(e, ctx)
     found = e.store.find_identity(identity.kind, identity.academy, identity.email) if identity else None
     if identity is None or found is None or found[1] != ctx.fields.get(field):
@@ -137,7 +135,7 @@ def _check_password(e: Engine, ctx: Ctx, field: str) -> Reply | Identity:
 
 
 @flow("admin.auth.change-password", "tenant.account.update-login-credentials.change-password")
-def change_password(e: Engine, ctx: Ctx) -> Reply:
+def change_password(e: Services, ctx: Ctx) -> Reply:
     identity = _check_password(e, ctx, "old_password") if "old_password" in ctx.fields else _me(e, ctx)
     if not isinstance(identity, Identity):
         return (
@@ -155,7 +153,7 @@ def change_password(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("admin.auth.change-email")
-def change_email(e: Engine, ctx: Ctx) -> Reply:
+def change_email(e: Services, ctx: Ctx) -> Reply:
     # The change waits for the new address to be confirmed (by e-mail), so the login e-mail is unchanged.
     checked = _check_password(e, ctx, "password")
     if isinstance(checked, Reply):
@@ -165,7 +163,7 @@ def change_email(e: Engine, ctx: Ctx) -> Reply:
 
 
 # -- students --------------------------------------------------------------------------------------------
-def _member_body(e: Engine, ctx: Ctx, identity: Identity, token: str | None) -> Reply:
+def _member_body(e: Services, ctx: Ctx, identity: Identity, token: str | None) -> Reply:
     body, data_schema = _body(e, ctx)
     row = e.store.get("members", str(identity.user_id))
     doc = row.localized(ctx.lang) if row else {"id": identity.user_id, "email": identity.email, "name": identity.name}
@@ -180,7 +178,7 @@ def _member_body(e: Engine, ctx: Ctx, identity: Identity, token: str | None) -> 
 
 
 @flow("tenant.auth.authorize")
-def authorize(e: Engine, ctx: Ctx) -> Reply:
+def authorize(e: Services, ctx: Ctx) -> Reply:
     via = _text(ctx.fields.get("via")) or "email"
     known = e.store.find_identity("student", ctx.academy, _text(ctx.fields.get("email"))) is not None
     body, _ = _body(e, ctx)
@@ -189,7 +187,7 @@ def authorize(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("tenant.auth.authorize-verify")
-def authorize_verify(e: Engine, ctx: Ctx) -> Reply:
+def authorize_verify(e: Services, ctx: Ctx) -> Reply:
     f = ctx.fields
     found = e.store.find_identity("student", ctx.academy, _text(f.get("email")))
     secret_ok = found is not None and (
@@ -202,7 +200,7 @@ def authorize_verify(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("tenant.auth.register")
-def register(e: Engine, ctx: Ctx) -> Reply:
+def register(e: Services, ctx: Ctx) -> Reply:
     f = ctx.fields
     email = _text(f.get("email")).strip().lower()
     if e.store.find_identity("student", ctx.academy, email) is not None:
@@ -217,7 +215,7 @@ def register(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("tenant.auth.me")
-def student_me(e: Engine, ctx: Ctx) -> Reply:
+def student_me(e: Services, ctx: Ctx) -> Reply:
     identity = _me(e, ctx)
     if identity is None:
         return failed(401, "UNAUTHORIZED", message("unauthenticated", ctx.lang))
@@ -231,7 +229,7 @@ def cart_key(ctx: Ctx) -> str:
     return f"{ctx.academy}:guest"
 
 
-def load_cart(e: Engine, ctx: Ctx) -> Row:
+def load_cart(e: Services, ctx: Ctx) -> Row:
     row = e.store.get(CART_RESOURCE, cart_key(ctx))
     if row is None:
         uuid = f"00000000-0000-4000-8000-{e.store.next_id(CART_RESOURCE):012d}"
@@ -239,7 +237,7 @@ def load_cart(e: Engine, ctx: Ctx) -> Row:
     return row
 
 
-def render_cart(e: Engine, ctx: Ctx, cart: Row, schema: Any) -> Any:
+def render_cart(e: Services, ctx: Ctx, cart: Row, schema: Any) -> Any:
     items_schema = e.index.item_schema(e.index.property_schema(schema, "items"))
     items = []
     subtotal = 0
@@ -262,7 +260,7 @@ def render_cart(e: Engine, ctx: Ctx, cart: Row, schema: Any) -> Any:
     return rendered
 
 
-def _cart_reply(e: Engine, ctx: Ctx, cart: Row) -> Reply:
+def _cart_reply(e: Services, ctx: Ctx, cart: Row) -> Reply:
     body, data_schema = _body(e, ctx)
     if isinstance(body, dict) and data_schema is not None:
         body["data"] = render_cart(e, ctx, cart, data_schema)
@@ -274,12 +272,12 @@ def _int(value: Any) -> int | None:
 
 
 @flow("tenant.cart.get-current-cart")
-def get_cart(e: Engine, ctx: Ctx) -> Reply:
+def get_cart(e: Services, ctx: Ctx) -> Reply:
     return _cart_reply(e, ctx, load_cart(e, ctx))
 
 
 @flow("tenant.cart.get-cart-by-uuid")
-def get_cart_by_uuid(e: Engine, ctx: Ctx) -> Reply:
+def get_cart_by_uuid(e: Services, ctx: Ctx) -> Reply:
     wanted = ctx.params.get("uuid", "")
     for cart in e.store.list(CART_RESOURCE, ctx.academy, None):
         if cart.doc.get("uuid") == wanted:
@@ -288,7 +286,7 @@ def get_cart_by_uuid(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("tenant.cart.add-to-cart")
-def add_to_cart(e: Engine, ctx: Ctx) -> Reply:
+def add_to_cart(e: Services, ctx: Ctx) -> Reply:
     cart = load_cart(e, ctx)
     f = ctx.fields
     items: list[dict[str, Any]] = cart.doc.setdefault("items", [])
@@ -305,7 +303,7 @@ def add_to_cart(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("tenant.cart.remove-from-cart")
-def remove_from_cart(e: Engine, ctx: Ctx) -> Reply:
+def remove_from_cart(e: Services, ctx: Ctx) -> Reply:
     cart = load_cart(e, ctx)
     key = (_int(ctx.fields.get("product_id")), ctx.fields.get("product_type"))
     cart.doc["items"] = [i for i in cart.doc.get("items", []) if (i.get("product_id"), i.get("product_type")) != key]
@@ -314,7 +312,7 @@ def remove_from_cart(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("tenant.cart.redeem-coupon")
-def redeem_coupon(e: Engine, ctx: Ctx) -> Reply:
+def redeem_coupon(e: Services, ctx: Ctx) -> Reply:
     cart = load_cart(e, ctx)
     code = _text(ctx.fields.get("coupon"))
     known = any(r.academy == ctx.academy for r in e.store.find("coupons", code, ("code",))) if code else False
@@ -323,7 +321,7 @@ def redeem_coupon(e: Engine, ctx: Ctx) -> Reply:
     return _cart_reply(e, ctx, cart)
 
 
-def _place_order(e: Engine, ctx: Ctx, items: list[dict[str, Any]], gateway: str) -> str:
+def _place_order(e: Services, ctx: Ctx, items: list[dict[str, Any]], gateway: str) -> str:
     order_id = e.store.next_id("orders")
     total = sum(ITEM_PRICE * int(i.get("quantity") or 1) for i in items)
     doc = {
@@ -335,7 +333,7 @@ def _place_order(e: Engine, ctx: Ctx, items: list[dict[str, Any]], gateway: str)
 
 
 @flow("tenant.cart.checkout")
-def checkout(e: Engine, ctx: Ctx) -> Reply:
+def checkout(e: Services, ctx: Ctx) -> Reply:
     cart = load_cart(e, ctx)
     items = list(cart.doc.get("items", []))
     if not items:
@@ -352,7 +350,7 @@ def checkout(e: Engine, ctx: Ctx) -> Reply:
 
 
 @flow("tenant.cart.express-checkout")
-def express_checkout(e: Engine, ctx: Ctx) -> Reply:
+def express_checkout(e: Services, ctx: Ctx) -> Reply:
     f = ctx.fields
     item = {"product_id": _int(f.get("product_id")), "product_type": f.get("product_type"), "quantity": 1}
     order_id = _place_order(e, ctx, [item], "express")

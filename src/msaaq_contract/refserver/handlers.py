@@ -1,26 +1,24 @@
 """Answering an operation generically: from its resource role, or from its response schema.
 
-Stateful roles (see ``resources``) read and write rows; every other operation answers the body synthesised
-from its success schema (paginated ones paginate a few synthesised items for real). Files get a real tiny
-PDF, HTML or text; the redirect operation a 302. The status is the lowest documented 2xx (200 where both
-200 and 201/204 are documented).
+Stateful roles (the bindings of the contract's resource graph, ``contract/resources.py``) read and write rows;
+every other operation answers the body synthesised from its success schema (paginated ones paginate a few
+synthesised items for real). Files get a real tiny PDF, HTML or text; the redirect operation a 302. The
+status is the lowest documented 2xx (200 where both 200 and 201/204 are documented).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..contract import Operation
+from ..contract.resources import Binding
 from .clock import FIXED_ISO
 from .context import Ctx
 from .envelopes import Reply
-from .resources import Binding
+from .services import Services
 from .store import Row
 from .texts import message
 from .views import SECRET_FIELDS, paginate, search_filter_sort
-
-if TYPE_CHECKING:
-    from .engine import Engine
 
 SYNTHETIC_LIST_SIZE = 3
 ROLE_MESSAGE = {"create": "saved", "update": "saved", "delete": "deleted", "bulk_delete": "deleted"}
@@ -68,8 +66,8 @@ def clean(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 class Handlers:
-    def __init__(self, engine: Engine) -> None:
-        self.e = engine
+    def __init__(self, services: Services) -> None:
+        self.e = services
 
     def dispatch(self, ctx: Ctx) -> Reply:
         op = ctx.op
@@ -92,7 +90,8 @@ class Handlers:
                 body["data"] = self.e.view.render(row.localized(ctx.lang), data_schema, ctx.lang)
         elif role == "delete":
             resource, param = binding.chain[-1]
-            self.e.store.delete(resource.key, ctx.rows[param].id)
+            if role not in ctx.ignores:  # delete_does_nothing: answered, never stored
+                self.e.store.delete(resource.key, ctx.rows[param].id)
         elif role == "bulk_delete" and binding.target is not None:
             wanted = clean(ctx.fields)
             for row in self.e.store.list(binding.target.key, ctx.academy, None) if wanted else []:
@@ -159,6 +158,8 @@ class Handlers:
         fields.pop("id", None)
         if binding.role == "update":
             row = ctx.rows[binding.chain[-1][1]]
+            if "update" in ctx.ignores:  # update_changes_nothing: the row as it was
+                return row
             row.doc.update(fields)
             for overlay in row.i18n.values():  # what was just written wins in every language
                 for key in fields:

@@ -1,7 +1,7 @@
 """Deterministic seed data and the fixture values the suite calls the server with.
 
 Two academies, ``academy-a.msaaq.test`` (index 1) and ``academy-b.msaaq.test`` (index 2). Every stateful
-resource of ``ResourceMap`` gets rows in both: ids are ``index * 1000 + n`` per resource, so academy-a's
+resource of the contract's resource graph gets rows in both: ids are ``index * 1000 + n`` per resource, so academy-a's
 first course is 1001 and academy-b's is 2001, and the first row of *any* resource in academy-a is 1001
 (which lets one path value per parameter name serve every route). Top-level resources get three rows,
 nested ones two under each of the first two parents (chapters 1001-1002 under course 1001). Each documented
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..contract import Contract
+from ..contract.resources import Resource, ResourceGraph, resource_graph
 from .clock import FIXED_ISO
 from .credentials import ACADEMIES, DemoCredentials, admin_email, student_email
-from .resources import Resource, ResourceMap
 from .schemas import SchemaIndex
 from .store import Identity, Row, Store
 from .synth import SAMPLE_UUID
@@ -101,11 +101,11 @@ def _extras(key: str, doc: dict[str, Any], n: int, academy: str, row_id: int) ->
         doc["url"] = f"https://hooks.{academy}/{row_id}"
 
 
-def plan(contract: Contract, resources: ResourceMap | None = None, index: SchemaIndex | None = None) -> SeedPlan:
-    resources = resources or ResourceMap(contract)
+def plan(contract: Contract, resources: ResourceGraph | None = None, index: SchemaIndex | None = None) -> SeedPlan:
+    resources = resources or resource_graph(contract)
     index = index or SchemaIndex(contract)
     spares_needed: dict[str, list[tuple[str, str]]] = {}
-    for doc_id, (resource, param) in sorted(resources.destructive().items()):
+    for doc_id, (resource, param) in sorted(resources.removes_rows().items()):
         spares_needed.setdefault(resource.key, []).append((doc_id, param))
     rows: list[Row] = []
     spares: dict[str, tuple[str, str]] = {}
@@ -175,7 +175,7 @@ def _unbound_value(name: str, types: set[str]) -> Any:
 
 def fixture_values(contract: Contract) -> dict[str, Any]:
     """Path values with which every documented id answers 2xx on a fresh server (see the module doc)."""
-    resources = ResourceMap(contract)
+    resources = resource_graph(contract)
     seed_plan = plan(contract, resources)
     a, b = ACADEMIES
     bound: dict[str, Resource] = {}

@@ -20,11 +20,12 @@ from tests.selftest.calibration.evidence_factory import (
     write,
 )
 
-from msaaq_contract.checks.base import CheckContext, Exchange, RecordedRequest
+from msaaq_contract.checks.base import CheckContext
 from msaaq_contract.checks.schema import schema as schema_check
 from msaaq_contract.cli.main import main
 from msaaq_contract.contract import load_contract
 from msaaq_contract.contract.loader import DEFAULT_CONTRACT
+from msaaq_contract.exchange import Exchange, RecordedRequest
 
 NUMBER = 'type: "number"'
 COUPON, LIST = "admin.coupons.get-coupon", "admin.coupons.list"

@@ -9,13 +9,13 @@ from collections.abc import Callable
 import respx
 import yaml
 
-from msaaq_contract.checks.base import Exchange, RecordedRequest
 from msaaq_contract.client.happy import Credentials, PreparedCall
 from msaaq_contract.client.transport import Client
 from msaaq_contract.contract import load_contract
 from msaaq_contract.discovery.explore import Explorer
 from msaaq_contract.discovery.fixtures_file import render
 from msaaq_contract.discovery.target import discover, preflight
+from msaaq_contract.exchange import Exchange, RecordedRequest
 from msaaq_contract.settings import Settings
 
 TENANT = "academy.example"

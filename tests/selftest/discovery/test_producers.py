@@ -1,5 +1,5 @@
-"""Producers are computed from the contract: every path parameter's collection, parents first, creators for
-destructive operations, and a new operation added to the contract gets all of it with no code change."""
+"""Producers are computed from the contract: every path parameter's collection, parents first, and a new
+operation added to the contract gets all of it with no code change (creators: ``contract/test_resources.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import copy
 
 from msaaq_contract.contract import Contract, load_contract
 from msaaq_contract.contract.loader import Bundle
-from msaaq_contract.discovery.explore import is_destroyed
 from msaaq_contract.discovery.producers import ProducerMap, slots
 
 
@@ -47,20 +46,6 @@ def test_most_parameters_have_a_producer():
     with_producer = [k for k, slot in keyed.items() if producers.producer(slot, k[2]) is not None]
     assert len(keyed) == 71
     assert len(with_producer) >= 61  # measured 61: the rest have no list in the contract (signature, hash, ...)
-
-
-def test_destructive_operations_are_created_from_their_collection_and_links():
-    contract = load_contract()
-    op = contract.operation("admin.courses.delete-course")
-    slot = slots(op)[-1]
-    assert op.destructive and is_destroyed(op, slot)
-    creator = ProducerMap(contract).creator(slot)
-    assert creator is not None and creator.operation.operation_id == "admin.courses.create-course"
-    assert creator.member == "id"  # from the create's OpenAPI link: course = $response.body#/data/id
-    domain = contract.operation("admin.domains.domains-delete")
-    made = ProducerMap(contract).creator(slots(domain)[-1])
-    assert made is not None and made.member == "id"  # not the domain's name, which it also carries
-    assert not contract.operation("admin.courses.get-course").destructive
 
 
 def test_an_operation_added_to_the_contract_gets_discovery_without_code(tmp_path):

@@ -196,8 +196,8 @@ def test_discovery_finds_every_parameter_the_server_holds_data_for(varied_target
     proxy; what is not found is a parameter without records (a verification hash, a signature)."""
     from msaaq_contract.client.transport import Client
     from msaaq_contract.contract import load_contract
+    from msaaq_contract.contract.resources import resource_graph
     from msaaq_contract.discovery.target import discover, preflight
-    from msaaq_contract.refserver.resources import ResourceMap
     from msaaq_contract.settings import Settings, credentials_from_env
 
     _, proxy = varied_target
@@ -211,7 +211,7 @@ def test_discovery_finds_every_parameter_the_server_holds_data_for(varied_target
         found = discover(contract, client, env["MSAAQ_TENANT"]).main
     finally:
         client.close()
-    resources = ResourceMap(contract)
+    resources = resource_graph(contract)
     held = {
         (doc_id, param)
         for doc_id, op in contract.documented()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from msaaq_contract.contract.resources import resource_graph
 from msaaq_contract.families import APPLICABILITY, negative_applies, positive_applies
-from msaaq_contract.pytest_plugin.stateful import chains
 from msaaq_contract.recording.files import find
 
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes"
@@ -44,7 +44,7 @@ def test_every_documented_id_has_its_cassettes(contract):
 
 
 def test_every_stateful_chain_and_isolation_read_is_recorded(contract, meta):
-    for doc_id in chains(contract):
+    for doc_id in resource_graph(contract).chains:
         assert find(CASSETTES / doc_id / "stateful").is_file(), doc_id
     other = meta["fixtures"]["other_tenant_path"]
     owned = [

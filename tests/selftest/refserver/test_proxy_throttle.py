@@ -13,7 +13,6 @@ from msaaq_contract.cli.main import main
 from msaaq_contract.contract import load_contract
 from msaaq_contract.errors import ConfigError
 from msaaq_contract.refserver import ManualClock, demo_credentials
-from msaaq_contract.refserver.clock import FIXED_EPOCH
 from msaaq_contract.refserver.proxy import start_proxy
 from msaaq_contract.refserver.proxy_throttle import ProxyCounts, ProxyGate, ProxyThrottle, merge_rate_headers
 from msaaq_contract.refserver.throttle import Admission, Throttle, token_routes

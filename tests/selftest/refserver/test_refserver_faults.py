@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B, RefClient, contract_errors
 
+from msaaq_contract.client.happy import build_happy_request
 from msaaq_contract.contract import Operation, load_contract
 from msaaq_contract.errors import ConfigError
 from msaaq_contract.refserver import CATALOGUE, Fault, load_faults
@@ -45,7 +46,7 @@ def test_the_catalogue_has_the_documented_faults():
         "null_required_field", "enum_out_of_range", "broken_pagination_meta", "html_500", "wrong_content_type",
         "auth_not_enforced", "tenant_not_enforced", "cross_tenant_leak", "error_without_envelope", "rate_limit_429",
         "slow_response", "undocumented_status", "extra_field", "null_model_field", "number_as_string",
-        "undeclared_enum_value",
+        "undeclared_enum_value", "update_changes_nothing", "delete_does_nothing",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
@@ -294,3 +295,28 @@ def test_bad_fault_files_are_one_line_config_errors(tmp_path: Path, text, expect
 def test_missing_fault_file(tmp_path: Path):
     with pytest.raises(ConfigError, match="cannot read"):
         load_faults(tmp_path / "absent.yaml")
+
+
+def test_write_faults_answer_success_and_store_nothing(fresh_refserver, fresh_client):
+    read, update, delete = (
+        CONTRACT.operation(f"admin.quizzes.{name}") for name in ("get-quiz", "update-quiz", "delete-quiz")
+    )
+    assert Fault("update_changes_nothing").applies(update) and not Fault("update_changes_nothing").applies(read)
+    assert Fault("delete_does_nothing").applies(delete) and not Fault("delete_does_nothing").applies(update)
+    fresh_refserver.set_faults(
+        [Fault("update_changes_nothing", [update.operation_id]), Fault("delete_does_nothing", [delete.operation_id])]
+    )
+    quiz = fresh_client.happy(read.doc_ids[0]).path_values
+    before = call(fresh_client, read).json()["data"]["title"]
+    renamed = build_happy_request(CONTRACT, update.doc_ids[0], fresh_client.fixtures, values=quiz)
+    renamed.json = {"title": "renamed"}
+    removed = build_happy_request(CONTRACT, delete.doc_ids[0], fresh_client.fixtures, values=quiz)
+    assert fresh_client.send(renamed).status_code == 200
+    assert call(fresh_client, read).json()["data"]["title"] == before
+    assert fresh_client.send(removed).status_code == 200
+    assert call(fresh_client, read).status_code == 200  # still served
+    fresh_refserver.set_faults([])  # the same calls, clean
+    assert fresh_client.send(renamed).status_code == 200
+    assert call(fresh_client, read).json()["data"]["title"] == "renamed"
+    assert fresh_client.send(removed).status_code == 200
+    assert call(fresh_client, read).status_code == 404

@@ -13,11 +13,11 @@ from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B, RefClient
 
 from msaaq_contract.client.happy import PreparedCall
 from msaaq_contract.contract import Operation, load_contract
+from msaaq_contract.contract.resources import resource_graph
 from msaaq_contract.refserver import ManualClock, fixture_values, start_server
-from msaaq_contract.refserver.resources import ResourceMap
 
 CONTRACT = load_contract()
-RESOURCES = ResourceMap(CONTRACT)
+RESOURCES = resource_graph(CONTRACT)
 FIXTURES = fixture_values(CONTRACT)
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 
