@@ -6,7 +6,7 @@ import pytest
 from msaaq_contract.pytest_plugin.stateful import chains, run_chain
 
 
-@pytest.mark.msaaq(family="stateful", applies="crud")
+@pytest.mark.msaaq("stateful")
 def test_crud(conformance, doc_id):
     run_chain(conformance, chains(conformance.contract)[doc_id])
     conformance.conclude()

@@ -23,7 +23,7 @@ from . import live
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
 from .junit import JUnitLog
-from .options import add_options
+from .options import add_options, runs_suite
 from .properties import TARGET_ERROR
 from .runtime import Runtime, contract_path, describe_run, report_dir, start_runtime
 from .verdicts import VerdictCollector, write
@@ -32,6 +32,7 @@ COLLECTOR = pytest.StashKey[VerdictCollector]()
 JUNIT = pytest.StashKey[JUnitLog]()
 RUNTIME = pytest.StashKey[Runtime]()
 SUMMARY = pytest.StashKey[tuple[dict[str, Any], str, str]]()
+RUNS_SUITE = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,13 +40,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _runs_conformance(config: pytest.Config) -> bool:
-    args = [str(a) for a in config.args] or [str(p) for p in config.getini("testpaths")]
-    return any("conformance" in a for a in args)
+    flag: bool | None = config.stash.get(RUNS_SUITE, None)
+    if flag is None:
+        flag = config.stash[RUNS_SUITE] = runs_suite(config)
+    return flag
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "msaaq(family, applies): a conformance check over documented endpoint ids")
+    config.addinivalue_line("markers", "msaaq(family): a conformance test of a registered family (families.py)")
     collector = VerdictCollector()
     config.stash[COLLECTOR] = collector
     config.pluginmanager.register(collector, "msaaq-verdicts")  # receives every test report (and Ctrl-C)

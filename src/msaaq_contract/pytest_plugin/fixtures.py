@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from ..errors import TargetUnreachable
+from .collection import family_of, registered
 from .runtime import Runtime
 from .suite import Conformance
 
@@ -36,8 +37,10 @@ class SuiteFixtures:
         item = self.item
         assert item is not None  # noqa: S101 - pytest sets a test up before its fixtures
         marker = item.get_closest_marker("msaaq")
-        family = marker.kwargs["family"] if marker else "conformance"
-        return Conformance(msaaq_runtime, item, doc_id, family)
+        if marker is None:
+            raise pytest.UsageError(f"error: {item.nodeid} asks for `conformance` without @pytest.mark.msaaq(family)")
+        family = family_of(marker)
+        return Conformance(msaaq_runtime, item, doc_id, family, registered(family, getattr(item, "originalname", "")))
 
     @pytest.fixture
     def revoked_token(self, msaaq_runtime: Runtime) -> Any:
