@@ -8,17 +8,12 @@ Findings of severity "warning" (e.g. undocumented extra fields) are reported but
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, Protocol
 
 from ..contract import Contract, Operation
-
-# What redaction leaves in a recorded value in place of a secret, a token or a phone-like number
-# (``recording/redaction.py`` writes them): the original is unknown, so no check may judge it.
-PLACEHOLDER = re.compile(r"<(?:redacted|phone-[0-9a-f]{8}|id-[0-9a-f]{8})>")
 
 
 @dataclass

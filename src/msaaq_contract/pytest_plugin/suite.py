@@ -189,11 +189,18 @@ class Conformance:
     def record(
         self, found: list[Finding], exchange: Exchange | None, *, doc_id: str | None = None, step: str | None = None
     ) -> None:
-        """Keep findings for the verdict, each with the curl of the exchange that shows it and who broke."""
+        """Keep findings for the verdict, each with the curl of the exchange that shows it and who broke, redacted
+        (a value the target put in a secret-looking member is never quoted, here or later in the run)."""
+        redactor = self.runtime.redactor
         curl = None
-        if exchange is not None and found:
+        request_doc: Any = None
+        response_doc: Any = None
+        if exchange is not None and (found or not self.runtime.offline):
             req = exchange.request
-            curl = self.runtime.redactor.curl(req.method, req.url, req.headers, req.body)
+            request_doc = redactor.learn_body(req.body)
+            parsed, response_doc = exchange.json_body
+            redactor.learn(response_doc if parsed else None)
+            curl = redactor.curl(req.method, req.url, req.headers, req.body) if found else None
         for f in found:
             if exchange is not None and f.status is None:
                 f.status = exchange.status
@@ -202,8 +209,9 @@ class Conformance:
             if doc_id and doc_id != self.doc_id:
                 f.operation = doc_id
             label = " ".join(x for x in (step, f.operation) if x)
-            f.message = self.runtime.redactor.text(f"[{label}] {f.message}" if label else f.message)
-            f.actual = self.runtime.redactor.text(f.actual) if f.actual else f.actual
+            # A pointer into the response starts with "/"; a request finding's with where it is ("body/...").
+            redactor.finding(f, response_doc if (f.pointer or "/").startswith("/") else request_doc)
+            f.message = f"[{label}] {f.message}" if label else f.message
         self.findings.extend(f for f in found if f.is_error)
         self.warnings.extend(f for f in found if not f.is_error)
 

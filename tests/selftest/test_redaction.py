@@ -2,7 +2,7 @@
 
 import json
 
-from msaaq_contract.recording.redaction import REDACTED, Redactor, normalise_body
+from msaaq_contract.redaction import REDACTED, Redactor, normalise_body
 
 SECRET = "canary-secret-7f3a9c"
 RED = Redactor(secrets=[SECRET, "p@ssw0rd-canary"], personal=["admin@academy.example"])
