@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any, Literal, Protocol
 
 from ..contract import Contract, Operation
+from ..redaction import Redactor
 
 
 @dataclass
@@ -154,7 +155,15 @@ def check(name: str) -> Callable[[Check], Check]:
 
 
 def short(value: Any, limit: int = 120) -> str:
-    """A compact, one-line rendering of a JSON value for messages."""
+    """A compact, one-line rendering of a value an answer holds, for messages: the members of an object or array
+    that look secret (``token``, ``api_key``, ``password``...) are shown as redacted, before it is cut short."""
+    if isinstance(value, (dict, list)):
+        value = Redactor().value(value)
+    return compact(value, limit)
+
+
+def compact(value: Any, limit: int = 120) -> str:
+    """A compact, one-line rendering of a JSON value (the contract's own, e.g. a schema keyword's value)."""
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError):

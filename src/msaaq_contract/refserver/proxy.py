@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -29,12 +30,18 @@ HOP_BY_HOP = frozenset(
 UPSTREAM_TIMEOUT_S = 60.0
 
 
+# (request headers, status, answer headers, answer body) -> the body to send instead: a self-test's way to make
+# the target answer something it would not (e.g. secrets planted in its answers).
+Rewrite = Callable[[Mapping[str, str], int, Mapping[str, str], bytes], bytes]
+
+
 class VaryingProxy:
     """The ASGI app: read the request, forward it, vary the answer."""
 
-    def __init__(self, upstream: str, variations: Variations) -> None:
+    def __init__(self, upstream: str, variations: Variations, rewrite: Rewrite | None = None) -> None:
         self.upstream = upstream.rstrip("/")
         self.variations = variations
+        self.rewrite = rewrite
         self._client: httpx.AsyncClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
@@ -66,6 +73,8 @@ class VaryingProxy:
         except httpx.HTTPError as exc:
             status, content = 502, f"upstream {self.upstream} failed: {exc.__class__.__name__}".encode()
             headers = {"content-type": "text/plain"}
+        if self.rewrite is not None:
+            content = self.rewrite(request_headers, status, headers, content)
         content, varied = self.variations.apply(content, headers, request_headers)
         if self.variations.delay_s:
             await asyncio.sleep(self.variations.delay_s)
@@ -119,10 +128,11 @@ def uvicorn_server(app: Any) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def start_proxy(upstream: str, variations: Variations, *, host: str = "127.0.0.1", port: int = 0) -> ProxyHandle:
+def start_proxy(
+    upstream: str, variations: Variations, *, host: str = "127.0.0.1", port: int = 0, rewrite: Rewrite | None = None
+) -> ProxyHandle:
     """Start the proxy in a thread on a loopback port; it forwards to ``upstream`` (a base URL or host root)."""
     sock = bind_socket(host, port)
-    server, thread = serve_in_thread(
-        uvicorn_server(VaryingProxy(upstream_root(upstream), variations)), sock, sock.close, "msaaq-proxy"
-    )
+    app = VaryingProxy(upstream_root(upstream), variations, rewrite)
+    server, thread = serve_in_thread(uvicorn_server(app), sock, sock.close, "msaaq-proxy")
     return ProxyHandle(server, thread, int(sock.getsockname()[1]), host)
