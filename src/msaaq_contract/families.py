@@ -1,13 +1,23 @@
-"""Which check families apply to which documented endpoint (no pytest and no schemathesis here: the CLI's
-coverage and offline runs use it too)."""
+"""The check families: the one registry of what the conformance suite judges.
+
+A family is a report column (auth, envelope, ...). Each has conformance tests; each test says when it applies
+(a rule over the documented ids), which checks judge its answers (names in ``checks.CHECKS``) and which
+cassette it replays (``cassettes/<documented id>/<name>.json``). Everything that needs to know a family reads it
+here: the pytest markers and parametrization, the plugin (which checks a test runs, which cassette it opens, the
+xdist scope), ``msaaq-contract coverage`` and the reports (column order). No pytest, no client: the CLI uses it.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
-from .client.happy import OWN_ACCOUNT, identity_for
+from .checks import CHECKS
+from .checks.base import Check
 from .contract import Operation
+from .contract.identities import OWN_ACCOUNT, identity_for
+from .errors import ConfigError
 
 Applies = Callable[[Operation, str], bool]
 # Account operations whose generated values would lock the run out (a random new password, a logout of the
@@ -31,6 +41,14 @@ def negative_applies(op: Operation, doc_id: str) -> bool:
     return bool(schema.get("properties") or schema.get("required"))
 
 
+def starts_chain(op: Operation, doc_id: str) -> bool:
+    """A create whose answer links to a read of what it created: a stateful chain, keyed by its first doc id."""
+    if op.undocumented or not op.doc_ids or doc_id != op.doc_ids[0]:
+        return False
+    responses = op.raw.get("responses", {}).values()
+    return any(isinstance(spec, dict) and "read" in (spec.get("links") or {}) for spec in responses)
+
+
 def _json_success(op: Operation) -> bool:
     return any(op.responses[s].is_json for s in op.success_statuses)
 
@@ -46,21 +64,122 @@ APPLICABILITY: dict[str, Applies] = {
     "with_input": lambda op, doc_id: op.request_schema is not None or bool(op.query_params),
     "fuzz_positive": positive_applies,
     "fuzz_negative": negative_applies,
+    "crud": starts_chain,
 }
 
-# family -> the rules of its tests (a family applies when any of its tests does)
-FAMILY_RULES: dict[str, tuple[str, ...]] = {
-    "auth": ("protected", "public"),
-    "tenant_header": ("tenant",),
-    "envelope": ("all",),
-    "schema": ("all",),
-    "status": ("all",),
-    "fuzz": ("fuzz_positive", "fuzz_negative"),
-    "isolation": ("owned_reads",),
-    "language": ("reads",),
+
+@dataclass(frozen=True)
+class FamilyTest:
+    """One conformance test function of a family."""
+
+    name: str  # the test function (``tests/conformance/test_*.py``)
+    applies: str  # a rule of APPLICABILITY: the documented ids it is parametrized with
+    checks: tuple[str, ...]  # names in ``checks.CHECKS``, run in this order on each judged answer
+    cassette: str  # the recording it replays; ``{param}`` is the test's own parameter value
+    param: tuple[str, tuple[str, ...]] | None = None  # (name, values) of a parameter besides the documented id
+
+    @property
+    def cassettes(self) -> tuple[str, ...]:
+        values = self.param[1] if self.param else ("",)
+        return tuple(dict.fromkeys(self.cassette.format(param=v) for v in values))
+
+    def cassette_for(self, param: str | None = None) -> str:
+        return self.cassette.format(param=param or "")
+
+    def judges(self) -> tuple[Check, ...]:
+        return tuple(CHECKS[name] for name in self.checks)
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    tests: tuple[FamilyTest, ...]
+
+    def applies(self, op: Operation, doc_id: str) -> bool:
+        """The family has at least one test for ``doc_id``."""
+        return any(APPLICABILITY[t.applies](op, doc_id) for t in self.tests)
+
+    @property
+    def cassettes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c for t in self.tests for c in t.cassettes))
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c for t in self.tests for c in t.checks))
+
+
+_HAPPY = "conformance"  # one happy exchange per endpoint, judged by three families and recorded once
+LANGUAGES = ("ar", "en")
+
+# In report order (the columns of the matrix).
+FAMILIES: dict[str, Family] = {
+    f.name: f
+    for f in (
+        Family(
+            "auth",
+            (
+                FamilyTest("test_missing_token", "protected", ("auth",), "auth-missing"),
+                FamilyTest("test_malformed_token", "protected", ("auth",), "auth-malformed"),
+                FamilyTest("test_revoked_token", "revocable", ("auth",), "auth-revoked"),
+                FamilyTest("test_public_without_token", "public", ("public",), "auth-public"),
+            ),
+        ),
+        Family(
+            "tenant_header",
+            (
+                FamilyTest("test_missing_tenant", "tenant", ("tenant_header",), "tenant-missing"),
+                FamilyTest("test_unknown_tenant", "tenant", ("tenant_header",), "tenant-unknown"),
+            ),
+        ),
+        Family("envelope", (FamilyTest("test_envelope", "all", ("envelope",), _HAPPY),)),
+        Family("schema", (FamilyTest("test_field_types", "all", ("schema",), _HAPPY),)),
+        Family("status", (FamilyTest("test_status", "all", ("success", "status"), _HAPPY),)),
+        Family(
+            "fuzz",
+            (
+                FamilyTest("test_fuzz_valid", "fuzz_positive", ("as_recorded",), "fuzz-positive"),
+                FamilyTest("test_fuzz_invalid", "fuzz_negative", ("as_recorded",), "fuzz-negative"),
+            ),
+        ),
+        Family("stateful", (FamilyTest("test_crud", "crud", ("success", "envelope", "schema", "status"), "stateful"),)),
+        Family("isolation", (FamilyTest("test_isolation", "owned_reads", ("isolation",), "isolation"),)),
+        Family(
+            "language",
+            (
+                FamilyTest(
+                    "test_language",
+                    "reads",
+                    ("success", "envelope", "schema", "language"),
+                    "language-{param}",
+                    param=("lang", LANGUAGES),
+                ),
+            ),
+        ),
+    )
 }
+TESTS: dict[str, tuple[Family, FamilyTest]] = {t.name: (f, t) for f in FAMILIES.values() for t in f.tests}
+
+
+def registered_test(family: str, name: str) -> FamilyTest:
+    """The registered test ``name`` of ``family``; a test the registry does not know is a usage error."""
+    found = TESTS.get(name)
+    if found is None or found[0].name != family:
+        known = ", ".join(t.name for t in FAMILIES[family].tests) if family in FAMILIES else ", ".join(FAMILIES)
+        raise ConfigError(
+            f"conformance test {name} (family {family!r}) is not in the family registry",
+            hint=f"register it in msaaq_contract/families.py (known: {known})",
+        )
+    return found[1]
 
 
 def families_for(op: Operation, doc_id: str) -> list[str]:
-    """The families with at least one test for ``doc_id`` (stateful chains are keyed by their create id)."""
-    return [fam for fam, rules in FAMILY_RULES.items() if any(APPLICABILITY[r](op, doc_id) for r in rules)]
+    """The families with at least one test for ``doc_id``."""
+    return [name for name, family in FAMILIES.items() if family.applies(op, doc_id)]
+
+
+def family_tests(op: Operation, doc_id: str) -> Iterator[tuple[Family, FamilyTest]]:
+    """Every (family, test) that runs for ``doc_id``."""
+    for family in FAMILIES.values():
+        for test in family.tests:
+            if APPLICABILITY[test.applies](op, doc_id):
+                yield family, test

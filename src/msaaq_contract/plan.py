@@ -14,9 +14,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .client.happy import identity_for
 from .client.pacing import GUEST, LOGIN, WINDOW_S
 from .contract import Contract, Operation
+from .contract.identities import identity_for
 from .settings import RateLimit
 
 # Lower sends first under --time-budget; a family not listed goes with the fuzz examples.

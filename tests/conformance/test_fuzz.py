@@ -5,11 +5,11 @@ request actually sent (``checks.fuzz.as_recorded``), whatever the generator mean
 import pytest
 
 
-@pytest.mark.msaaq(family="fuzz", applies="fuzz_positive")
+@pytest.mark.msaaq("fuzz")
 def test_fuzz_valid(conformance, doc_id):
     conformance.fuzz("positive")
 
 
-@pytest.mark.msaaq(family="fuzz", applies="fuzz_negative")
+@pytest.mark.msaaq("fuzz")
 def test_fuzz_invalid(conformance, doc_id):
     conformance.fuzz("negative")

@@ -7,7 +7,7 @@ from msaaq_contract.contract.resources import resource_graph
 from msaaq_contract.pytest_plugin.stateful import run_chain
 
 
-@pytest.mark.msaaq(family="stateful", applies="crud")
+@pytest.mark.msaaq("stateful")
 def test_crud(conformance, doc_id):
     run_chain(conformance, resource_graph(conformance.contract).chains[doc_id])
     conformance.conclude()

@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = "msaaq_contract"
 EVERYTHING = frozenset(
     {"errors", "exchange", "settings", "contract", "checks", "client", "recording", "reporting", "refserver",
-     "discovery", "families", "fuzz", "plan", "calibration", "cli", "pytest_plugin", "(root)"}
+     "discovery", "families", "fuzz", "plan", "calibration", "cli", "pytest_plugin", "redaction", "(root)"}
 )  # fmt: skip
 
 # ARCHITECTURE.md's "Who may import whom", as data: layer -> the layers of ours it may import (its own modules
@@ -24,18 +24,19 @@ EVERYTHING = frozenset(
 MAY_IMPORT: dict[str, frozenset[str]] = {
     "errors": frozenset(),
     "exchange": frozenset(),
-    "settings": frozenset({"errors"}),
-    "contract": frozenset({"errors"}),
-    "checks": frozenset({"contract", "exchange", "errors"}),
-    "client": frozenset({"contract", "exchange", "settings", "errors"}),
-    "recording": frozenset({"contract", "exchange", "settings", "errors", "client"}),
-    "reporting": frozenset({"checks", "errors"}),
-    "refserver": frozenset({"contract", "settings", "errors"}),
-    "discovery": frozenset({"contract", "client", "exchange", "settings", "errors"}),
-    "families": frozenset({"contract", "client", "errors"}),
-    "fuzz": frozenset({"contract", "checks", "client", "exchange", "errors"}),
-    "plan": frozenset({"contract", "client", "settings", "errors"}),
-    "calibration": frozenset({"contract", "checks", "reporting", "recording", "errors"}),
+    "redaction": frozenset(),
+    "settings": frozenset({"errors", "redaction"}),
+    "contract": frozenset({"errors", "redaction"}),
+    "checks": frozenset({"contract", "exchange", "errors", "redaction"}),
+    "client": frozenset({"contract", "exchange", "settings", "errors", "redaction"}),
+    "recording": frozenset({"contract", "exchange", "settings", "errors", "client", "redaction"}),
+    "reporting": frozenset({"checks", "families", "errors", "redaction"}),
+    "refserver": frozenset({"contract", "settings", "errors", "redaction"}),
+    "discovery": frozenset({"contract", "client", "exchange", "settings", "errors", "redaction"}),
+    "families": frozenset({"contract", "checks", "errors", "redaction"}),
+    "fuzz": frozenset({"contract", "checks", "client", "exchange", "errors", "redaction"}),
+    "plan": frozenset({"contract", "client", "settings", "errors", "redaction"}),
+    "calibration": frozenset({"contract", "checks", "reporting", "recording", "errors", "redaction"}),
     "cli": EVERYTHING - {"pytest_plugin"},
     "pytest_plugin": EVERYTHING,
     "(root)": EVERYTHING - {"pytest_plugin", "cli"},

@@ -3,7 +3,7 @@
 Importing this package registers every check in ``CHECKS`` under the name used in reports and ``--checks``.
 """
 
-from . import auth, envelope, fuzz, isolation, language, schema, status, tenant
+from . import auth, documented, envelope, fuzz, isolation, language, schema, status, tenant
 from .base import CHECKS, CheckContext, ContractViolation, Exchange, Finding, RecordedRequest, check
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "RecordedRequest",
     "auth",
     "check",
+    "documented",
     "envelope",
     "fuzz",
     "isolation",

@@ -1,17 +1,17 @@
-"""Auth: protected operations refuse a missing, malformed or revoked token with 401 and the error envelope;
-public (optional-auth) operations still answer without one."""
+"""Auth: protected operations refuse a missing, malformed or revoked token with 401 and the documented error;
+public (optional-auth) operations still answer without one, with a documented answer."""
 
 from __future__ import annotations
 
 from .base import CheckContext, Exchange, Finding, check
-from .envelope import envelope
+from .documented import documented_answer, documented_refusal
 
 
 @check("auth")
 def refuses_unauthenticated(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     variant = (ctx.expectation or {}).get("variant", "no token")
     if exchange.status == 401:
-        return [f for f in envelope(ctx, exchange) if f.is_error]
+        return documented_refusal(ctx, exchange)
     title = "Served without a valid token" if exchange.status < 300 else "Wrong refusal status"
     return [
         Finding(
@@ -27,7 +27,7 @@ def refuses_unauthenticated(ctx: CheckContext, exchange: Exchange) -> list[Findi
 @check("public")
 def answers_anonymously(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     if 200 <= exchange.status < 400:
-        return []
+        return documented_answer(ctx, exchange)
     return [
         Finding(
             check="auth",

@@ -8,7 +8,6 @@ Findings of severity "warning" (e.g. undocumented extra fields) are reported but
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
@@ -16,10 +15,7 @@ from typing import Any, Literal, Protocol
 from ..contract import Contract, Operation
 from ..exchange import Exchange as Exchange  # the checks' input, re-exported for them
 from ..exchange import RecordedRequest as RecordedRequest
-
-# What redaction leaves in a recorded value in place of a secret, a token or a phone-like number
-# (``recording/redaction.py`` writes them): the original is unknown, so no check may judge it.
-PLACEHOLDER = re.compile(r"<(?:redacted|phone-[0-9a-f]{8}|id-[0-9a-f]{8})>")
+from ..redaction import Redactor
 
 
 @dataclass
@@ -90,7 +86,15 @@ def check(name: str) -> Callable[[Check], Check]:
 
 
 def short(value: Any, limit: int = 120) -> str:
-    """A compact, one-line rendering of a JSON value for messages."""
+    """A compact, one-line rendering of a value an answer holds, for messages: the members of an object or array
+    that look secret (``token``, ``api_key``, ``password``...) are shown as redacted, before it is cut short."""
+    if isinstance(value, (dict, list)):
+        value = Redactor().value(value)
+    return compact(value, limit)
+
+
+def compact(value: Any, limit: int = 120) -> str:
+    """A compact, one-line rendering of a JSON value (the contract's own, e.g. a schema keyword's value)."""
     try:
         text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError):

@@ -47,9 +47,15 @@ def envelope(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
 
 
 def _media(expected: str | None, exchange: Exchange) -> list[Finding]:
-    if not expected or expected.endswith("/*") or expected == "application/octet-stream":
+    """The media type in full (``application/zip`` is not ``application/pdf``); parameters such as ``charset``
+    are not part of it (a server may add them), and a documented ``image/*`` takes any image."""
+    if not expected or expected in ("*/*", "application/octet-stream"):
         return []
-    if exchange.content_type and exchange.content_type.split("/")[0] != expected.split("/")[0]:
+    wanted = expected.split(";")[0].strip().lower()
+    got = exchange.content_type  # lower case, without parameters
+    major, _, minor = wanted.partition("/")
+    fits = got.partition("/")[0] == major if minor == "*" else got == wanted
+    if got and not fits:
         return [
             _finding(
                 "Unexpected media type",

@@ -1,5 +1,6 @@
 """Fuzzing verdicts: a valid generated request must not get a 5xx and must conform; an invalid one must be
-refused with a 4xx in the error envelope, never a 2xx or a 5xx. The same functions run as schemathesis
+refused with a 4xx that is the documented error (its envelope, and its body against the schema of its status,
+e.g. ``error.Validation`` for a 422), never a 2xx or a 5xx. The same functions run as schemathesis
 custom checks (see ``msaaq_contract.fuzz``) and in hand-written tests; offline, ``as_recorded`` decides which
 of the two a recorded request gets from what the current contract says of that request."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .base import CheckContext, Exchange, Finding, check
+from .documented import documented_refusal
 from .envelope import envelope
 from .request import request_problems
 from .schema import schema
@@ -42,7 +44,7 @@ def conforms(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
 def rejects_invalid(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     what = (ctx.expectation or {}).get("mutation", "an invalid request")
     if 400 <= exchange.status < 500:
-        return [f for f in envelope(ctx, exchange) if f.is_error]
+        return documented_refusal(ctx, exchange)
     title = "Invalid request accepted" if exchange.status < 400 else "Server error on invalid input"
     return [
         Finding(

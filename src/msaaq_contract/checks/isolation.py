@@ -1,16 +1,17 @@
 """Tenant isolation: a resource of the main academy, requested as another academy (its X-Tenant and its
-token), must not be returned. Refusals (401/403/404) pass; a 2xx is a leak unless it is provably a different
-resource of the other academy."""
+token), must not be returned. A refusal (401/403/404) passes when it is the documented error (its envelope, and
+its body against the schema of its status); a 2xx is a leak."""
 
 from __future__ import annotations
 
 from .base import CheckContext, Exchange, Finding, check, short
+from .documented import documented_refusal
 
 
 @check("isolation")
 def not_leaked(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     if exchange.status in (401, 403, 404):
-        return []
+        return documented_refusal(ctx, exchange)
     if exchange.status >= 400:
         return [
             Finding(

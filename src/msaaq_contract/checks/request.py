@@ -21,7 +21,8 @@ from ..contract import Contract, Operation
 from ..contract.flatten import flatten, types_of
 from ..contract.loader import escape
 from ..contract.wire import NO_BODY, BodyError, coerce, parse_body
-from .base import PLACEHOLDER, Finding, RecordedRequest
+from ..redaction import PLACEHOLDER
+from .base import Finding, RecordedRequest
 from .validators import detailed, is_valid
 
 MAX_PROBLEMS = 3

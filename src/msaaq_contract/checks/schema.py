@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..contract import Contract
 from ..contract.loader import escape
-from .base import CheckContext, Exchange, Finding, check, short
+from .base import CheckContext, Exchange, Finding, check, compact, short
 from .validators import BASE_URI, detailed, is_valid
 
 if TYPE_CHECKING:
@@ -48,11 +48,17 @@ def _finding(error: ValidationError) -> Finding:
 
     leaf = best_match(error.context) if error.context else error
     pointer = _pointer(leaf)
+    message = leaf.message
+    if isinstance(leaf.instance, (dict, list)):
+        # jsonschema quotes the whole value; one with secret-looking members is quoted redacted instead.
+        quoted = short(leaf.instance, 10_000)
+        if quoted != compact(leaf.instance, 10_000):
+            message = message.replace(repr(leaf.instance), quoted)
     return Finding(
         check="schema",
         title="Field type mismatch" if leaf.validator in ("type", "enum", "const") else "Schema violation",
-        message=f"{pointer or '/'}: {leaf.message}",
-        expected=f"{leaf.validator}: {short(leaf.validator_value, 200)}",
+        message=f"{pointer or '/'}: {message}",
+        expected=f"{leaf.validator}: {compact(leaf.validator_value, 200)}",
         actual=short(leaf.instance),
         pointer=pointer or "/",
     )

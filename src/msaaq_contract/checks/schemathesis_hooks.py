@@ -18,6 +18,7 @@ import schemathesis
 from schemathesis.core.failures import Failure
 
 from ..contract import Contract, load_contract
+from ..redaction import Redactor
 from .base import Check, CheckContext
 from .envelope import envelope
 from .schema import schema
@@ -41,11 +42,12 @@ def run_check(check: Check, response: Any, case: Any) -> None:
     op = contract.match(case.method, path) or contract.operations.get(getattr(case.operation, "label", ""))
     if op is None:
         return  # not an operation of our contract (e.g. another schema): nothing to judge
-    findings = [
-        f for f in check(CheckContext(contract, op, op.operation_id), from_schemathesis(response)) if f.is_error
-    ]
+    exchange = from_schemathesis(response)
+    findings = [f for f in check(CheckContext(contract, op, op.operation_id), exchange) if f.is_error]
     if findings:
         first = findings[0]
+        parsed, body = exchange.json_body
+        Redactor().finding(first, body if parsed else None)  # schemathesis prints it: redacted, as ours are
         detail = f"{first.message} (expected {first.expected}, got {first.actual})" if first.expected else first.message
         raise Failure(operation=op.label, title=f"{first.title} (msaaq {first.check})", message=detail)
 

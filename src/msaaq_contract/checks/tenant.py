@@ -1,9 +1,10 @@
 """Tenant header: a tenant operation without ``X-Tenant`` (or with an unknown one) is refused with 400 and
-exactly the documented body."""
+exactly the documented body (which also fits the schema documented for that 400)."""
 
 from __future__ import annotations
 
 from .base import CheckContext, Exchange, Finding, check, short
+from .schema import schema
 
 DOCUMENTED = {
     "TENANT_HEADER_NOT_PROVIDED": "No Tenant header was provided",
@@ -62,4 +63,4 @@ def tenant_refused(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 pointer="/message",
             )
         )
-    return findings
+    return findings + [f for f in schema(ctx, exchange) if f.is_error]

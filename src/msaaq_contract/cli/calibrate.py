@@ -23,10 +23,12 @@ from ..calibration.review import Decision, parse_review, render_review
 from ..contract import Contract, load_contract
 from ..contract.overrides import OVERRIDES_NAME, load_overrides
 from ..errors import ReportError
+from ..redaction import Redactor
 from ..reporting.atomic import atomic_write_text
 from ..reporting.render import squash
 
 REVIEW_NAME = "calibration.md"
+REDACT = Redactor()  # reports and cassettes carry no credentials; the review file is redacted by pattern
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
@@ -75,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     # A person's decisions survive a re-run; a review file that does not parse is an error, not overwritten.
     decisions = parse_review(review_path).decisions if review_path.is_file() else {}
     observed = len(observed_changes(evidence, contract))
-    atomic_write_text(review_path, render_review(evidence, groups, contract, decisions, observed))
+    # Its examples quote recorded values: written, like every file of a run, through the redactor.
+    atomic_write_text(review_path, REDACT.text(render_review(evidence, groups, contract, decisions, observed)))
     print_groups(groups, decisions)
     print(f"\nreview file: {review_path} — decide each group (fix | keep | skip), then run:")
     print(f"  msaaq-contract calibrate {args.report} --apply" + (f" --review {args.review}" if args.review else ""))
@@ -87,7 +90,7 @@ def _rows(groups: list[Group], decisions: dict[str, Decision]) -> list[tuple[str
         (
             str(i),
             g.kind,
-            squash(g.summary, 70),
+            squash(REDACT.text(g.summary), 70),
             f"{g.evidence}/{g.responses}/{len(g.operations)}",
             str(len(g.touches)),
             "auto" if g.fixable else "manual",

@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..contract import Contract, Operation
+from ..contract.identities import OWN_ACCOUNT, identity_for
 from ..settings import Credentials
 
 # Operations that end or alter the session they are called with get a throwaway token, so that the shared
 # session of the run survives them.
 SESSION_ENDING = re.compile(r"\.(logout|log-out)$")
-# Account operations whose email/password fields must be the caller's own, or later logins would break.
-OWN_ACCOUNT = re.compile(r"^(admin\.auth|tenant\.auth|tenant\.account)\.")
 REGISTRATION = re.compile(r"\.register$")
 TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -148,13 +147,6 @@ class PreparedCall:
     def copy(self, **changes: Any) -> PreparedCall:
         values = {**self.__dict__, "query": dict(self.query), "headers": dict(self.headers), **changes}
         return PreparedCall(**values)
-
-
-def identity_for(op: Operation) -> str | None:
-    for name in ("adminUser", "tenantStudent", "oauthClient"):
-        if name in op.security:
-            return name
-    return None
 
 
 def build_happy_request(

@@ -19,11 +19,12 @@ import pytest
 from ..checks.base import ContractViolation
 from ..client.token_share import ENV as ENV_TOKEN_SHARE
 from ..errors import MsaaqContractError, OverBudget, TargetUnreachable
+from ..redaction import Redactor
 from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
 from .junit import JUnitLog
-from .options import add_options
+from .options import add_options, resolve_settings, runs_suite
 from .properties import NOT_RUN, TARGET_ERROR
 from .runtime import Runtime, contract_path, describe_run, report_dir, start_runtime
 from .verdicts import VerdictCollector, write
@@ -32,6 +33,8 @@ COLLECTOR = pytest.StashKey[VerdictCollector]()
 JUNIT = pytest.StashKey[JUnitLog]()
 RUNTIME = pytest.StashKey[Runtime]()
 SUMMARY = pytest.StashKey[tuple[dict[str, Any], str, str]]()
+REDACTOR = pytest.StashKey[Redactor]()
+RUNS_SUITE = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,13 +42,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _runs_conformance(config: pytest.Config) -> bool:
-    args = [str(a) for a in config.args] or [str(p) for p in config.getini("testpaths")]
-    return any("conformance" in a for a in args)
+    flag: bool | None = config.stash.get(RUNS_SUITE, None)
+    if flag is None:
+        flag = config.stash[RUNS_SUITE] = runs_suite(config)
+    return flag
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "msaaq(family, applies): a conformance check over documented endpoint ids")
+    config.addinivalue_line("markers", "msaaq(family): a conformance test of a registered family (families.py)")
     collector = VerdictCollector()
     config.stash[COLLECTOR] = collector
     config.pluginmanager.register(collector, "msaaq-verdicts")  # receives every test report (and Ctrl-C)
@@ -90,7 +95,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             config.pluginmanager.register(_OneLineStop(reporter), "msaaq-one-line-stop")
-        pytest.exit(f"error: {exc.one_line()}", returncode=exc.exit_code)
+        pytest.exit(run_redactor(config).text(f"error: {exc.one_line()}"), returncode=exc.exit_code)
 
 
 class _OneLineStop:
@@ -108,7 +113,9 @@ class _OneLineStop:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     data = config.stash.get(live.DISCOVERED, None)
-    return [f"msaaq discovery: {data.summary()}"] if data is not None and not _is_worker(config) else []
+    if data is None or _is_worker(config):
+        return []
+    return [run_redactor(config).text(f"msaaq discovery: {data.summary()}")]
 
 
 def _drop_folder(folder: str, env: str) -> None:
@@ -165,16 +172,48 @@ def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
             pytestconfig, traffic.traffic(pytestconfig), fuzz_tests=pytestconfig.stash.get(traffic.FUZZ_TESTS, 0)
         )
     except MsaaqContractError as exc:
-        pytest.exit(f"error: {exc.one_line()}", returncode=exc.exit_code)
+        pytest.exit(run_redactor(pytestconfig).text(f"error: {exc.one_line()}"), returncode=exc.exit_code)
     pytestconfig.stash[RUNTIME] = runtime
     yield runtime
     runtime.write_cassette_meta()
     runtime.close()
 
 
+def run_redactor(config: pytest.Config) -> Redactor:
+    """The run's redactor (it has learned the secret-looking values the target sent); on an xdist controller,
+    which has no runtime, one that knows the run's credentials."""
+    runtime = config.stash.get(RUNTIME, None)
+    if runtime is not None:
+        return runtime.redactor
+    found = config.stash.get(REDACTOR, None)
+    if found is None:
+        try:
+            settings = resolve_settings(config)
+            found = Redactor(settings.secrets(), settings.personal())
+        except MsaaqContractError:
+            found = Redactor()
+        config.stash[REDACTOR] = found
+    return found
+
+
+def _redact_report(report: pytest.TestReport, redactor: Redactor) -> None:
+    """What the terminal and JUnit show of a conformance test: its failure, its skip reason, its captured output."""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        report.longrepr = (longrepr[0], longrepr[1], redactor.text(str(longrepr[2])))
+    elif longrepr is not None:
+        text = str(longrepr)
+        clean = redactor.text(text)
+        if clean != text:  # pytest's own rendering is kept when there is nothing to take out
+            report.longrepr = clean
+    report.sections = [(title, redactor.text(content)) for title, content in report.sections]
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report = yield
+    if item.get_closest_marker("msaaq") is not None and (report.longrepr is not None or report.sections):
+        _redact_report(report, run_redactor(item.config))
     if call.excinfo is not None and isinstance(call.excinfo.value, OverBudget):
         # Not judged for lack of time: a skip in pytest and JUnit, "not-run" in the reports, never a failure.
         reason = f"not-run: {call.excinfo.value.one_line()}"
@@ -248,8 +287,9 @@ def _write_reports(config: pytest.Config, exitstatus: int, aborted: str | None =
     report = collector.report(contract, run)
     out = report_dir(config)
     junit = config.stash.get(JUNIT, None)
+    redactor = run_redactor(config)
     try:
-        paths = ([junit.write(out / "junit.xml")] if junit is not None else []) + write(report, out)
+        paths = ([junit.write(out / "junit.xml", redactor)] if junit is not None else []) + write(report, out, redactor)
     except (OSError, MsaaqContractError) as exc:
         config.get_terminal_writer().line(f"error: could not write reports to {out}: {exc}", red=True)
         return
@@ -280,7 +320,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(f"{area:<8}{cells}{sum(counts.values()):>8}")
     data = live.discovered(config)
     if data is not None:
-        terminalreporter.write_line(f"discovery: {data.summary()}")
+        terminalreporter.write_line(run_redactor(config).text(f"discovery: {data.summary()}"))
     ledger = _ledger(config, config.stash.get(RUNTIME, None))
     if ledger is not None:
         from ..reporting.render import describe_ledger

@@ -16,6 +16,7 @@ import pytest
 
 from ..client.ledger import sending_as
 from ..errors import OverBudget, TargetUnreachable
+from .collection import family_of, registered
 from .runtime import Runtime
 from .suite import Conformance
 
@@ -41,9 +42,13 @@ class SuiteFixtures:
         item = self.item
         assert item is not None  # noqa: S101 - pytest sets a test up before its fixtures
         marker = item.get_closest_marker("msaaq")
-        family = marker.kwargs["family"] if marker else "conformance"
+        if marker is None:
+            raise pytest.UsageError(f"error: {item.nodeid} asks for `conformance` without @pytest.mark.msaaq(family)")
+        family = family_of(marker)
         with sending_as(family):
-            yield Conformance(msaaq_runtime, item, doc_id, family)
+            yield Conformance(
+                msaaq_runtime, item, doc_id, family, registered(family, getattr(item, "originalname", ""))
+            )
 
     @pytest.fixture
     def revoked_token(self, msaaq_runtime: Runtime) -> Any:

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from ..redaction import Redactor
 from ..reporting.atomic import atomic_write_text
 from . import properties
 
@@ -99,7 +100,9 @@ class JUnitLog:
     def _set(case: Case, kind: str, type_: str, message: str, text: str) -> None:
         case.kind, case.type, case.message, case.text = kind, type_, message, text
 
-    def render(self) -> str:
+    def render(self, redactor: Redactor | None = None) -> str:
+        """The XML; every message and text through ``redactor`` (the run's; a plain one otherwise)."""
+        redact = (redactor or Redactor()).text
         counts = {"failure": 0, "error": 0, "skipped": 0}
         suite = ET.Element("testsuite", name="pytest")
         for case in self.cases.values():
@@ -111,11 +114,11 @@ class JUnitLog:
                     ET.SubElement(props, "property", name=key, value=_clean(value))
             if case.kind is not None:
                 counts[case.kind] += 1
-                attrs: dict[str, Any] = {"message": _clean(_short(case.message))}
+                attrs: dict[str, Any] = {"message": _clean(_short(redact(case.message)))}
                 if case.type:
                     attrs = {"type": case.type, **attrs}
                 child = ET.SubElement(element, case.kind, attrs)
-                child.text = _clean(case.text) or None
+                child.text = _clean(redact(case.text)) or None
         suite.attrib.update(
             errors=str(counts["error"]),
             failures=str(counts["failure"]),
@@ -129,5 +132,5 @@ class JUnitLog:
         root.append(suite)
         return '<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(root, encoding="unicode")
 
-    def write(self, path: Path) -> Path:
-        return atomic_write_text(path, self.render())
+    def write(self, path: Path, redactor: Redactor | None = None) -> Path:
+        return atomic_write_text(path, self.render(redactor))

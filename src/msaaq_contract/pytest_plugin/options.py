@@ -19,6 +19,7 @@ from ..settings import (
 )
 
 DEFAULT_SEED = 20261127
+SUITE = "tests/conformance"  # the default ``msaaq_suite``, relative to pytest's rootdir
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -82,6 +83,25 @@ def add_options(parser: pytest.Parser) -> None:
         default=False,
         help="print how many requests the run would send per family and bucket, and its ETA; send nothing",
     )
+    parser.addini(
+        "msaaq_suite",
+        "folders of the conformance suite (tests marked msaaq); the plugin acts on runs that select them",
+        type="paths",
+        default=[SUITE],
+    )
+
+
+def runs_suite(config: pytest.Config) -> bool:
+    """Does this run select the conformance suite? Decided before collection (live preflight and the xdist
+    scheduler start before it), from the paths pytest was given (or ``testpaths``): one of them is a suite
+    folder (``msaaq_suite``), lies inside one or holds one."""
+    suites = [Path(config.rootpath, p).resolve() for p in config.getini("msaaq_suite")]
+    given = [str(a) for a in config.args] or [str(p) for p in config.getini("testpaths")]
+    for arg in given:
+        path = Path(config.invocation_params.dir, arg.split("::", 1)[0]).resolve()
+        if any(path == s or path.is_relative_to(s) or s.is_relative_to(path) for s in suites):
+            return True
+    return False
 
 
 def resolve_settings(config: pytest.Config, sim_base_url: str | None = None) -> Settings:

@@ -22,8 +22,8 @@ from ..discovery.target import survey
 from ..errors import CassetteError, ConfigError, MsaaqContractError, UnsafeTarget
 from ..recording import provenance
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
-from ..recording.redaction import Redactor
 from ..recording.replay import ReplayClient, ReplayLibrary
+from ..redaction import Redactor
 from ..settings import Credentials, Settings, require_live_credentials
 from .options import max_examples, resolve_settings
 

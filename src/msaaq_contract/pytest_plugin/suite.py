@@ -1,7 +1,8 @@
 """The per-test helper the conformance tests use: send a variant of the happy request, judge it, record it.
 
-A test names its family and calls checks by name; this object only carries the exchange to the checks and
-the findings to the reports (through ``user_properties``, which also travel back from xdist workers).
+A test names its family; the family registry (``families``) says which checks judge its answers and which
+cassette it replays. This object only carries the exchange to the checks and the findings to the reports
+(through ``user_properties``, which also travel back from xdist workers).
 """
 
 from __future__ import annotations
@@ -15,24 +16,26 @@ from typing import Any
 import pytest
 
 from ..checks.base import Check, CheckContext, ContractViolation, Finding
-from ..checks.fuzz import as_recorded
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
 from ..client.transport import DEFAULT
 from ..contract import Operation
 from ..errors import UnsafeTarget
 from ..exchange import Exchange
+from ..families import FamilyTest
 from ..recording.replay import ReplayClient
 from . import properties
 from .runtime import Runtime
 
 
 class Conformance:
-    def __init__(self, runtime: Runtime, node: pytest.Item, doc_id: str, family: str) -> None:
+    def __init__(self, runtime: Runtime, node: pytest.Item, doc_id: str, family: str, test: FamilyTest) -> None:
         self.runtime = runtime
         self.node = node
         self.doc_id = doc_id
         self.family = family
+        self.test = test  # this test's entry in the family registry
+        self.checks: tuple[Check, ...] = test.judges()
         self.contract = runtime.contract
         self.findings: list[Finding] = []
         self.warnings: list[Finding] = []
@@ -57,15 +60,16 @@ class Conformance:
 
     # -- sending ------------------------------------------------------------------------------------------
     @contextlib.contextmanager
-    def recording(self, family: str | None = None) -> Iterator[None]:
-        """Replay or record this test's traffic in ``cassettes/<doc id>/<family>.json``."""
+    def recording(self, param: str | None = None) -> Iterator[None]:
+        """Replay or record this test's traffic in its cassette, ``cassettes/<doc id>/<name>.json`` (the name is
+        the registry's, ``param`` fills a per-parameter name such as ``language-{param}``)."""
         lib = self.runtime.cassettes
         if lib is None:
             yield
             return
-        fam = family or self.family
-        self.cassette = _relative(lib.path(self.doc_id, fam), self.runtime.root)
-        with lib.use(self.doc_id, fam):
+        name = self.test.cassette_for(param)
+        self.cassette = _relative(lib.path(self.doc_id, name), self.runtime.root)
+        with lib.use(self.doc_id, name):
             yield
 
     def send(self, call: PreparedCall, *, token: Any = DEFAULT) -> Exchange:
@@ -78,13 +82,13 @@ class Conformance:
         """The minimal valid request, sent once per session and judged by several families."""
         key = (self.doc_id, language)
         cache = self.runtime.happy_cache
-        family = "conformance" if language is None else f"language-{language}"
         if key not in cache:
-            with self.recording(family), sending_as("happy" if language is None else self.family):
+            with self.recording(language), sending_as("happy" if language is None else self.family):
                 cache[key] = self.send(self.call(language=language))
             self.runtime.schedule_cleanup(self.doc_id, cache[key])
         elif self.runtime.cassettes is not None:  # replayed earlier in this worker: point at the same recording
-            self.cassette = _relative(self.runtime.cassettes.path(self.doc_id, family), self.runtime.root)
+            name = self.test.cassette_for(language)
+            self.cassette = _relative(self.runtime.cassettes.path(self.doc_id, name), self.runtime.root)
         exchange: Exchange = cache[key]
         return exchange
 
@@ -94,9 +98,9 @@ class Conformance:
         conforming answer, one it refuses must be refused. Offline, the recorded generated requests are judged
         the same way: nothing is generated again, and record and replay give the same verdicts."""
         if isinstance(self.runtime.client, ReplayClient):
-            with self.recording(f"fuzz-{mode}"):
+            with self.recording():
                 for exchange in self.runtime.client.recorded(self.op):
-                    self.judge(exchange, as_recorded, expectation={"mode": mode})
+                    self.judge(exchange, *self.checks, expectation={"mode": mode})
             self.conclude()
             return
         from hypothesis.errors import Unsatisfiable
@@ -119,11 +123,11 @@ class Conformance:
             # generator's intent. A generator may call a request invalid that the contract accepts (schemathesis
             # 4.28 omits an optional body in negative mode): demanding a refusal would cry wolf, and the
             # recording would replay to another verdict.
-            found = self.judge(exchange, as_recorded, expectation={"mode": "negative" if negative else "positive"})
+            found = self.judge(exchange, *self.checks, expectation={"mode": "negative" if negative else "positive"})
             return [f for f in found if f.is_error]
 
         base = client.root_url if self.op.server_root else client.base_url
-        with self.recording(f"fuzz-{mode}"):
+        with self.recording():
             try:
                 fuzz.run(
                     self.contract,
@@ -193,11 +197,18 @@ class Conformance:
     def record(
         self, found: list[Finding], exchange: Exchange | None, *, doc_id: str | None = None, step: str | None = None
     ) -> None:
-        """Keep findings for the verdict, each with the curl of the exchange that shows it and who broke."""
+        """Keep findings for the verdict, each with the curl of the exchange that shows it and who broke, redacted
+        (a value the target put in a secret-looking member is never quoted, here or later in the run)."""
+        redactor = self.runtime.redactor
         curl = None
-        if exchange is not None and found:
+        request_doc: Any = None
+        response_doc: Any = None
+        if exchange is not None and (found or not self.runtime.offline):
             req = exchange.request
-            curl = self.runtime.redactor.curl(req.method, req.url, req.headers, req.body)
+            request_doc = redactor.learn_body(req.body)
+            parsed, response_doc = exchange.json_body
+            redactor.learn(response_doc if parsed else None)
+            curl = redactor.curl(req.method, req.url, req.headers, req.body) if found else None
         for f in found:
             if exchange is not None and f.status is None:
                 f.status = exchange.status
@@ -206,8 +217,9 @@ class Conformance:
             if doc_id and doc_id != self.doc_id:
                 f.operation = doc_id
             label = " ".join(x for x in (step, f.operation) if x)
-            f.message = self.runtime.redactor.text(f"[{label}] {f.message}" if label else f.message)
-            f.actual = self.runtime.redactor.text(f.actual) if f.actual else f.actual
+            # A pointer into the response starts with "/"; a request finding's with where it is ("body/...").
+            redactor.finding(f, response_doc if (f.pointer or "/").startswith("/") else request_doc)
+            f.message = f"[{label}] {f.message}" if label else f.message
         self.findings.extend(f for f in found if f.is_error)
         self.warnings.extend(f for f in found if not f.is_error)
 
@@ -235,9 +247,9 @@ class Conformance:
             "warnings": [f.__dict__ for f in self.warnings],
         }
 
-    def check(self, exchange: Exchange, *checks: Check, expectation: dict[str, Any] | None = None) -> None:
-        """Judge and conclude in one step (the common case)."""
-        self.judge(exchange, *checks, expectation=expectation)
+    def check(self, exchange: Exchange, *, expectation: dict[str, Any] | None = None) -> None:
+        """Judge with this test's checks (the registry's) and conclude, in one step (the common case)."""
+        self.judge(exchange, *self.checks, expectation=expectation)
         self.conclude()
 
 

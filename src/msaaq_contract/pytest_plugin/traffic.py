@@ -74,8 +74,10 @@ def order_by_value(items: list[pytest.Item]) -> None:
 
 
 def _family(item: pytest.Item) -> str | None:
+    from .collection import family_of
+
     marker = item.get_closest_marker("msaaq")
-    return str(marker.kwargs["family"]) if marker is not None else None
+    return family_of(marker) if marker is not None else None
 
 
 def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, max_examples: int) -> Plan:

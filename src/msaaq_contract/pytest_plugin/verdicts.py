@@ -16,6 +16,7 @@ import pytest
 
 from ..checks.base import Finding
 from ..contract import Contract
+from ..redaction import Redactor
 from ..reporting.verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report, RunInfo
 from . import properties
 
@@ -134,7 +135,7 @@ class VerdictCollector:
         return Report(run=info, endpoints=endpoints)
 
 
-def write(report: Report, out_dir: Path) -> list[Path]:
+def write(report: Report, out_dir: Path, redactor: Redactor) -> list[Path]:
     from ..reporting.writers import write_reports
 
-    return write_reports(report, out_dir)
+    return write_reports(report, out_dir, redactor=redactor)

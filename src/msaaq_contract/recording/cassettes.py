@@ -21,9 +21,9 @@ from urllib.parse import unquote, urlsplit
 import yaml
 
 from ..errors import CassetteError
+from ..redaction import Redactor, normalise_body
 from ..settings import CANONICAL_BASE
 from . import files
-from .redaction import Redactor, normalise_body
 from .replay import rerecord_hint
 
 FORMAT_VERSION = 2

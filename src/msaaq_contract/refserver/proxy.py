@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -32,13 +33,21 @@ HOP_BY_HOP = frozenset(
 UPSTREAM_TIMEOUT_S = 60.0
 
 
+# (request headers, status, answer headers, answer body) -> the body to send instead: a self-test's way to make
+# the target answer something it would not (e.g. secrets planted in its answers).
+Rewrite = Callable[[Mapping[str, str], int, Mapping[str, str], bytes], bytes]
+
+
 class VaryingProxy:
     """The ASGI app: read the request, forward it, vary the answer."""
 
-    def __init__(self, upstream: str, variations: Variations, gate: ProxyGate | None = None) -> None:
+    def __init__(
+        self, upstream: str, variations: Variations, gate: ProxyGate | None = None, rewrite: Rewrite | None = None
+    ) -> None:
         self.upstream = upstream.rstrip("/")
         self.variations = variations
         self.gate = gate or ProxyGate(None)
+        self.rewrite = rewrite
         self._client: httpx.AsyncClient | None = None
 
     def _http(self) -> httpx.AsyncClient:
@@ -68,6 +77,8 @@ class VaryingProxy:
             status, content, headers = 429, LARAVEL_429, {"content-type": "application/json"}
         else:
             status, content, headers = await self._forward(scope["method"], url, request_headers, bytes(body))
+        if self.rewrite is not None:
+            content = self.rewrite(request_headers, status, headers, content)
         content, varied = self.variations.apply(content, headers, request_headers)
         merge_rate_headers(varied, admission)
         if self.variations.delay_s:
@@ -147,14 +158,16 @@ def start_proxy(
     port: int = 0,
     throttle: ProxyThrottle | None = None,
     clock: Clock | None = None,
+    rewrite: Rewrite | None = None,
 ) -> ProxyHandle:
     """Start the proxy in a thread on a loopback port; it forwards to ``upstream`` (a base URL or host root).
 
     ``throttle``: 429s answered by the proxy itself (``ProxyThrottle(every=N, retry_after=S, limits=Throttle)``);
-    ``clock``: the clock of its windows and reset times (a ``ManualClock`` in tests).
+    ``clock``: the clock of its windows and reset times (a ``ManualClock`` in tests); ``rewrite``: a hook that
+    may rewrite each answer's body (the canary self-tests plant secrets with it).
     """
     gate = ProxyGate(throttle, clock)
-    app = VaryingProxy(upstream_root(upstream), variations, gate)
+    app = VaryingProxy(upstream_root(upstream), variations, gate, rewrite)
     sock = bind_socket(host, port)
     server, thread = serve_in_thread(uvicorn_server(app), sock, sock.close, "msaaq-proxy")
     return ProxyHandle(server, thread, int(sock.getsockname()[1]), host, gate)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
+from .. import families
 from ..checks.base import Finding
 
 __all__ = ["FAMILIES", "CheckVerdict", "EndpointVerdict", "Finding", "Report", "RunInfo"]
@@ -21,17 +22,8 @@ SCHEMA_VERSION = 1
 Outcome = Literal["passed", "failed", "uncertain", "error", "skipped", "not-run"]
 # Worst first: an endpoint's outcome is the worst of its checks' outcomes.
 OUTCOME_ORDER: tuple[str, ...] = ("failed", "error", "uncertain", "passed", "skipped", "not-run")
-FAMILIES: tuple[str, ...] = (
-    "auth",
-    "tenant_header",
-    "envelope",
-    "schema",
-    "status",
-    "fuzz",
-    "stateful",
-    "isolation",
-    "language",
-)
+# The report columns, in the family registry's order.
+FAMILIES: tuple[str, ...] = tuple(families.FAMILIES)
 
 
 @dataclass

@@ -1,25 +1,26 @@
 """Write every report format from one ``Report``, and read ``conformance.json`` back.
 
 Each format is a ``ReportFormat``: a file name and a pure ``Report -> str`` renderer (one module per
-renderer: ``markdown``, ``html``; JSON is ``Report.to_dict``). ``write_reports`` renders all of them
-before writing any, then writes each atomically, so a renderer that raises leaves the previous reports
-in place, and an interrupted run never leaves a half-written file.
+renderer: ``markdown``, ``html``; JSON is ``Report.to_dict``). ``write_reports`` passes the report through the
+redactor (``redaction``), renders all formats before writing any, then writes each atomically, so a renderer
+that raises leaves the previous reports in place, and an interrupted run never leaves a half-written file.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
+from ..redaction import Redactor
 from .atomic import atomic_write_text
 from .html import render_html
 from .markdown import render_markdown
 from .validation import check_against
-from .verdict import REPORT_SCHEMA, Report
+from .verdict import REPORT_SCHEMA, CheckVerdict, Finding, Report
 
 JSON_NAME = "conformance.json"
 MARKDOWN_NAME = "summary.md"
@@ -51,11 +52,49 @@ FORMATS: dict[str, ReportFormat] = {
 }
 
 
-def write_reports(report: Report, out_dir: Path, formats: Iterable[str] = tuple(FORMATS)) -> list[Path]:
-    """Write the chosen formats (default: all) into ``out_dir``; returns the paths written."""
+def write_reports(
+    report: Report, out_dir: Path, formats: Iterable[str] = tuple(FORMATS), redactor: Redactor | None = None
+) -> list[Path]:
+    """Write the chosen formats (default: all) into ``out_dir``, redacted (by ``redactor``: the run's, with its
+    credentials; a plain one otherwise); returns the paths written."""
+    report = redacted(report, redactor or Redactor())
     chosen = [FORMATS[name] for name in formats]
     rendered = [(out_dir / fmt.filename, fmt.render(report)) for fmt in chosen]
     return [atomic_write_text(path, text) for path, text in rendered]
+
+
+def redacted(report: Report, redactor: Redactor) -> Report:
+    """A copy of ``report`` with everything it quotes passed through the redactor. What a run redacted already
+    stays as it is (placeholders are left alone), so a redacted report comes out unchanged."""
+
+    def finding(f: Finding) -> Finding:
+        copy = Finding(**f.__dict__)
+        redactor.finding(copy)
+        return copy
+
+    def check(cv: CheckVerdict) -> CheckVerdict:
+        return replace(
+            cv,
+            violations=[finding(f) for f in cv.violations],
+            warnings=[finding(f) for f in cv.warnings],
+            target_error=redactor.text(cv.target_error) if cv.target_error else cv.target_error,
+        )
+
+    run = report.run
+
+    def maybe(value: str | None) -> str | None:
+        return redactor.text(value) if value else value
+
+    return Report(
+        run=replace(
+            run,
+            target=redactor.text(run.target),
+            aborted=maybe(run.aborted),
+            discovery=maybe(run.discovery),
+            pytest_args=[redactor.text(a) for a in run.pytest_args],
+        ),
+        endpoints=[replace(e, checks={k: check(cv) for k, cv in e.checks.items()}) for e in report.endpoints],
+    )
 
 
 def load_report(path: Path) -> Report:
