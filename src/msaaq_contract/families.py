@@ -94,6 +94,9 @@ class FamilyTest:
 class Family:
     name: str
     tests: tuple[FamilyTest, ...]
+    # What a --time-budget run sends first (lower first): each id's happy request, the refusals, isolation,
+    # stateful chains, language variants, fuzz examples last.
+    value: int = 5
 
     def applies(self, op: Operation, doc_id: str) -> bool:
         """The family has at least one test for ``doc_id``."""
@@ -117,7 +120,8 @@ FAMILIES: dict[str, Family] = {
     for f in (
         Family(
             "auth",
-            (
+            value=1,
+            tests=(
                 FamilyTest("test_missing_token", "protected", ("auth",), "auth-missing"),
                 FamilyTest("test_malformed_token", "protected", ("auth",), "auth-malformed"),
                 FamilyTest("test_revoked_token", "revocable", ("auth",), "auth-revoked"),
@@ -126,14 +130,15 @@ FAMILIES: dict[str, Family] = {
         ),
         Family(
             "tenant_header",
-            (
+            value=1,
+            tests=(
                 FamilyTest("test_missing_tenant", "tenant", ("tenant_header",), "tenant-missing"),
                 FamilyTest("test_unknown_tenant", "tenant", ("tenant_header",), "tenant-unknown"),
             ),
         ),
-        Family("envelope", (FamilyTest("test_envelope", "all", ("envelope",), _HAPPY),)),
-        Family("schema", (FamilyTest("test_field_types", "all", ("schema",), _HAPPY),)),
-        Family("status", (FamilyTest("test_status", "all", ("success", "status"), _HAPPY),)),
+        Family("envelope", (FamilyTest("test_envelope", "all", ("envelope",), _HAPPY),), value=0),
+        Family("schema", (FamilyTest("test_field_types", "all", ("schema",), _HAPPY),), value=0),
+        Family("status", (FamilyTest("test_status", "all", ("success", "status"), _HAPPY),), value=0),
         Family(
             "fuzz",
             (
@@ -141,11 +146,16 @@ FAMILIES: dict[str, Family] = {
                 FamilyTest("test_fuzz_invalid", "fuzz_negative", ("as_recorded",), "fuzz-negative"),
             ),
         ),
-        Family("stateful", (FamilyTest("test_crud", "crud", ("success", "envelope", "schema", "status"), "stateful"),)),
-        Family("isolation", (FamilyTest("test_isolation", "owned_reads", ("isolation",), "isolation"),)),
+        Family(
+            "stateful",
+            (FamilyTest("test_crud", "crud", ("success", "envelope", "schema", "status"), "stateful"),),
+            value=3,
+        ),
+        Family("isolation", (FamilyTest("test_isolation", "owned_reads", ("isolation",), "isolation"),), value=2),
         Family(
             "language",
-            (
+            value=4,
+            tests=(
                 FamilyTest(
                     "test_language",
                     "reads",

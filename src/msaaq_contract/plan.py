@@ -17,20 +17,11 @@ from dataclasses import dataclass, field
 from .client.pacing import GUEST, LOGIN, WINDOW_S
 from .contract import Contract, Operation
 from .contract.identities import identity_for
+from .families import FAMILIES
 from .settings import RateLimit
 
-# Lower sends first under --time-budget; a family not listed goes with the fuzz examples.
-VALUE_ORDER: dict[str, int] = {
-    "envelope": 0,
-    "schema": 0,
-    "status": 0,
-    "auth": 1,
-    "tenant_header": 1,
-    "isolation": 2,
-    "stateful": 3,
-    "language": 4,
-    "fuzz": 5,
-}
+# Lower sends first under --time-budget (each family's ``value`` in the registry).
+VALUE_ORDER: dict[str, int] = {name: family.value for name, family in FAMILIES.items()}
 HAPPY = frozenset({"envelope", "schema", "status"})  # one shared exchange per id
 LARAVEL_DEFAULT = 60  # requests per minute and user (per IP for guests): Laravel's default ``api`` limiter
 

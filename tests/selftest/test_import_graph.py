@@ -35,7 +35,7 @@ MAY_IMPORT: dict[str, frozenset[str]] = {
     "discovery": frozenset({"contract", "client", "exchange", "settings", "errors", "redaction"}),
     "families": frozenset({"contract", "checks", "errors", "redaction"}),
     "fuzz": frozenset({"contract", "checks", "client", "exchange", "errors", "redaction"}),
-    "plan": frozenset({"contract", "client", "settings", "errors", "redaction"}),
+    "plan": frozenset({"contract", "client", "families", "settings", "errors", "redaction"}),
     "calibration": frozenset({"contract", "checks", "reporting", "recording", "errors", "redaction"}),
     "cli": EVERYTHING - {"pytest_plugin"},
     "pytest_plugin": EVERYTHING,

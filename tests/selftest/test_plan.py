@@ -5,7 +5,7 @@ import pytest
 
 from msaaq_contract.client.pacing import GUEST, LOGIN
 from msaaq_contract.errors import ConfigError
-from msaaq_contract.families import APPLICABILITY, FAMILY_RULES
+from msaaq_contract.families import APPLICABILITY, FAMILIES
 from msaaq_contract.plan import Plan, bucket_for, build, value_rank
 from msaaq_contract.settings import RateLimit, parse_duration
 
@@ -13,10 +13,10 @@ from msaaq_contract.settings import RateLimit, parse_duration
 def full_run(contract):
     tests = []
     for doc_id, op in contract.documented():
-        for family, rules in FAMILY_RULES.items():
-            for rule in rules:
-                if APPLICABILITY[rule](op, doc_id):
-                    tests.append((doc_id, family))
+        for name, family in FAMILIES.items():
+            for test in family.tests:
+                if APPLICABILITY[test.applies](op, doc_id):
+                    tests.append((doc_id, name))
     return tests
 
 
