@@ -3,11 +3,12 @@ coverage and offline runs use it too)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
 from .client.happy import OWN_ACCOUNT, identity_for
-from .contract import Operation
+from .contract import Contract, Operation
 
 Applies = Callable[[Operation, str], bool]
 # Account operations whose generated values would lock the run out (a random new password, a logout of the
@@ -62,5 +63,28 @@ FAMILY_RULES: dict[str, tuple[str, ...]] = {
 
 
 def families_for(op: Operation, doc_id: str) -> list[str]:
-    """The families with at least one test for ``doc_id`` (stateful chains are keyed by their create id)."""
+    """The families with at least one test for ``doc_id`` (stateful chains are keyed by their create id, method
+    probes by their path's id: ``path_ids``)."""
     return [fam for fam, rules in FAMILY_RULES.items() if any(APPLICABILITY[r](op, doc_id) for r in rules)]
+
+
+CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+@functools.lru_cache(maxsize=4)
+def path_ids(contract: Contract) -> list[str]:
+    """One documented id per documented path: the methods family probes the path, not each operation on it.
+
+    The id of the path's surest operation (its failures are then not "contract uncertain" when one route of the
+    path is a sure fact), a read before a write, the first by name among equals. Signed-URL placeholders are no
+    real paths: left out.
+    """
+    best: dict[tuple[str, bool], tuple[int, bool, bool, str]] = {}
+    for doc_id, op in contract.documented():
+        if op.raw.get("x-signed-url"):
+            continue
+        sureness = max(CONFIDENCE_RANK.get(c, 2) for c in (op.confidence, op.doc_entry(doc_id).confidence))
+        rank = (sureness, op.destructive, op.mutating, doc_id)
+        key = (op.path, op.server_root)
+        best[key] = min(best.get(key, rank), rank)
+    return sorted(rank[-1] for rank in best.values())

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ..contract import Contract, load_contract
-from ..families import APPLICABILITY
+from ..families import APPLICABILITY, path_ids
 from . import properties
 from .runtime import contract_path
 
@@ -31,6 +31,8 @@ def documented_ids(config: pytest.Config, applies: str) -> list[str]:
         from .stateful import chains
 
         return sorted(chains(contract))
+    if applies == "paths":
+        return path_ids(contract)
     predicate = APPLICABILITY[applies]
     return [doc_id for doc_id, op in contract.documented() if predicate(op, doc_id)]
 

@@ -1,5 +1,5 @@
-"""The request pipeline, in Laravel's order: route (404/405), tenant (400), auth (401/403), path
-parameters (404), query and body validation (422), then the handler; faults wrap the whole.
+"""The request pipeline, in Laravel's order: route (404/405; OPTIONS: 200 with Allow), tenant (400), auth
+(401/403), path parameters (404), query and body validation (422), then the handler; faults wrap the whole.
 
 The engine is transport-free: ``app.py`` feeds it an ``Inbound`` and sends the ``Reply`` back.
 """
@@ -23,6 +23,7 @@ from .envelopes import (
     forbidden,
     method_not_allowed,
     not_found,
+    options,
     too_large,
     unauthenticated,
     validation,
@@ -108,9 +109,17 @@ class Engine:
             method = spoof.upper()
         match = self.router.match(method, rel, root=root)
         if match.op is None:
-            if match.allowed:
-                return method_not_allowed(lang, method, req.path, list(match.allowed))
-            return not_found(lang, "route_not_found")
+            if not match.allowed:
+                return not_found(lang, "route_not_found")
+            refused = (
+                options(list(match.allowed))
+                if method == "OPTIONS"
+                else method_not_allowed(lang, req.method.upper(), req.path, list(match.allowed))
+            )
+            for fault in self.faults:
+                if any(fault.matches(o) for o in match.path_ops):
+                    refused = fault.kind.unrouted(refused, lang)
+            return refused
         op = match.op
         faults = [f for f in self.faults if f.matches(op)]
         reply: Reply | None = None

@@ -30,6 +30,7 @@ extra_field                ``data`` gains ``x_undocumented_field`` (a warning fo
 null_model_field           ``field`` of ``model`` is null wherever the model appears
 number_as_string           ``field`` of ``model`` (a number) is a string wherever the model appears
 undeclared_enum_value      ``field`` of ``model`` is ``value`` (not in its enum) wherever the model appears
+method_not_refused         a method the path does not declare gets 404 without ``Allow`` (OPTIONS too)
 =========================  ===========================================================================
 """
 
@@ -56,6 +57,7 @@ from .fault_kinds import (
     ExtraField,
     FaultKind,
     Html500,
+    MethodNotRefused,
     MissingRequiredField,
     NullRequiredField,
     NumericCode,
@@ -77,7 +79,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         DropData, WrongStatusWord, NumericCode, WrongFieldType, MissingRequiredField, NullRequiredField,
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
-        NullModelField, NumberAsString, UndeclaredEnumValue,
+        NullModelField, NumberAsString, UndeclaredEnumValue, MethodNotRefused,
     )
 }  # fmt: skip
 

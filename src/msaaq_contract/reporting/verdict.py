@@ -31,6 +31,7 @@ FAMILIES: tuple[str, ...] = (
     "stateful",
     "isolation",
     "language",
+    "methods",
 )
 
 
