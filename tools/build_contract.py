@@ -25,6 +25,8 @@ from msaaq_contract.contract.overrides import OVERRIDES_NAME, apply_changes, loa
 from msaaq_contract.contract.yaml_format import dump
 
 sys.path.insert(0, str(Path(__file__).parent))
+from contract_requests import add_convention_members, add_create_members, laravel_required, writable_members
+from contract_routes import merge_same_routes
 from contract_types import field_type_schema, model_schema
 
 ROOT_REL = "../../openapi.yaml"
@@ -253,12 +255,8 @@ class Builder:
                 param["description"] = note
             params.append(param)
         if filters or has_generic_filters:
+            # Laravel ignores query keys it does not read: an unknown filter is no error (x-decisions/filters).
             fschema: dict[str, Any] = {"type": "object", "properties": filters}
-            fschema["additionalProperties"] = (
-                {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
-                if has_generic_filters
-                else False
-            )
             params.append(
                 {
                     "name": "filters",
@@ -266,7 +264,8 @@ class Builder:
                     "required": False,
                     "style": "deepObject",
                     "explode": True,
-                    "description": "List filters in bracket notation, filters[name]=value (keys in meta.filters).",
+                    "description": "List filters in bracket notation, filters[name]=value (keys in meta.filters); a key "
+                    "the API does not know is ignored, as Laravel ignores unread query keys.",
                     "schema": fschema,
                 }
             )
@@ -292,15 +291,32 @@ class Builder:
         for name, values in discriminators.items():
             uniq = sorted(set(values), key=values.index)
             props[name] = {**props[name], "enum": uniq}
+        for rec in records:
+            for name, member in self.model_members(rec, ctype).items():
+                props.setdefault(name, member)
         schema: dict[str, Any] = {"type": "object", "properties": props}
         required = sorted(set.intersection(*required_sets)) if required_sets else []
         if required:
             schema["required"] = required
+            laravel_required(schema, required)
         body: dict[str, Any] = {"required": bool(required), "content": {ctype: {"schema": schema}}}
         alt = records[0]["request"].get("alt_content_type")
         if alt:
             body["content"][alt] = {"schema": schema}
         return body
+
+    def model_members(self, rec: dict[str, Any], media_type: str) -> dict[str, Any]:
+        """The writable members of the model a body is a partial of (none when the body is not a partial)."""
+        request = rec["request"]
+        name = request.get("body_model")
+        if not name or not request.get("body_partial"):
+            return {}
+        area = self.area_of(rec)
+        model = self.models[area]["models"].get(name)
+        if model is None:
+            return {}
+        enums = set(self.models[area]["enums"])
+        return writable_members(model, self.model_name(area, name), self._local_ref(area), enums, media_type)
 
     def doc_entry(self, rec: dict[str, Any]) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -376,7 +392,9 @@ class Builder:
             if path.startswith("/.well-known"):
                 op["servers"] = [{"url": "https://api.msaaq.com", "description": "API host root (not under /v1)."}]
             items.setdefault(path, {})[method] = op
+        merge_same_routes(items)
         add_crud_links(items)
+        add_create_members(items)
         for area, call in self.extra:
             path, method = call["path"], call["method"].lower()
             if method in items.get(path, {}) or not path.startswith(("/admin", "/tenant")):
@@ -405,6 +423,7 @@ class Builder:
             op["x-undocumented"] = True
             op["x-doc-ids"] = []
             items.setdefault(path, {})[method] = op
+        add_convention_members(items)
         return items, inventory
 
 

@@ -9,17 +9,20 @@ xdist scope), ``msaaq-contract coverage`` and the reports (column order). No pyt
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .checks import CHECKS
 from .checks.base import Check
-from .contract import Operation
+from .contract import Contract, Operation
 from .contract.identities import OWN_ACCOUNT, identity_for
 from .errors import ConfigError
 
 Applies = Callable[[Operation, str], bool]
+# Rules that need the whole contract to pick their ids (the methods family probes each path once).
+ContractRule = Callable[[Contract], list[str]]
 # Account operations whose generated values would lock the run out (a random new password, a logout of the
 # shared session). Their happy path and their negative fuzzing still run.
 ACCOUNT_ALTERING = re.compile(r"(change-password|change-email|reset-password|logout|update|delete|passwordless)")
@@ -98,9 +101,9 @@ class Family:
     # stateful chains, language variants, fuzz examples last.
     value: int = 5
 
-    def applies(self, op: Operation, doc_id: str) -> bool:
+    def applies(self, contract: Contract, op: Operation, doc_id: str) -> bool:
         """The family has at least one test for ``doc_id``."""
-        return any(APPLICABILITY[t.applies](op, doc_id) for t in self.tests)
+        return any(applies_to(contract, t.applies, op, doc_id) for t in self.tests)
 
     @property
     def cassettes(self) -> tuple[str, ...]:
@@ -152,6 +155,7 @@ FAMILIES: dict[str, Family] = {
             value=3,
         ),
         Family("isolation", (FamilyTest("test_isolation", "owned_reads", ("isolation",), "isolation"),), value=2),
+        Family("methods", (FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),), value=2),
         Family(
             "language",
             value=4,
@@ -182,14 +186,46 @@ def registered_test(family: str, name: str) -> FamilyTest:
     return found[1]
 
 
-def families_for(op: Operation, doc_id: str) -> list[str]:
+def families_for(contract: Contract, op: Operation, doc_id: str) -> list[str]:
     """The families with at least one test for ``doc_id``."""
-    return [name for name, family in FAMILIES.items() if family.applies(op, doc_id)]
+    return [name for name, family in FAMILIES.items() if family.applies(contract, op, doc_id)]
 
 
-def family_tests(op: Operation, doc_id: str) -> Iterator[tuple[Family, FamilyTest]]:
+def family_tests(contract: Contract, op: Operation, doc_id: str) -> Iterator[tuple[Family, FamilyTest]]:
     """Every (family, test) that runs for ``doc_id``."""
     for family in FAMILIES.values():
         for test in family.tests:
-            if APPLICABILITY[test.applies](op, doc_id):
+            if applies_to(contract, test.applies, op, doc_id):
                 yield family, test
+
+
+CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
+
+
+@functools.lru_cache(maxsize=4)
+def path_ids(contract: Contract) -> list[str]:
+    """One documented id per documented path: the methods family probes the path, not each operation on it.
+
+    The id of the path's surest operation (its failures are then not "contract uncertain" when one route of the
+    path is a sure fact), a read before a write, the first by name among equals. Signed-URL placeholders are no
+    real paths: left out.
+    """
+    best: dict[tuple[str, bool], tuple[int, bool, bool, str]] = {}
+    for doc_id, op in contract.documented():
+        if op.raw.get("x-signed-url"):
+            continue
+        sureness = max(CONFIDENCE_RANK.get(c, 2) for c in (op.confidence, op.doc_entry(doc_id).confidence))
+        rank = (sureness, op.destructive, op.mutating, doc_id)
+        key = (op.path, op.server_root)
+        best[key] = min(best.get(key, rank), rank)
+    return sorted(rank[-1] for rank in best.values())
+
+
+CONTRACT_RULES: dict[str, ContractRule] = {"paths": path_ids}
+
+
+def applies_to(contract: Contract, rule: str, op: Operation, doc_id: str) -> bool:
+    """Whether ``rule`` picks ``doc_id``, for rules over one operation and rules over the whole contract."""
+    if rule in CONTRACT_RULES:
+        return doc_id in CONTRACT_RULES[rule](contract)
+    return APPLICABILITY[rule](op, doc_id)

@@ -66,7 +66,7 @@ def test_a_test_outside_the_registry_is_a_usage_error_naming_the_registry():
 
 def test_families_for_an_id_include_stateful_chains(contract):
     create = next(doc_id for doc_id, op in contract.documented() if families.starts_chain(op, doc_id))
-    assert "stateful" in families.families_for(contract.operation(create), create)
+    assert "stateful" in families.families_for(contract, contract.operation(create), create)
 
 
 def _config(tmp_path, args, suites=("tests/conformance",), testpaths=()):

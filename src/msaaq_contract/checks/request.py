@@ -8,6 +8,11 @@ The request is read the way MSAAQ (Laravel) reads it, with ``contract.wire``: pa
 the declared query parameters (text coerced to the schema's types), and the body (JSON as sent, form fields
 coerced, no body = empty input). Headers are the suite's own (tokens, X-Tenant, Accept-Language) and are
 judged by their own families, never here. Undeclared query parameters are ignored, as real APIs ignore them.
+
+Body members the contract derived rather than saw (``x-source: model``, ``create`` or ``convention``: a
+model's writable members, a create's members given to its update, the export convention) declare a type, but a
+value outside it is no reason to call the request refused: an API that does not validate the member ignores
+it, as Laravel ignores any member it does not read. Such a request may be accepted or refused.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from .base import Finding, RecordedRequest
 from .validators import detailed, is_valid
 
 MAX_PROBLEMS = 3
+GUESSED = frozenset({"model", "create", "convention"})  # x-source of members the contract derived (contracts/README)
 SPOOF = "_method"  # Laravel's method spoofing travels in the query; it is not a parameter of the operation
 BODY_ERRORS = {
     "bad_json": "the body is not valid JSON",
@@ -139,14 +145,29 @@ def _body_problems(contract: Contract, op: Operation, request: RecordedRequest) 
         body = {}  # Laravel validates a missing body as empty input
     elif not ctype.lower().startswith("application/json"):
         body = coerce(functools.partial(flatten, contract), op.request_schema, body)
-    return _schema_problems(contract, _body_pointer(contract, op), body, "body")
+    return _schema_problems(contract, _body_pointer(contract, op), body, "body", guessed_members(contract, op))
 
 
-def _schema_problems(contract: Contract, pointer: str, value: Any, where: str) -> list[Finding]:
+def guessed_members(contract: Contract, op: Operation) -> frozenset[str]:
+    """The body members of ``op`` the contract derived rather than saw (see the module docstring)."""
+    props = flatten(contract, op.request_schema or {}).get("properties") or {}
+    return frozenset(
+        name for name, member in props.items() if isinstance(member, Mapping) and member.get("x-source") in GUESSED
+    )
+
+
+def _schema_problems(
+    contract: Contract, pointer: str, value: Any, where: str, guessed: frozenset[str] = frozenset()
+) -> list[Finding]:
     if is_valid(contract, pointer, value):
         return []
-    # A value redaction replaced cannot be judged; an error about the object around it still can.
-    found = [e for e in detailed(contract, pointer).iter_errors(value) if not _placeholder(e.instance)]
+    # A value redaction replaced cannot be judged; an error about the object around it still can. A value of a
+    # guessed member is not judged either.
+    found = [
+        e
+        for e in detailed(contract, pointer).iter_errors(value)
+        if not _placeholder(e.instance) and not (e.absolute_path and str(e.absolute_path[0]) in guessed)
+    ]
     errors = sorted(found, key=lambda e: list(map(str, e.absolute_path)))
     return [
         _problem(where, e.message[:200], "".join(f"/{escape(str(p))}" for p in e.absolute_path))

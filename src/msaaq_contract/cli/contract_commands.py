@@ -67,7 +67,7 @@ def _coverage(args: argparse.Namespace) -> int:
         except (ValueError, KeyError, TypeError, AttributeError):
             verdicts = {}
     ids = [e.id for e in cov.documented]
-    tested = {i: families_for(contract.operation(i), i) for i in ids if i in cov.resolved}
+    tested = {i: families_for(contract, contract.operation(i), i) for i in ids if i in cov.resolved}
     with_cassettes = sum(1 for i in ids if i in cassette_ids)
     passing = sum(1 for i in ids if verdicts.get(i) == "passed")
     if args.json:

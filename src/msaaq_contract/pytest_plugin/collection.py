@@ -17,7 +17,7 @@ import pytest
 from .. import families
 from ..contract import Contract, load_contract
 from ..errors import MsaaqContractError
-from ..families import APPLICABILITY, FamilyTest
+from ..families import APPLICABILITY, CONTRACT_RULES, FamilyTest
 from . import properties
 from .runtime import contract_path
 
@@ -29,6 +29,8 @@ def _contract(path: str) -> Contract:
 
 def documented_ids(config: pytest.Config, applies: str) -> list[str]:
     contract = _contract(str(contract_path(config)))
+    if applies in CONTRACT_RULES:  # a rule over the whole contract (one id per path)
+        return CONTRACT_RULES[applies](contract)
     predicate = APPLICABILITY[applies]
     return [doc_id for doc_id, op in contract.documented() if predicate(op, doc_id)]
 

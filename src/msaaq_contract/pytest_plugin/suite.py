@@ -58,6 +58,14 @@ class Conformance:
                 self.contract, self.doc_id, self.runtime.fixtures, language=language, other_tenant=other_tenant
             )
 
+    def probe_call(self) -> PreparedCall:
+        """This id's request for a probe that acts on nothing (a method probe): path values as discovered or
+        pinned, also where the operation destroys what it names (nothing is created for it, nothing destroyed)."""
+        fixtures = self.runtime.fixtures
+        with missing_data_skips():
+            values = {p.name: fixtures.path_value(self.doc_id, p.name) for p in self.op.path_params}
+            return build_happy_request(self.contract, self.doc_id, fixtures, values=values)
+
     # -- sending ------------------------------------------------------------------------------------------
     @contextlib.contextmanager
     def recording(self, param: str | None = None) -> Iterator[None]:
@@ -72,9 +80,11 @@ class Conformance:
         with lib.use(self.doc_id, name):
             yield
 
-    def send(self, call: PreparedCall, *, token: Any = DEFAULT) -> Exchange:
+    def send(self, call: PreparedCall, *, token: Any = DEFAULT, mutating: bool | None = None) -> Exchange:
+        """``mutating`` None: whether the operation writes (a probe with a safe method says False)."""
         try:
-            return self.runtime.client.send(call, token=token, mutating=self.op.mutating)
+            writes = self.op.mutating if mutating is None else mutating
+            return self.runtime.client.send(call, token=token, mutating=writes)
         except UnsafeTarget as exc:
             pytest.skip(f"mutating: {exc.one_line()}")
 

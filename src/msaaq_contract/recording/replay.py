@@ -169,14 +169,15 @@ class ReplayLibrary:
             )
         exchange = cassette.exchanges[cassette.played]
         cassette.played += 1
-        self.check_fits(cassette, self.contract.operation(call.operation_id), exchange)
+        self.check_fits(cassette, self.contract.operation(call.operation_id), exchange, call.method)
         return exchange
 
-    def check_fits(self, cassette: Cassette, op: Operation, exchange: Exchange) -> None:
-        """Stale when the recorded request is not a request of ``op`` any more (its path or method changed)."""
+    def check_fits(self, cassette: Cassette, op: Operation, exchange: Exchange, method: str | None = None) -> None:
+        """Stale when the recorded request is not a request of ``op`` any more (its path or method changed).
+        ``method``: the one the test sends now, when it is not the operation's (a method probe)."""
         request = exchange.request
         path = urlsplit(request.url).path
-        if wire_method(request).lower() == op.method and self._fits(op, path):
+        if wire_method(request).lower() == (method or op.method).lower() and self._fits(op, path):
             return
         was = self.recorded_routes.get(cassette.doc_id)
         before = f" (recorded against {was})" if isinstance(was, str) and was != op.label else ""

@@ -1,6 +1,6 @@
-"""The request pipeline, in Laravel's order: route (404/405), throttle (429, when configured), tenant (400),
-auth (401/403), path parameters (404), query and body validation (422), then the handler; faults wrap all
-but the throttle, whose rate-limit headers go on every answer of a routed request.
+"""The request pipeline, in Laravel's order: route (404/405; OPTIONS: 200 with Allow), throttle (429, when
+configured), tenant (400), auth (401/403), path parameters (404), query and body validation (422), then the
+handler; faults wrap all but the throttle, whose rate-limit headers go on every answer of a routed request.
 
 The engine is transport-free: ``app.py`` feeds it an ``Inbound`` and sends the ``Reply`` back.
 """
@@ -25,6 +25,7 @@ from .envelopes import (
     forbidden,
     method_not_allowed,
     not_found,
+    options,
     too_large,
     too_many,
     unauthenticated,
@@ -121,9 +122,17 @@ class Engine:
         match = self.router.match(method, rel, root=root)
         if match.op is None:
             self.throttle.unrouted()
-            if match.allowed:
-                return method_not_allowed(lang, method, req.path, list(match.allowed))
-            return not_found(lang, "route_not_found")
+            if not match.allowed:
+                return not_found(lang, "route_not_found")
+            refused = (
+                options(list(match.allowed))
+                if method == "OPTIONS"
+                else method_not_allowed(lang, req.method.upper(), req.path, list(match.allowed))
+            )
+            for fault in self.faults:
+                if any(fault.matches(o) for o in match.path_ops):
+                    refused = fault.kind.unrouted(refused, lang)
+            return refused
         op = match.op
         admission = self.throttle.admit(op, req.headers.get("authorization"), req.client)
         if admission.retry_after is not None:

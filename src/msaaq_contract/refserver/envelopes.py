@@ -62,8 +62,14 @@ def not_found(lang: str, key: str = "not_found") -> Reply:
 
 
 def method_not_allowed(lang: str, method: str, path: str, allowed: list[str]) -> Reply:
+    """Laravel's MethodNotAllowedHttpException: ``Allow`` lists the path's methods, joined with ", "."""
     text = message("method_not_allowed", lang, method=method, path=path, allowed=", ".join(allowed))
     return failed(405, "METHOD_NOT_ALLOWED", text, Allow=", ".join(allowed))
+
+
+def options(allowed: list[str]) -> Reply:
+    """Laravel's answer to an OPTIONS request on a known path: 200, no body, ``Allow`` joined with ","."""
+    return Reply(200, media_type="text/html; charset=UTF-8", headers={"Allow": ",".join(allowed)}, raw=b"")
 
 
 def tenant_missing(lang: str) -> Reply:

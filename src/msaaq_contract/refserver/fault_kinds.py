@@ -15,7 +15,7 @@ from ..contract import Contract, Operation, load_contract
 from ..contract.flatten import types_of
 from ..contract.resources import resource_graph
 from ..errors import ConfigError
-from .envelopes import Reply, too_many
+from .envelopes import Reply, not_found, too_many
 from .schemas import SchemaIndex
 from .synth import Synthesizer
 
@@ -76,6 +76,10 @@ class FaultKind:
         return 0.0
 
     def after(self, op: Operation, reply: Reply, catalogue: Catalogue) -> Reply:
+        return reply
+
+    def unrouted(self, reply: Reply, lang: str) -> Reply:
+        """Rewrites the answer to a method the operation's path does not declare (405, or 200 for OPTIONS)."""
         return reply
 
     def applies(self, op: Operation, catalogue: Catalogue) -> bool:
@@ -378,3 +382,16 @@ class ExtraField(FaultKind):
             if isinstance(item, dict):
                 item["x_undocumented_field"] = "injected by the extra_field fault"
         return reply
+
+
+class MethodNotRefused(FaultKind):
+    """A method the path does not declare is answered 404 without ``Allow`` (OPTIONS too), as by a router that
+    does not know which methods a path has."""
+
+    name = "method_not_refused"
+
+    def unrouted(self, reply: Reply, lang: str) -> Reply:
+        return not_found(lang, "route_not_found")
+
+    def applies(self, op: Operation, catalogue: Catalogue) -> bool:
+        return True

@@ -32,6 +32,7 @@ number_as_string           ``field`` of ``model`` (a number) is a string whereve
 undeclared_enum_value      ``field`` of ``model`` is ``value`` (not in its enum) wherever the model appears
 update_changes_nothing     an update answers success and stores nothing
 delete_does_nothing        a delete answers success and the row stays
+method_not_refused         a method the path does not declare gets 404 without ``Allow`` (OPTIONS too)
 =========================  ===========================================================================
 """
 
@@ -58,6 +59,7 @@ from .fault_kinds import (
     ExtraField,
     FaultKind,
     Html500,
+    MethodNotRefused,
     MissingRequiredField,
     NullRequiredField,
     NumericCode,
@@ -80,7 +82,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         DropData, WrongStatusWord, NumericCode, WrongFieldType, MissingRequiredField, NullRequiredField,
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
-        NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing,
+        NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
     )
 }  # fmt: skip
 

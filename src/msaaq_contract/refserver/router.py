@@ -1,8 +1,9 @@
 """Routing requests to contract operations.
 
-Templates are compiled once and bucketed by segment count; within a bucket literal segments beat
-parameters (``/admin/members/export`` before ``/admin/members/{member}``), as in ``Contract.match``.
-A path that exists under another method answers 405 with the allowed methods.
+Templates are compiled once and bucketed by segment count. As OpenAPI matches URLs, a concrete path is matched
+before its templated counterparts, whatever the method (``/admin/members/export`` is never
+``/admin/members/{member}``): the path so chosen answers for the URL, and a method it does not declare gets 405
+with its methods, in Laravel's order (``contract.methods``). A path that matches nothing is 404.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..contract import Contract, Operation
+from ..contract.methods import allow_list
 from ..contract.model import route_pattern
 
 
@@ -25,7 +27,8 @@ class Route:
 class Match:
     op: Operation | None
     params: dict[str, str]
-    allowed: tuple[str, ...]  # methods of the path when ``op`` is None (405); empty for an unknown path (404)
+    allowed: tuple[str, ...]  # the path's methods when ``op`` is None (405, Laravel's order); empty: 404
+    path_ops: tuple[Operation, ...] = ()  # the path's operations when ``op`` is None (faults select by them)
 
 
 class Router:
@@ -42,18 +45,16 @@ class Router:
         if len(path) > 1 and path.endswith("/"):
             path = path.rstrip("/")
         method = method.lower()
-        allowed: list[str] = []
-        chosen: Route | None = None
-        found: re.Match[str] | None = None
-        for route in (self.root if root else self.api).get(path.count("/"), []):
-            hit = route.regex.match(path)
-            if hit is None:
-                continue
+        hits = [
+            (route, hit)
+            for route in (self.root if root else self.api).get(path.count("/"), [])
+            if (hit := route.regex.match(path)) is not None
+        ]
+        if not hits:
+            return Match(None, {}, ())
+        level = min(route.op.path.count("{") for route, _ in hits)
+        top = [(route, hit) for route, hit in hits if route.op.path.count("{") == level]
+        for route, hit in top:  # sorted: among equally concrete paths, the first by name
             if route.op.method == method:
-                if chosen is None or route.op.path.count("{") < chosen.op.path.count("{"):
-                    chosen, found = route, hit
-            elif chosen is None:
-                allowed.append(route.op.method.upper())
-        if chosen is not None and found is not None:
-            return Match(chosen.op, dict(zip(chosen.names, found.groups(), strict=True)), ())
-        return Match(None, {}, tuple(sorted(set(allowed))))
+                return Match(route.op, dict(zip(route.names, hit.groups(), strict=True)), ())
+        return Match(None, {}, tuple(allow_list(route.op.method for route, _ in top)), tuple(r.op for r, _ in top))

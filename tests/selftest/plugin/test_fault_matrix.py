@@ -18,6 +18,7 @@ import yaml
 from msaaq_contract.checks.schema import _properties
 from msaaq_contract.client.happy import identity_for
 from msaaq_contract.contract import Operation, load_contract
+from msaaq_contract.families import path_ids
 from msaaq_contract.refserver import Fault, fixture_values
 
 REPO = Path(__file__).resolve().parents[3]
@@ -43,6 +44,7 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     "slow_response": ("read", set(), {"delay_ms": 1500}),
     "rate_limit_429": ("read", set(), {"retry_after": 0, "times": 1}),
     "extra_field": ("closed_read", set(), {}),
+    "method_not_refused": ("path_read", {"methods"}, {}),
 }
 
 
@@ -55,6 +57,8 @@ def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
         return op.auth == "required"
     if kind == "tenant_read":
         return op.tenant_required
+    if kind == "path_read":  # the id the methods family probes its path with
+        return doc_id in path_ids(contract_of(op))
     if kind == "owned_read":
         other = fixtures["other_tenant_path"]
         return any(p.name in other and other[p.name] != fixtures["path"].get(p.name) for p in op.path_params)

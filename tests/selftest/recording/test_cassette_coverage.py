@@ -23,7 +23,7 @@ def meta():
 def test_every_documented_id_has_its_cassettes(contract):
     missing = []
     for doc_id, op in contract.documented():
-        tests = [test for family, test in family_tests(op, doc_id) if family.name not in CONDITIONAL]
+        tests = [test for family, test in family_tests(contract, op, doc_id) if family.name not in CONDITIONAL]
         expected = {name for test in tests for name in test.cassettes}
         missing += [f"{doc_id}/{name}" for name in sorted(expected) if not find(CASSETTES / doc_id / name).is_file()]
     assert missing == []
@@ -32,7 +32,10 @@ def test_every_documented_id_has_its_cassettes(contract):
 def test_the_registry_names_every_committed_cassette(contract):
     """Every cassette file on disk is one a registered test replays (a renamed test orphans nothing)."""
     names = {
-        name for doc_id, op in contract.documented() for _, test in family_tests(op, doc_id) for name in test.cassettes
+        name
+        for doc_id, op in contract.documented()
+        for _, test in family_tests(contract, op, doc_id)
+        for name in test.cassettes
     }
     on_disk = {p.name.split(".")[0] for folder in CASSETTES.iterdir() if folder.is_dir() for p in folder.iterdir()}
     assert on_disk - names == set()

@@ -46,7 +46,7 @@ def test_the_catalogue_has_the_documented_faults():
         "null_required_field", "enum_out_of_range", "broken_pagination_meta", "html_500", "wrong_content_type",
         "auth_not_enforced", "tenant_not_enforced", "cross_tenant_leak", "error_without_envelope", "rate_limit_429",
         "slow_response", "undocumented_status", "extra_field", "null_model_field", "number_as_string",
-        "undeclared_enum_value", "update_changes_nothing", "delete_does_nothing",
+        "undeclared_enum_value", "update_changes_nothing", "delete_does_nothing", "method_not_refused",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
@@ -320,3 +320,13 @@ def test_write_faults_answer_success_and_store_nothing(fresh_refserver, fresh_cl
     assert call(fresh_client, read).json()["data"]["title"] == "renamed"
     assert fresh_client.send(removed).status_code == 200
     assert call(fresh_client, read).status_code == 404
+
+
+def test_method_not_refused_answers_undeclared_methods_with_404(refserver, ref_client):
+    op = CONTRACT.operation("admin.members.import")
+    assert ref_client.http.get("/admin/members/import", headers=ref_client.admin()).status_code == 405
+    inject(refserver, "method_not_refused", op)
+    for method in ("GET", "OPTIONS"):
+        response = ref_client.http.request(method, "/admin/members/import", headers=ref_client.admin())
+        assert response.status_code == 404 and "allow" not in response.headers
+    assert ref_client.http.get("/admin/courses/1001", headers=ref_client.admin()).status_code == 200

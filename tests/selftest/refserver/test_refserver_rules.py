@@ -149,6 +149,25 @@ def test_wrong_method_is_405(ref_client, op, method):
     assert op.method.upper() in response.headers["allow"]
 
 
+def test_wrong_method_allow_lists_the_paths_methods_as_laravel_does(ref_client):
+    response = ref_client.http.delete("/admin/courses", headers=ref_client.admin())
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, POST"  # Router::$verbs order; GET routes answer HEAD
+
+
+def test_options_is_answered_with_allow_before_auth(ref_client):
+    response = ref_client.http.options("/admin/courses")
+    assert (response.status_code, response.content, response.headers["allow"]) == (200, b"", "GET,HEAD,POST")
+
+
+@pytest.mark.parametrize("method", ["GET", "PUT", "DELETE", "OPTIONS"])
+def test_a_concrete_path_is_matched_before_its_templated_sibling(ref_client, method):
+    # /admin/members/import declares POST only; /admin/members/{member} must not answer for it.
+    response = ref_client.http.request(method, "/admin/members/import", headers=ref_client.admin())
+    assert response.status_code == (200 if method == "OPTIONS" else 405), response.text
+    assert response.headers["allow"].replace(" ", "") == "POST"
+
+
 @pytest.mark.parametrize("op", UNKNOWN_SUFFIX, ids=ids(UNKNOWN_SUFFIX))
 def test_unknown_route_is_404(ref_client, op):
     response = ref_client.http.request(op.method.upper(), concrete(op) + "/zz-unknown", headers=ref_client.admin())
