@@ -25,8 +25,8 @@ from msaaq_contract.contract.overrides import OVERRIDES_NAME, apply_changes, loa
 from msaaq_contract.contract.yaml_format import dump
 
 sys.path.insert(0, str(Path(__file__).parent))
-from contract_routes import merge_same_routes
 from contract_requests import add_convention_members, add_create_members, laravel_required, writable_members
+from contract_routes import merge_same_routes
 from contract_types import field_type_schema, model_schema
 
 ROOT_REL = "../../openapi.yaml"
@@ -264,8 +264,8 @@ class Builder:
                     "required": False,
                     "style": "deepObject",
                     "explode": True,
-                    "description": "List filters in bracket notation, filters[name]=value (keys in meta.filters); a key "
-                    "the API does not know is ignored, as Laravel ignores unread query keys.",
+                    "description": "List filters in bracket notation, filters[name]=value (keys in meta.filters); "
+                    "a key the API does not know is ignored, as Laravel ignores unread query keys.",
                     "schema": fschema,
                 }
             )

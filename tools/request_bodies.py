@@ -38,7 +38,9 @@ def main() -> int:
     writes = [op for op in contract if op.method in WRITES]
     bare = [op for op in writes if not body_schema(contract, op).get("properties")]
     optional_only = [
-        op for op in writes if body_schema(contract, op).get("properties") and not body_schema(contract, op).get("required")
+        op
+        for op in writes
+        if body_schema(contract, op).get("properties") and not body_schema(contract, op).get("required")
     ]
     sources: Counter[str] = Counter()
     for op in writes:
