@@ -264,8 +264,8 @@ class Builder:
                     "required": False,
                     "style": "deepObject",
                     "explode": True,
-                    "description": "List filters in bracket notation, filters[name]=value (keys in meta.filters); a key "
-                    "the API does not know is ignored, as Laravel ignores unread query keys.",
+                    "description": "List filters in bracket notation, filters[name]=value (keys in meta.filters); "
+                    "a key the API does not know is ignored, as Laravel ignores unread query keys.",
                     "schema": fschema,
                 }
             )

@@ -183,14 +183,8 @@ def add_convention_members(items: dict[str, dict[str, Any]]) -> int:
         for body in content.values():
             if (body.get("schema") or {}).get("properties"):
                 continue
-            members = {
-                name: {
-                    **field_type_schema(notation, None),
-                    "x-source": "convention",
-                    "x-source-ref": "conventions.export",
-                }
-                for name, notation in EXPORT_CONVENTION.items()
-            }
+            trace = {"x-source": "convention", "x-source-ref": "conventions.export"}
+            members = {name: {**field_type_schema(n, None), **trace} for name, n in EXPORT_CONVENTION.items()}
             body["schema"] = {"type": "object", "properties": members}
             added += 1
     return added

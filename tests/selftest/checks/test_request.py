@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.selftest.fixtures.responses import ctx, titles
+from tests.selftest.fixtures.responses import ctx, titles, valid_body
 
 from msaaq_contract.checks.base import Exchange, RecordedRequest
 from msaaq_contract.checks.fuzz import as_recorded
@@ -91,3 +91,21 @@ def test_recorded_fuzz_requests_are_judged_by_what_the_contract_says_of_them(con
     assert "a generated request the contract refuses (body/type" in found[0].message
     server_error = answered(request("POST", "/admin/coupons", {"type": "flat"}), 500, {})
     assert titles(as_recorded(positive, server_error)) == ["Server error"]
+
+
+QUIZ_UPDATE = "admin.quizzes.update-quiz"  # its body's members are the Quiz model's writable ones (x-source: model)
+
+
+def test_a_value_outside_a_guessed_member_is_no_reason_to_refuse(contract):
+    # `passing_score` is declared from the model the clients read: an API that does not validate it ignores it.
+    guessed = request("PUT", "/admin/quizzes/1", {"passing_score": "high"})
+    assert where(contract, QUIZ_UPDATE, guessed) == []
+    negative = ctx(contract, QUIZ_UPDATE, {"mode": "negative"})
+    assert [f for f in as_recorded(negative, answered(guessed, 422, REFUSED)) if f.is_error] == []
+    updated = answered(guessed, 200, valid_body(contract, QUIZ_UPDATE))
+    assert [f for f in as_recorded(negative, updated) if f.is_error] == []
+    # A member the sources saw is still judged, next to a guessed one.
+    assert where(contract, COUPON, request("POST", "/admin/coupons", {"type": "gift", "enabled": "yes"})) == [
+        "body/type"
+    ]
+    assert where(contract, QUIZ_UPDATE, request("PUT", "/admin/quizzes/1", [1])) == ["body"]
