@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .client.pacing import GUEST, LOGIN, WINDOW_S
 from .contract import Contract, Operation
 from .contract.identities import identity_for
+from .contract.logins import login_operations
 from .families import FAMILIES
 from .settings import RateLimit
 
@@ -30,7 +31,9 @@ def value_rank(family: str) -> int:
     return VALUE_ORDER.get(family, max(VALUE_ORDER.values()))
 
 
-def bucket_for(op: Operation, *, other: bool = False) -> str:
+def bucket_for(op: Operation, *, other: bool = False, logins: frozenset[str] = frozenset()) -> str:
+    if op.operation_id in logins:  # a login route: its own, harder limit (see ``contract.logins``)
+        return LOGIN
     identity = identity_for(op)
     if identity in (None, "oauthClient"):  # a client token has no user: Laravel keys it by IP, like a guest
         return GUEST
@@ -122,18 +125,19 @@ def build(
 ) -> Plan:
     """The plan of ``tests`` (documented id, family) of one run."""
     plan = Plan()
+    logins = login_operations(contract)
     happy_sent: set[str] = set()
     revoking: set[str] = set()
     for doc_id, family in tests:
         op = contract.operation(doc_id)
-        bucket = bucket_for(op)
+        bucket = bucket_for(op, logins=logins)
         if family in HAPPY:
             if doc_id not in happy_sent:
                 happy_sent.add(doc_id)
                 plan.add(bucket, "happy")
         elif family == "auth":
             plan.add(GUEST, family)  # no token, a malformed or a revoked one: the target knows no user
-            if bucket != GUEST and bucket not in revoking:
+            if bucket not in (GUEST, LOGIN) and bucket not in revoking:
                 revoking.add(bucket)  # one fresh login and one logout per identity make the revoked token
                 plan.add(LOGIN, "tokens")
                 plan.add(bucket, family)

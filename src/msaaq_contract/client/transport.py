@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from ..errors import TargetUnreachable, UnsafeTarget
 from ..exchange import Exchange
@@ -43,6 +44,7 @@ class Client:
         offline: bool = False,
         pacer: Pacer | None = None,
         ledger: Ledger | None = None,
+        logins: Callable[[str, str], bool] | None = None,
     ) -> None:
         self.settings = settings
         self.base_url = (base_url or settings.base_url).rstrip("/")
@@ -53,6 +55,10 @@ class Client:
         # Shared by every client of a process (discovery's, then the suite's): the target's buckets are the same.
         self.pacer = pacer or Pacer(ceiling=settings.rate_limit, budget=Budget(clock=clock), clock=clock, sleep=sleep)
         self.ledger = ledger if ledger is not None else Ledger()
+        # ``logins(method, path)``: is it a login route (``contract.logins.LoginRoutes``)? Paced apart, as a
+        # Laravel deployment limits them apart; token fetches are known without it.
+        self.logins = logins
+        self._base_path = urlsplit(self.base_url).path.rstrip("/")
         self.tokens = TokenStore(
             lambda: self.http,
             self.base_url,
@@ -80,11 +86,17 @@ class Client:
 
     def buckets_of(self, request: httpx.Request) -> tuple[str, ...]:
         """The target's rate-limit buckets a request counts in, as Laravel keys them (see ``pacing``)."""
-        if TOKEN_FETCH_HEADER in request.headers:
+        if TOKEN_FETCH_HEADER in request.headers or (
+            self.logins and self.logins(request.method, self._relative(request))
+        ):
             return (LOGIN, GUEST)
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         identity = self.tokens.identity_of(token) if scheme.lower() == "bearer" and token else None
         return (identity or GUEST,)
+
+    def _relative(self, request: httpx.Request) -> str:
+        path = request.url.path
+        return path[len(self._base_path) :] if path.startswith(self._base_path + "/") else path
 
     def close(self) -> None:
         if "http" in self.__dict__:  # created only once a request was sent

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..contract import Contract, Operation
 from ..contract.flatten import types_of
+from ..contract.logins import login_operations
 from ..contract.resources import resource_graph
 from ..contract.wire import NO_BODY, BodyError, coerce, parse_body, parse_query
 from .auth import Authenticator, Caller
@@ -46,7 +47,7 @@ from .schemas import SchemaIndex
 from .store import Row, Store
 from .synth import Synthesizer
 from .texts import message
-from .throttle import ServerThrottle, Throttle, token_routes
+from .throttle import ServerThrottle, Throttle
 from .views import View
 
 API_PREFIX = "/v1"
@@ -100,7 +101,7 @@ class Engine:
         self.handlers = Handlers(self)
         self.catalogue = Catalogue.of(contract)
         self.faults = list(faults)
-        self.throttle = ServerThrottle(settings.throttle, clock, self.auth, token_routes(contract, self.index))
+        self.throttle = ServerThrottle(settings.throttle, clock, self.auth, login_operations(contract))
 
     def set_faults(self, faults: list[Fault]) -> None:
         self.faults = list(faults)  # one assignment: requests see the old or the new list, never a mix

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from ..contract import Contract, load_contract
+from ..contract.logins import login_operations
 from ..errors import ConfigError
 from .clock import Clock, SystemClock
 from .limiter import Hit
 from .router import Router
-from .throttle import Admission, Tally, Throttle, Throttler, Who, token_routes
+from .throttle import Admission, Tally, Throttle, Throttler, Who
 
 LARAVEL_429 = b'{"message":"Too Many Attempts."}'
 GUEST = "guest"
@@ -103,7 +104,7 @@ class ProxyGate:
 def login_matcher(contract: Contract) -> Callable[[str, str, str], bool]:
     """``is_login(method, path, query)`` for requests as the proxy sees them (``/v1/...``, Laravel's ``_method``
     spoofing honoured): is it a token-issuing route?"""
-    router, logins = Router(contract), token_routes(contract)
+    router, logins = Router(contract), login_operations(contract)
 
     def is_login(method: str, path: str, query: str) -> bool:
         spoof = parse_qs(query).get("_method", [""])[0].upper()

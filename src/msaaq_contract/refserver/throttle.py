@@ -15,15 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from ..contract import Contract, Operation
-from .auth import KIND_OF_SCHEME, Authenticator, bearer
+from ..contract import Operation
+from .auth import Authenticator, bearer
 from .clock import Clock
 from .limiter import FixedWindow, Hit, Rate, shown
-from .schemas import SchemaIndex
-
-# Members of a success ``data`` that hand out a bearer token (OAuth's name and Sanctum's).
-TOKEN_MEMBERS = ("access_token", "token")
-USER_SCHEMES = frozenset(scheme for scheme, kind in KIND_OF_SCHEME.items() if kind != "client")
 
 
 @dataclass(frozen=True)
@@ -172,19 +167,3 @@ class ServerThrottle:
 
     def counts(self) -> ServerCounts:
         return ServerCounts(**self.tally.snapshot())
-
-
-def token_routes(contract: Contract, index: SchemaIndex | None = None) -> frozenset[str]:
-    """The operations that log a caller in: a success ``data`` hands out a token and no user token is needed to
-    call them (a refresh, called with the user's own token, is not a login). Read from the contract."""
-    index = index or SchemaIndex(contract)
-    found = set()
-    for op in contract:
-        if USER_SCHEMES & set(op.security):
-            continue
-        for status in op.success_statuses:
-            data = index.data_schema(op.responses[status].schema)
-            members = (index.flatten(data).get("properties") or {}) if data is not None else {}
-            if any(name in members for name in TOKEN_MEMBERS):
-                found.add(op.operation_id)
-    return frozenset(found)

@@ -232,3 +232,21 @@ def test_ledgers_of_several_processes_add_up():
         "paced_s": 0.0,
         "retry_wait_s": 1.5,
     }
+
+
+@respx.mock
+def test_requests_to_login_routes_are_paced_in_the_login_bucket(contract):
+    from msaaq_contract.contract.logins import LoginRoutes
+
+    time = FakeTime()
+    respx.post(f"{BASE}/admin/authentication/login").respond(200, json={}, headers=limited(2, 1))
+    respx.get(f"{BASE}/tenant/ping").respond(200, json={}, headers=limited(60, 59))
+    settings = Settings(mode="live", base_url=BASE, tenant="academy.example")
+    client = Client(settings, clock=time.clock, sleep=time.sleep, logins=LoginRoutes(contract))
+    login = call(None, method="POST", path="/admin/authentication/login")
+    client.send(login, token="a-client-token")  # a fuzzed login, say: not a token fetch, still a login
+    client.send(call(None, path="/tenant/ping"))  # the IP's own limit is not the login's
+    assert time.slept == []
+    client.send(login, token="a-client-token")  # the login limit (2, one in reserve) waits for the window
+    assert time.slept == [pytest.approx(WINDOW)]
+    assert client.ledger.by_bucket == {LOGIN: 2, GUEST: 1}

@@ -11,11 +11,12 @@ from tests.selftest.fixtures.refserver import ACADEMY_A
 
 from msaaq_contract.cli.main import main
 from msaaq_contract.contract import load_contract
+from msaaq_contract.contract.logins import login_operations as token_routes
 from msaaq_contract.errors import ConfigError
 from msaaq_contract.refserver import ManualClock, demo_credentials
 from msaaq_contract.refserver.proxy import start_proxy
 from msaaq_contract.refserver.proxy_throttle import ProxyCounts, ProxyGate, ProxyThrottle, merge_rate_headers
-from msaaq_contract.refserver.throttle import Admission, Throttle, token_routes
+from msaaq_contract.refserver.throttle import Admission, Throttle
 from msaaq_contract.refserver.variations import Variations
 
 CONTRACT = load_contract()

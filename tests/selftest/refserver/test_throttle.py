@@ -15,6 +15,7 @@ import pytest
 from tests.selftest.fixtures.refserver import ACADEMY_A, ACADEMY_B, contract_errors
 
 from msaaq_contract.contract import load_contract
+from msaaq_contract.contract.logins import login_operations as token_routes
 from msaaq_contract.errors import ConfigError
 from msaaq_contract.refserver import ManualClock, demo_credentials
 from msaaq_contract.refserver.clock import FIXED_EPOCH
@@ -22,7 +23,7 @@ from msaaq_contract.refserver.engine import Engine, Inbound
 from msaaq_contract.refserver.envelopes import Reply
 from msaaq_contract.refserver.limiter import FixedWindow, Hit, Rate, shown
 from msaaq_contract.refserver.server import prepare
-from msaaq_contract.refserver.throttle import Throttle, token_routes
+from msaaq_contract.refserver.throttle import Throttle
 
 CONTRACT = load_contract()
 PING = CONTRACT.operations["tenant.ping-pong"]
