@@ -25,6 +25,7 @@ from .settings import RateLimit
 VALUE_ORDER: dict[str, int] = {name: family.value for name, family in FAMILIES.items()}
 HAPPY = frozenset({"envelope", "schema", "status"})  # one shared exchange per id
 LARAVEL_DEFAULT = 60  # requests per minute and user (per IP for guests): Laravel's default ``api`` limiter
+LARAVEL_LOGIN_DEFAULT = 5  # per minute: the login limiter Laravel's starter kits (Fortify) install
 
 
 def value_rank(family: str) -> int:
@@ -103,10 +104,10 @@ class Plan:
                     x for x in (limits, f"--rate-limit {ceiling.requests}/{ceiling.per_seconds:g}s") if x
                 )
             out.append(f"plan: ETA {_duration(self.eta_s(per_minute, ceiling, latency_s))} at {limits}")
-        default = {b: LARAVEL_DEFAULT for b in self.counts if b != LOGIN}
+        default = {b: LARAVEL_LOGIN_DEFAULT if b == LOGIN else LARAVEL_DEFAULT for b in self.counts}
         out.append(
-            f"plan: ETA {_duration(self.eta_s(default, None, latency_s))} at Laravel's default limit "
-            f"({LARAVEL_DEFAULT}/min per user, per IP for guests)"
+            f"plan: ETA {_duration(self.eta_s(default, None, latency_s))} at Laravel's default limits "
+            f"({LARAVEL_DEFAULT}/min per user, per IP for guests; {LARAVEL_LOGIN_DEFAULT}/min for logins)"
         )
         if budget_s is not None:
             out.append(
