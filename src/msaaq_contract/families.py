@@ -18,6 +18,7 @@ from .checks import CHECKS
 from .checks.base import Check
 from .contract import Contract, Operation
 from .contract.identities import OWN_ACCOUNT, identity_for
+from .contract.resources import resource_graph
 from .errors import ConfigError
 
 Applies = Callable[[Operation, str], bool]
@@ -44,14 +45,6 @@ def negative_applies(op: Operation, doc_id: str) -> bool:
     return bool(schema.get("properties") or schema.get("required"))
 
 
-def starts_chain(op: Operation, doc_id: str) -> bool:
-    """A create whose answer links to a read of what it created: a stateful chain, keyed by its first doc id."""
-    if op.undocumented or not op.doc_ids or doc_id != op.doc_ids[0]:
-        return False
-    responses = op.raw.get("responses", {}).values()
-    return any(isinstance(spec, dict) and "read" in (spec.get("links") or {}) for spec in responses)
-
-
 def _json_success(op: Operation) -> bool:
     return any(op.responses[s].is_json for s in op.success_statuses)
 
@@ -67,7 +60,6 @@ APPLICABILITY: dict[str, Applies] = {
     "with_input": lambda op, doc_id: op.request_schema is not None or bool(op.query_params),
     "fuzz_positive": positive_applies,
     "fuzz_negative": negative_applies,
-    "crud": starts_chain,
 }
 
 
@@ -155,7 +147,6 @@ FAMILIES: dict[str, Family] = {
             value=3,
         ),
         Family("isolation", (FamilyTest("test_isolation", "owned_reads", ("isolation",), "isolation"),), value=2),
-        Family("methods", (FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),), value=2),
         Family(
             "language",
             value=4,
@@ -169,6 +160,7 @@ FAMILIES: dict[str, Family] = {
                 ),
             ),
         ),
+        Family("methods", (FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),), value=2),
     )
 }
 TESTS: dict[str, tuple[Family, FamilyTest]] = {t.name: (f, t) for f in FAMILIES.values() for t in f.tests}
@@ -221,7 +213,12 @@ def path_ids(contract: Contract) -> list[str]:
     return sorted(rank[-1] for rank in best.values())
 
 
-CONTRACT_RULES: dict[str, ContractRule] = {"paths": path_ids}
+def chain_ids(contract: Contract) -> list[str]:
+    """The creates whose answer links to a read of what they created: one stateful chain each (the graph's)."""
+    return sorted(resource_graph(contract).chains)
+
+
+CONTRACT_RULES: dict[str, ContractRule] = {"paths": path_ids, "crud": chain_ids}
 
 
 def applies_to(contract: Contract, rule: str, op: Operation, doc_id: str) -> bool:
