@@ -92,3 +92,25 @@ def test_over_budget_before_the_first_request_is_not_run(contract):
 
     with pytest.raises(OverBudget):
         run(contract, doc_id, op, send)
+
+
+def test_a_failing_request_generated_again_fails_again_without_being_resent(contract):
+    """Hypothesis replays a failing example to report it: the verdict must not turn flaky."""
+    from msaaq_contract.checks.base import ContractViolation, Finding
+
+    doc_id, op = first_op(contract, lambda op: op.method == "get" and not op.query_params and not op.path_params)
+    sent = []
+
+    def send(method, url, headers, body):
+        sent.append(url)
+        return answer(method, url, headers, body, status=500)
+
+    def judge(exchange, negative):
+        return [Finding(check="fuzz", title="Server error", message="HTTP 500")] if exchange.status >= 500 else []
+
+    with pytest.raises(ContractViolation, match="Server error"):
+        fuzz.run(
+            contract, op, doc_id, mode="positive", base_url=BASE, headers={}, path_values={}, examples=5,
+            fixed_seed=1, judge=judge, send=send,
+        )  # fmt: skip
+    assert len(sent) == 1
