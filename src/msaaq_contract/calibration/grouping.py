@@ -24,13 +24,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..checks.base import short
+from ..checks.base import Finding, short
 from ..checks.schema import subschema_validator
 from ..contract import Contract, Operation
 from .evidence import Observation
 from .locate import Location, Walker
 from .usage import Usage
 
+Located = tuple[Location, Location | None]  # (member declaration, node carrying the failing keyword)
 REQUIRED_MESSAGE = re.compile(r"^'(.+)' is a required property$")
 STATUS_TITLES = ("Undocumented status code", "Valid request not accepted")
 ROUTE_MISSING = (404, 405)
@@ -56,6 +57,8 @@ class Group:
     where: str = ""  # file#pointer of the node the change edits
     declared: str = ""  # what the contract says there now
     hint: str = ""  # what a person can do when there is no automatic change
+    values: set[tuple[str, str | None]] = field(default_factory=set, repr=False)  # (exchange, pointer) held
+    member: tuple[str, str, str] | None = None  # (model, member, how it differs) for a model member's value
 
     @property
     def fixable(self) -> bool:
@@ -114,11 +117,32 @@ def actual_value(text: str | None) -> tuple[bool, Any]:
         return False, REPRESENTATIVE[kind or "number"]
 
 
+def _typed(node: Any, value: Any) -> bool:
+    """Whether ``value`` has a type the node's own ``type`` keyword allows (an integer is also a number)."""
+    declared = node.get("type") if isinstance(node, dict) else None
+    if declared is None:
+        return True
+    kinds = {declared} if isinstance(declared, str) else set(declared)
+    kind = json_type(value)
+    return kind in kinds or (kind == "integer" and "number" in kinds)
+
+
 def _change(kind: str, loc: Location, **values: Any) -> list[dict[str, Any]]:
     """The overrides change editing ``loc``; none for nodes outside schemas and operations (root responses)."""
     if loc.kind == "document":
         return []
     return [{"change": kind, loc.kind: loc.owner, "pointer": loc.pointer, **values}]
+
+
+def shared_drifts(groups: Iterable[Group]) -> list[tuple[str, str, list[str]]]:
+    """(member, how it differs, models) for each member that differs the same way in several models: one root
+    cause seen through many models (a nullable ``slug``), said once while each model keeps its own group."""
+    models: dict[tuple[str, str], list[str]] = {}
+    for g in groups:
+        if g.member is not None:
+            models.setdefault((g.member[1], g.member[2]), []).append(g.member[0])
+    shared = [(member, drift, sorted(names)) for (member, drift), names in models.items() if len(names) > 1]
+    return sorted(shared, key=lambda s: (-len(s[2]), s[0], s[1]))
 
 
 class Grouper:
@@ -152,7 +176,14 @@ class Grouper:
         return sorted(groups, key=lambda g: (-g.evidence, g.key))
 
     def _add(self, group: Group, observations: Iterable[Observation]) -> None:
-        self.groups.setdefault(group.key, group).observations.extend(observations)
+        held = self.groups.setdefault(group.key, group)
+        for o in observations:
+            # A null in a string enum fails ``type`` and ``enum`` at once: one value is one piece of evidence.
+            seen = (o.exchange, o.finding.pointer)
+            if held.kind in ("null-field", "field-type") and seen in held.values:
+                continue
+            held.values.add(seen)
+            held.observations.append(o)
 
     # -- routes and statuses ---------------------------------------------------------------------------------
     def _guessed_route(self, doc_id: str, found: list[Observation]) -> bool:
@@ -265,33 +296,48 @@ class Grouper:
     def _schema_group(self, o: Observation) -> Group | None:
         f = o.finding
         keyword = (f.expected or "").split(":", 1)[0]
-        slot = None
+        match = REQUIRED_MESSAGE.match(f.message.split(": ", 1)[-1]) if keyword == "required" else None
+        name = match.group(1) if match else None
+        found = None
         for op in self._candidates(o):
             status = str(o.status) if o.status is not None else next(iter(op.success_statuses), "200")
-            slot = self.walker.slot(op, status, f.pointer or "/")
-            if slot is not None:
+            found = self._keyword(op, status, f.schema_path, keyword) or self._by_pointer(op, status, f, name)
+            if found is not None:
                 break
-        if slot is None:
+        if found is None:
             return self._other(o)
+        member, holder = found
         if keyword == "required":
-            match = REQUIRED_MESSAGE.match(f.message.split(": ", 1)[-1])
-            holder = self.walker.declaring(slot, "required", match.group(1)) if match else None
-            if holder is None or match is None:
+            if holder is None or name is None or name not in (self.walker.node(holder).get("required") or []):
                 return None  # no longer required anywhere: already accepted
-            return self._required_group(holder, match.group(1))
+            return self._required_group(holder, name)
         exact, value = actual_value(f.actual)
         if keyword == "enum":
-            holder = self.walker.declaring(slot, "enum")
             if holder is None or not exact:
                 return self._other(o)
-            if value in self.walker.node(holder)["enum"]:
-                return None
-            return self._enum_group(holder, value)
+            if _typed(self.walker.node(holder), value):
+                return None if value in self.walker.node(holder)["enum"] else self._enum_group(holder, value)
+            keyword = "type"  # null in a string enum: the same root cause as the type finding beside it
         if keyword in ("type", "anyOf", "oneOf", "const"):
-            if self._accepts(slot, value):
-                return None
-            return self._type_group(slot, json_type(value))
+            return None if self._accepts(member, value) else self._type_group(member, json_type(value))
         return self._other(o)
+
+    def _keyword(self, op: Operation, status: str, path: str | None, keyword: str) -> Located | None:
+        """(member declaration, node carrying ``keyword``) from the finding's schema path: the exact branch."""
+        found = self.walker.along(op, status, path) if path else None
+        if found is None or found.name != keyword:
+            return None
+        return found.member, found.holder
+
+    def _by_pointer(self, op: Operation, status: str, f: Finding, required: str | None) -> Located | None:
+        """The same from the body pointer alone (findings of reports written before they named a schema path)."""
+        slot = self.walker.slot(op, status, f.pointer or "/")
+        if slot is None:
+            return None
+        keyword = (f.expected or "").split(":", 1)[0]
+        if keyword in ("required", "enum"):
+            return slot, self.walker.declaring(slot, keyword, required)
+        return slot, slot
 
     def _accepts(self, loc: Location, value: Any) -> bool:
         return bool(subschema_validator(self.contract, loc.bundled_pointer(self.contract)).is_valid(value))
@@ -310,9 +356,14 @@ class Grouper:
     def _type_group(self, slot: Location, kind: str) -> Group:
         null = kind == "null"
         key = f"{'null' if null else 'type'}:{slot.label}" + ("" if null else f":{kind}")
-        summary = f"{self._named(slot)} is {'null' if null else 'a ' + kind}"
-        group = self._base(key, "null-field" if null else "field-type", summary, slot)
+        if key in self.groups:
+            return self.groups[key]
+        drift = "null" if null else f"a {kind}"
+        group = self._base(key, "null-field" if null else "field-type", f"{self._named(slot)} is {drift}", slot)
         group.changes = _change("add-types", slot, types=[kind])
+        prop = slot.property
+        if slot.kind == "schema" and prop is not None and slot.pointer == f"/properties/{prop}":
+            group.member = (slot.owner, prop, drift)
         return group
 
     def _enum_group(self, holder: Location, value: Any) -> Group:
@@ -330,6 +381,8 @@ class Grouper:
 
     def _required_group(self, holder: Location, name: str) -> Group:
         key = f"required:{holder.label}/{name}"
+        if key in self.groups:
+            return self.groups[key]
         summary = f"{self._named(holder)}: required member {name!r} is missing"
         group = self._base(key, "required-field", summary, holder)
         if holder.kind != "document":

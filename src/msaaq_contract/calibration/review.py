@@ -28,7 +28,7 @@ from ..contract import Contract
 from ..errors import ReportError
 from ..reporting.render import squash
 from .evidence import Evidence, Observation
-from .grouping import Group
+from .grouping import Group, shared_drifts
 
 DECISIONS = ("undecided", "fix", "keep", "skip")
 FORMAT = 1
@@ -141,9 +141,21 @@ def render_review(
         "```",
         "",
     ]
+    shared = shared_drifts(groups)
+    if shared:
+        lines += ["The same member differs in several models (each model below keeps its own decision):", ""]
+        lines += [f"- {line}" for line in drift_lines(shared, every=True)] + [""]
     for i, group in enumerate(groups, 1):
         lines += _group_section(i, group, contract, decisions.get(group.key, Decision(group.key)))
     return "\n".join(lines)
+
+
+def drift_lines(shared: list[tuple[str, str, list[str]]], every: bool = False) -> list[str]:
+    """One line per member that differs in several models: "`slug` is null in 14 models: admin.Academy, ..."."""
+    return [
+        f"`{member}` is {drift} in {len(models)} models: {', '.join(models) if every else _listing(models)}"
+        for member, drift, models in shared
+    ]
 
 
 def _text(value: Any, field: str, where: str) -> str:

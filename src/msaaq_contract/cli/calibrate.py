@@ -17,9 +17,9 @@ from pathlib import Path
 
 from ..calibration.apply import Applied, apply_calibration, observed_changes
 from ..calibration.evidence import Evidence, check_contract, collect, run_report
-from ..calibration.grouping import Group, Grouper
+from ..calibration.grouping import Group, Grouper, shared_drifts
 from ..calibration.recorded import refine_with_cassettes
-from ..calibration.review import Decision, parse_review, render_review
+from ..calibration.review import Decision, drift_lines, parse_review, render_review
 from ..contract import Contract, load_contract
 from ..contract.overrides import OVERRIDES_NAME, load_overrides
 from ..errors import ReportError
@@ -77,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
     observed = len(observed_changes(evidence, contract))
     atomic_write_text(review_path, render_review(evidence, groups, contract, decisions, observed))
     print_groups(groups, decisions)
+    for line in drift_lines(shared_drifts(groups)):
+        print("  " + line.replace("`", ""))
     print(f"\nreview file: {review_path} — decide each group (fix | keep | skip), then run:")
     print(f"  msaaq-contract calibrate {args.report} --apply" + (f" --review {args.review}" if args.review else ""))
     return 0

@@ -222,6 +222,16 @@ def test_model_faults_break_the_model_wherever_it_appears(refserver, ref_client)
     assert isinstance(clean["minimum_amount"], (int, float)) and not isinstance(clean["usage_limit"], str)
 
 
+def test_a_model_glob_breaks_the_member_in_every_model_that_has_it(refserver, ref_client):
+    course = CONTRACT.operation("admin.courses.get-course")
+    refserver.set_faults([Fault("null_model_field", operations=["admin.courses.*"], model="*", field="slug")])
+    data = call(ref_client, course).json()["data"]
+    assert data["slug"] is None and data["category"]["slug"] is None  # admin.Course and admin.Taxonomy
+    refserver.set_faults([Fault("null_model_field", operations=["admin.courses.*"], model="admin.T*", field="slug")])
+    data = call(ref_client, course).json()["data"]
+    assert isinstance(data["slug"], str) and data["category"]["slug"] is None
+
+
 def test_a_model_fault_without_its_model_is_a_one_line_config_error():
     with pytest.raises(ConfigError) as caught:
         Fault("null_model_field", model="admin.Coupon")
