@@ -10,6 +10,9 @@ model. Kinds, in the order they are decided:
 - ``null-field`` / ``field-type``: a value of a JSON type the declaring node does not allow;
 - ``enum-value``: values missing from the enum that declared them;
 - ``required-field``: a required member that did not come;
+- ``request-required`` / ``request-type`` / ``request-enum``: a rule the target stated in a 422 answer to a
+  request the contract calls valid (``refusals``, ``requests``); the status finding of that answer is its
+  consequence, not a group of its own;
 - ``envelope`` and ``other``: the rest, by check and title (no contract change: keep or edit by hand).
 
 An observation the current contract already accepts (the change was applied) is dropped, so calibrating a
@@ -18,113 +21,25 @@ report again after ``--apply`` proposes nothing.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..checks.base import Finding, short
 from ..checks.schema import subschema_validator
 from ..contract import Contract, Operation
 from .evidence import Observation
+from .group import Group, actual_value, allows_type, json_type, shared_drifts
 from .locate import Location, Walker
+from .requests import request_group
 from .usage import Usage
+
+__all__ = ["Group", "Grouper", "actual_value", "json_type", "shared_drifts"]
 
 Located = tuple[Location, Location | None]  # (member declaration, node carrying the failing keyword)
 REQUIRED_MESSAGE = re.compile(r"^'(.+)' is a required property$")
 STATUS_TITLES = ("Undocumented status code", "Valid request not accepted")
 ROUTE_MISSING = (404, 405)
-REPRESENTATIVE: dict[str, Any] = {
-    "string": "",
-    "integer": 0,
-    "number": 0.5,
-    "boolean": True,
-    "null": None,
-    "array": [],
-    "object": {},
-}
-
-
-@dataclass
-class Group:
-    key: str
-    kind: str
-    summary: str
-    observations: list[Observation] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)  # overrides changes, provenance added on --apply
-    touches: list[str] = field(default_factory=list)
-    where: str = ""  # file#pointer of the node the change edits
-    declared: str = ""  # what the contract says there now
-    hint: str = ""  # what a person can do when there is no automatic change
-    values: set[tuple[str, str | None]] = field(default_factory=set, repr=False)  # (exchange, pointer) held
-    member: tuple[str, str, str] | None = None  # (model, member, how it differs) for a model member's value
-
-    @property
-    def fixable(self) -> bool:
-        return bool(self.changes)
-
-    @property
-    def evidence(self) -> int:
-        return len(self.observations)
-
-    @property
-    def responses(self) -> int:
-        return len({o.exchange for o in self.observations})
-
-    @property
-    def operations(self) -> list[str]:
-        return sorted({o.operation_id for o in self.observations})
-
-    @property
-    def doc_ids(self) -> list[str]:
-        return sorted({o.doc_id for o in self.observations})
-
-    @property
-    def families(self) -> list[str]:
-        return sorted({o.family for o in self.observations})
-
-    @property
-    def example(self) -> Observation:
-        """The first observation that shows the root cause itself (the status finding of a status group)."""
-        wanted = "status" if self.kind in ("undocumented-status", "guessed-route") else None
-        return next((o for o in self.observations if o.finding.check == wanted), self.observations[0])
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else "string"
-
-
-def actual_value(text: str | None) -> tuple[bool, Any]:
-    """(exact, value) of a finding's ``actual`` (JSON, possibly shortened with an ellipsis)."""
-    if text is None:
-        return False, None
-    try:
-        return True, json.loads(text)
-    except ValueError:
-        first = text[:1]
-        kind = {'"': "string", "{": "object", "[": "array", "t": "boolean", "f": "boolean", "n": "null"}.get(first)
-        return False, REPRESENTATIVE[kind or "number"]
-
-
-def _typed(node: Any, value: Any) -> bool:
-    """Whether ``value`` has a type the node's own ``type`` keyword allows (an integer is also a number)."""
-    declared = node.get("type") if isinstance(node, dict) else None
-    if declared is None:
-        return True
-    kinds = {declared} if isinstance(declared, str) else set(declared)
-    kind = json_type(value)
-    return kind in kinds or (kind == "integer" and "number" in kinds)
 
 
 def _change(kind: str, loc: Location, **values: Any) -> list[dict[str, Any]]:
@@ -134,25 +49,17 @@ def _change(kind: str, loc: Location, **values: Any) -> list[dict[str, Any]]:
     return [{"change": kind, loc.kind: loc.owner, "pointer": loc.pointer, **values}]
 
 
-def shared_drifts(groups: Iterable[Group]) -> list[tuple[str, str, list[str]]]:
-    """(member, how it differs, models) for each member that differs the same way in several models: one root
-    cause seen through many models (a nullable ``slug``), said once while each model keeps its own group."""
-    models: dict[tuple[str, str], list[str]] = {}
-    for g in groups:
-        if g.member is not None:
-            models.setdefault((g.member[1], g.member[2]), []).append(g.member[0])
-    shared = [(member, drift, sorted(names)) for (member, drift), names in models.items() if len(names) > 1]
-    return sorted(shared, key=lambda s: (-len(s[2]), s[0], s[1]))
-
-
 class Grouper:
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
         self.walker = Walker(contract)
         self.usage = Usage(contract)
         self.groups: dict[str, Group] = {}
+        self.ruled: set[str] = set()  # operations whose recorded refusals stated rules
 
     def group(self, observations: Iterable[Observation]) -> list[Group]:
+        observations = list(observations)
+        self.ruled = {o.operation_id for o in observations if o.rule is not None}
         by_doc: dict[str, list[Observation]] = {}
         for o in observations:
             by_doc.setdefault(o.doc_id, []).append(o)
@@ -208,6 +115,8 @@ class Grouper:
     def _exchange(self, found: list[Observation]) -> None:
         status = next((o.status for o in found if o.status is not None), None)
         op = self.contract.operations[found[0].operation_id]
+        if status == 422 and op.operation_id in self.ruled and all(o.rule is None for o in found):
+            return  # the refusal's own rules (read from its recorded answer) are the root cause
         titles = {o.finding.title for o in found}
         undocumented = STATUS_TITLES[0] in titles
         not_accepted = STATUS_TITLES[1] in titles and status is not None and 200 <= status < 400
@@ -257,6 +166,12 @@ class Grouper:
     # -- one finding ------------------------------------------------------------------------------------------
     def _classify(self, o: Observation) -> Group | None:
         f = o.finding
+        if o.rule is not None:
+            group = self.groups.get(f"request:{o.operation_id}:{o.rule.kind}:{o.rule.field}")
+            group = group or request_group(self.contract, o)
+            if group is not None and not group.where:
+                group.where = self._file_of(Location("operation", o.operation_id, ""))
+            return group
         if f.check == "schema" and f.pointer is not None and f.expected:
             return self._schema_group(o)
         if f.check == "envelope":
@@ -315,7 +230,7 @@ class Grouper:
         if keyword == "enum":
             if holder is None or not exact:
                 return self._other(o)
-            if _typed(self.walker.node(holder), value):
+            if allows_type(self.walker.node(holder), value):
                 return None if value in self.walker.node(holder)["enum"] else self._enum_group(holder, value)
             keyword = "type"  # null in a string enum: the same root cause as the type finding beside it
         if keyword in ("type", "anyOf", "oneOf", "const"):

@@ -62,6 +62,14 @@ def describe_change(change: dict[str, Any]) -> str:
         return f"add {', '.join(repr(v) for v in change['values'])} to the enum at {at}"
     if kind == "not-required":
         return f"stop requiring `{change['property']}` at {at}"
+    if kind == "require":
+        declare = " (declared: the contract did not know it)" if "declare" in change else ""
+        return f"require `{change['property']}` in the request body of `{owner}`{declare}"
+    if kind == "set-type":
+        return f"type `{change['property']}` as {', '.join(change['types'])} in the request body of `{owner}`"
+    if kind == "set-enum":
+        values = ", ".join(repr(v) for v in change["values"])
+        return f"allow only {values} for `{change['property']}` in the request body of `{owner}`"
     body = f"with the body documented for {change['like']}" if change.get("like") else "without a body"
     return f"document HTTP {change['status']} on `{owner}` {body}"
 

@@ -19,6 +19,7 @@ from ..calibration.apply import Applied, apply_calibration, observed_changes
 from ..calibration.evidence import Evidence, check_contract, collect, run_report
 from ..calibration.grouping import Group, Grouper, shared_drifts
 from ..calibration.recorded import refine_with_cassettes
+from ..calibration.refusals import collect_refusals
 from ..calibration.review import Decision, drift_lines, parse_review, render_review
 from ..contract import Contract, load_contract
 from ..contract.overrides import OVERRIDES_NAME, load_overrides
@@ -47,6 +48,8 @@ def _evidence(args: argparse.Namespace) -> tuple[Contract, Evidence, list[Group]
     evidence = collect(args.report, report, digest, contract)
     if args.cassettes is not None:
         refine_with_cassettes(evidence, contract, args.cassettes)
+        known = [e.id for e in report.endpoints if e.id in contract.by_doc_id]
+        evidence.observations += collect_refusals(contract, known, args.cassettes)
     return contract, evidence, Grouper(contract).group(evidence.observations)
 
 

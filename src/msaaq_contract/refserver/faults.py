@@ -30,6 +30,7 @@ extra_field                ``data`` gains ``x_undocumented_field`` (a warning fo
 null_model_field           ``field`` of ``model`` is null wherever the model appears
 number_as_string           ``field`` of ``model`` (a number) is a string wherever the model appears
 undeclared_enum_value      ``field`` of ``model`` is ``value`` (not in its enum) wherever the model appears
+requires_field             creates and updates whose body lacks ``field`` get Laravel's 422 "The X field is required."
 =========================  ===========================================================================
 """
 
@@ -68,6 +69,7 @@ from .fault_kinds import (
     WrongStatusWord,
 )
 from .fault_models import NullModelField, NumberAsString, UndeclaredEnumValue
+from .fault_rules import RequiresField
 
 __all__ = ["CATALOGUE", "Catalogue", "Fault", "FaultKind", "load_faults"]
 
@@ -77,7 +79,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         DropData, WrongStatusWord, NumericCode, WrongFieldType, MissingRequiredField, NullRequiredField,
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
-        NullModelField, NumberAsString, UndeclaredEnumValue,
+        NullModelField, NumberAsString, UndeclaredEnumValue, RequiresField,
     )
 }  # fmt: skip
 
