@@ -3,7 +3,7 @@
 The answers are the recorded exchanges of each report's cassettes (the run must have recorded:
 ``--record-mode=rewrite --cassette-dir DIR``). Printed: how many models, members and enum values of the contract
 the answers showed; the members declared but never seen and the enum values never seen (with how many objects
-of the model were seen); nullable members never null. ``--json`` gives the whole table.
+of the model were seen); members only ever null, and nullable members never null. ``--json`` gives the whole table.
 """
 
 from __future__ import annotations
@@ -86,9 +86,10 @@ def render(table: dict[str, Any]) -> list[str]:
         by_member.setdefault(f"{model}.{name}", []).append(json.dumps(value, ensure_ascii=False))
     lines += [f"  {key}: {_some(values)}" for key, values in sorted(by_member.items())[:LIMIT]]
     lines += _more(len(by_member))
-    names = [f"{m}.{n}" for m, n in never_null]
-    lines.append(f"nullable members never null ({len(never_null)}): {', '.join(names[:LIMIT])}")
-    lines += _more(len(names))
+    for title, pairs in (("members only ever null", only_null), ("nullable members never null", never_null)):
+        names = [f"{m}.{n}" for m, n in pairs]
+        lines.append(f"{title} ({len(names)}): {', '.join(names[:LIMIT])}")
+        lines += _more(len(names))
     return lines
 
 
