@@ -70,6 +70,15 @@ def _rule(name: str, text: str) -> Rule | None:
     return Rule("type", name, (kind,)) if kind else None
 
 
+def family_of(cassette: str) -> str:
+    """The check family a cassette's requests are judged by (``keep`` decisions name it in the baseline)."""
+    if cassette == "conformance":
+        return "status"  # the happy request: a refusal fails its status check
+    if cassette.startswith("tenant-"):
+        return "tenant_header"
+    return cassette.split("-")[0]  # fuzz-positive, language-ar, auth-missing
+
+
 def _laravel_errors(exchange: Exchange) -> Any:
     if exchange.status != 422:
         return None
@@ -110,7 +119,8 @@ def refused(contract: Contract, doc_id: str, folder: Path) -> list[Observation]:
                     cassette=str(path),
                     status=422,
                 )
-                out.append(Observation(doc_id, path.stem, op.operation_id, 422, finding, f"{path}#{index}", rule))
+                where = f"{path}#{index}"
+                out.append(Observation(doc_id, family_of(path.stem), op.operation_id, 422, finding, where, rule))
     return out
 
 
