@@ -60,6 +60,14 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def rebuilt(overrides: Path, out: Path) -> dict[str, bytes]:
+    """The contract the build tool makes from the facts with ``overrides`` merged last, as a file snapshot."""
+    command = [sys.executable, "tools/build_contract.py", "--facts", str(FACTS), "--out", str(out),
+               "--overrides", str(overrides)]  # fmt: skip
+    subprocess.run(command, cwd=REPO, check=True, capture_output=True)
+    return snapshot(out)
+
+
 def calibrate(work: Path, *extra: str, run: str = "before") -> tuple[int, str]:
     report = work / run / "conformance.json"
     args = ["calibrate", str(report), "--contract", str(work / "contracts")]
@@ -132,10 +140,6 @@ def test_the_calibrated_contract_is_valid_and_the_same_run_passes(drill):
 @pytest.mark.slow
 @pytest.mark.skipif(not FACTS.is_dir(), reason="the build tool's facts (../shared/msaaq-api) are not here")
 def test_the_build_tool_reproduces_the_calibrated_contract(drill, tmp_path):
-    out = tmp_path / "built"
-    command = [sys.executable, "tools/build_contract.py", "--facts", str(FACTS), "--out", str(out),
-               "--overrides", str(drill.work / "contracts" / "overrides.yaml")]  # fmt: skip
-    subprocess.run(command, cwd=REPO, check=True, capture_output=True)
-    built = snapshot(out)
+    built = rebuilt(drill.work / "contracts" / "overrides.yaml", tmp_path / "built")
     assert built == {k: v for k, v in drill.applied.items() if k in built}
     assert set(drill.applied) - set(built) == {"README.md", "known-deviations.yaml", "overrides.yaml"}

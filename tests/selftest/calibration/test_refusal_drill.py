@@ -12,14 +12,12 @@ import io
 import json
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
-from tests.selftest.calibration.test_drill import FACTS, REPO, snapshot
+from tests.selftest.calibration.test_drill import FACTS, rebuilt, snapshot
 from tests.selftest.plugin.test_end_to_end import run_suite
 from tests.selftest.plugin.test_live_unknown_target import live_env
 
@@ -120,9 +118,6 @@ def test_a_second_live_run_passes_there_and_proposes_nothing(learned):
 @pytest.mark.slow
 @pytest.mark.skipif(not FACTS.is_dir(), reason="the build tool's facts (../shared/msaaq-api) are not here")
 def test_the_build_tool_reproduces_the_learned_request_rules(learned, tmp_path):
-    out = tmp_path / "built"
-    command = [sys.executable, "tools/build_contract.py", "--facts", str(FACTS), "--out", str(out),
-               "--overrides", str(learned.work / "contracts" / "overrides.yaml")]  # fmt: skip
-    subprocess.run(command, cwd=REPO, check=True, capture_output=True)
-    built, applied = snapshot(out), snapshot(learned.work / "contracts")
+    built = rebuilt(learned.work / "contracts" / "overrides.yaml", tmp_path / "built")
+    applied = snapshot(learned.work / "contracts")
     assert built == {k: v for k, v in applied.items() if k in built}
