@@ -40,6 +40,10 @@ Located = tuple[Location, Location | None]  # (member declaration, node carrying
 REQUIRED_MESSAGE = re.compile(r"^'(.+)' is a required property$")
 STATUS_TITLES = ("Undocumented status code", "Valid request not accepted")
 ROUTE_MISSING = (404, 405)
+REFUSED_HINT = (
+    "a validation answer: calibrate with --cassettes DIR of the recording run, and the rules it states "
+    "(required members, types, enums) become proposals; or keep"
+)
 
 
 def _change(kind: str, loc: Location, **values: Any) -> list[dict[str, Any]]:
@@ -192,7 +196,9 @@ class Grouper:
             kind="other",
             summary=f"{o.family}: {f.title}{actual}",
             declared=f"expected {f.expected}" if f.expected else "",
-            hint="not a shape of the contract: keep as a known deviation, or fix the API (or the fixtures)",
+            hint=REFUSED_HINT
+            if o.status == 422
+            else "not a shape of the contract: keep as a known deviation, or fix the API (or the fixtures)",
         )
 
     def _candidates(self, o: Observation) -> list[Operation]:

@@ -65,7 +65,14 @@ def request_group(contract: Contract, o: Observation) -> Group | None:
             return None
         change = {"change": "require", **base, **({} if known else {"declare": {}})}
         summary = f"{label} requires `{rule.field}`" + ("" if known else " (a member the contract does not declare)")
-        now = f"required: {short(schema.get('required') or [], 100)}" if op.request_schema is not None else "no body"
+        required = schema.get("required") or []
+        now = (
+            "no body"
+            if op.request_schema is None
+            else f"required: {short(required, 100)}"
+            if required
+            else "no member required"
+        )
     elif rule.kind == "type":
         if types_of(member) == list(rule.values):
             return None
