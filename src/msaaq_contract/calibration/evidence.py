@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..checks.base import Finding
@@ -27,6 +28,16 @@ SIMULATED = "reference server"  # how the plugin labels a run against msaaq-cont
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A rule the target stated in a validation answer: ``field`` is required, has type ``values[0]``, or is
+    one of ``values`` (``refusals`` reads them)."""
+
+    kind: str  # required | type | enum
+    field: str
+    values: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
 class Observation:
     """One finding, with the response it judged: ``exchange`` is the same for every check of one response."""
 
@@ -36,6 +47,7 @@ class Observation:
     status: int | None
     finding: Finding
     exchange: str
+    rule: Rule | None = None  # a rule the target stated about the request (a refusal, not a finding)
 
     @property
     def sort_key(self) -> tuple[str, str, str, str, str]:

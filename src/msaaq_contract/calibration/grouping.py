@@ -10,6 +10,9 @@ model. Kinds, in the order they are decided:
 - ``null-field`` / ``field-type``: a value of a JSON type the declaring node does not allow;
 - ``enum-value``: values missing from the enum that declared them;
 - ``required-field``: a required member that did not come;
+- ``request-required`` / ``request-type`` / ``request-enum``: a rule the target stated in a 422 answer to a
+  request the contract calls valid (``refusals``, ``requests``); the status finding of that answer is its
+  consequence, not a group of its own;
 - ``envelope`` and ``other``: the rest, by check and title (no contract change: keep or edit by hand).
 
 An observation the current contract already accepts (the change was applied) is dropped, so calibrating a
@@ -18,100 +21,29 @@ report again after ``--apply`` proposes nothing.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
-from ..checks.base import short
+from ..checks.base import Finding, short
 from ..checks.schema import subschema_validator
 from ..contract import Contract, Operation
 from .evidence import Observation
+from .group import Group, actual_value, allows_type, json_type, shared_drifts
 from .locate import Location, Walker
+from .requests import request_group
 from .usage import Usage
 
+__all__ = ["Group", "Grouper", "actual_value", "json_type", "shared_drifts"]
+
+Located = tuple[Location, Location | None]  # (member declaration, node carrying the failing keyword)
 REQUIRED_MESSAGE = re.compile(r"^'(.+)' is a required property$")
 STATUS_TITLES = ("Undocumented status code", "Valid request not accepted")
 ROUTE_MISSING = (404, 405)
-REPRESENTATIVE: dict[str, Any] = {
-    "string": "",
-    "integer": 0,
-    "number": 0.5,
-    "boolean": True,
-    "null": None,
-    "array": [],
-    "object": {},
-}
-
-
-@dataclass
-class Group:
-    key: str
-    kind: str
-    summary: str
-    observations: list[Observation] = field(default_factory=list)
-    changes: list[dict[str, Any]] = field(default_factory=list)  # overrides changes, provenance added on --apply
-    touches: list[str] = field(default_factory=list)
-    where: str = ""  # file#pointer of the node the change edits
-    declared: str = ""  # what the contract says there now
-    hint: str = ""  # what a person can do when there is no automatic change
-
-    @property
-    def fixable(self) -> bool:
-        return bool(self.changes)
-
-    @property
-    def evidence(self) -> int:
-        return len(self.observations)
-
-    @property
-    def responses(self) -> int:
-        return len({o.exchange for o in self.observations})
-
-    @property
-    def operations(self) -> list[str]:
-        return sorted({o.operation_id for o in self.observations})
-
-    @property
-    def doc_ids(self) -> list[str]:
-        return sorted({o.doc_id for o in self.observations})
-
-    @property
-    def families(self) -> list[str]:
-        return sorted({o.family for o in self.observations})
-
-    @property
-    def example(self) -> Observation:
-        """The first observation that shows the root cause itself (the status finding of a status group)."""
-        wanted = "status" if self.kind in ("undocumented-status", "guessed-route") else None
-        return next((o for o in self.observations if o.finding.check == wanted), self.observations[0])
-
-
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else "string"
-
-
-def actual_value(text: str | None) -> tuple[bool, Any]:
-    """(exact, value) of a finding's ``actual`` (JSON, possibly shortened with an ellipsis)."""
-    if text is None:
-        return False, None
-    try:
-        return True, json.loads(text)
-    except ValueError:
-        first = text[:1]
-        kind = {'"': "string", "{": "object", "[": "array", "t": "boolean", "f": "boolean", "n": "null"}.get(first)
-        return False, REPRESENTATIVE[kind or "number"]
+REFUSED_HINT = (
+    "a validation answer: calibrate with --cassettes DIR of the recording run, and the rules it states "
+    "(required members, types, enums) become proposals; or keep"
+)
 
 
 def _change(kind: str, loc: Location, **values: Any) -> list[dict[str, Any]]:
@@ -127,8 +59,11 @@ class Grouper:
         self.walker = Walker(contract)
         self.usage = Usage(contract)
         self.groups: dict[str, Group] = {}
+        self.ruled: set[str] = set()  # operations whose recorded refusals stated rules
 
     def group(self, observations: Iterable[Observation]) -> list[Group]:
+        observations = list(observations)
+        self.ruled = {o.operation_id for o in observations if o.rule is not None}
         by_doc: dict[str, list[Observation]] = {}
         for o in observations:
             by_doc.setdefault(o.doc_id, []).append(o)
@@ -152,7 +87,14 @@ class Grouper:
         return sorted(groups, key=lambda g: (-g.evidence, g.key))
 
     def _add(self, group: Group, observations: Iterable[Observation]) -> None:
-        self.groups.setdefault(group.key, group).observations.extend(observations)
+        held = self.groups.setdefault(group.key, group)
+        for o in observations:
+            # A null in a string enum fails ``type`` and ``enum`` at once: one value is one piece of evidence.
+            seen = (o.exchange, o.finding.pointer)
+            if held.kind in ("null-field", "field-type") and seen in held.values:
+                continue
+            held.values.add(seen)
+            held.observations.append(o)
 
     # -- routes and statuses ---------------------------------------------------------------------------------
     def _guessed_route(self, doc_id: str, found: list[Observation]) -> bool:
@@ -177,6 +119,8 @@ class Grouper:
     def _exchange(self, found: list[Observation]) -> None:
         status = next((o.status for o in found if o.status is not None), None)
         op = self.contract.operations[found[0].operation_id]
+        if status == 422 and op.operation_id in self.ruled and all(o.rule is None for o in found):
+            return  # the refusal's own rules (read from its recorded answer) are the root cause
         titles = {o.finding.title for o in found}
         undocumented = STATUS_TITLES[0] in titles
         not_accepted = STATUS_TITLES[1] in titles and status is not None and 200 <= status < 400
@@ -226,6 +170,12 @@ class Grouper:
     # -- one finding ------------------------------------------------------------------------------------------
     def _classify(self, o: Observation) -> Group | None:
         f = o.finding
+        if o.rule is not None:
+            group = self.groups.get(f"request:{o.operation_id}:{o.rule.kind}:{o.rule.field}")
+            group = group or request_group(self.contract, o)
+            if group is not None and not group.where:
+                group.where = self._file_of(Location("operation", o.operation_id, ""))
+            return group
         if f.check == "schema" and f.pointer is not None and f.expected:
             return self._schema_group(o)
         if f.check == "envelope":
@@ -246,7 +196,9 @@ class Grouper:
             kind="other",
             summary=f"{o.family}: {f.title}{actual}",
             declared=f"expected {f.expected}" if f.expected else "",
-            hint="not a shape of the contract: keep as a known deviation, or fix the API (or the fixtures)",
+            hint=REFUSED_HINT
+            if o.status == 422
+            else "not a shape of the contract: keep as a known deviation, or fix the API (or the fixtures)",
         )
 
     def _candidates(self, o: Observation) -> list[Operation]:
@@ -265,33 +217,48 @@ class Grouper:
     def _schema_group(self, o: Observation) -> Group | None:
         f = o.finding
         keyword = (f.expected or "").split(":", 1)[0]
-        slot = None
+        match = REQUIRED_MESSAGE.match(f.message.split(": ", 1)[-1]) if keyword == "required" else None
+        name = match.group(1) if match else None
+        found = None
         for op in self._candidates(o):
             status = str(o.status) if o.status is not None else next(iter(op.success_statuses), "200")
-            slot = self.walker.slot(op, status, f.pointer or "/")
-            if slot is not None:
+            found = self._keyword(op, status, f.schema_path, keyword) or self._by_pointer(op, status, f, name)
+            if found is not None:
                 break
-        if slot is None:
+        if found is None:
             return self._other(o)
+        member, holder = found
         if keyword == "required":
-            match = REQUIRED_MESSAGE.match(f.message.split(": ", 1)[-1])
-            holder = self.walker.declaring(slot, "required", match.group(1)) if match else None
-            if holder is None or match is None:
+            if holder is None or name is None or name not in (self.walker.node(holder).get("required") or []):
                 return None  # no longer required anywhere: already accepted
-            return self._required_group(holder, match.group(1))
+            return self._required_group(holder, name)
         exact, value = actual_value(f.actual)
         if keyword == "enum":
-            holder = self.walker.declaring(slot, "enum")
             if holder is None or not exact:
                 return self._other(o)
-            if value in self.walker.node(holder)["enum"]:
-                return None
-            return self._enum_group(holder, value)
+            if allows_type(self.walker.node(holder), value):
+                return None if value in self.walker.node(holder)["enum"] else self._enum_group(holder, value)
+            keyword = "type"  # null in a string enum: the same root cause as the type finding beside it
         if keyword in ("type", "anyOf", "oneOf", "const"):
-            if self._accepts(slot, value):
-                return None
-            return self._type_group(slot, json_type(value))
+            return None if self._accepts(member, value) else self._type_group(member, json_type(value))
         return self._other(o)
+
+    def _keyword(self, op: Operation, status: str, path: str | None, keyword: str) -> Located | None:
+        """(member declaration, node carrying ``keyword``) from the finding's schema path: the exact branch."""
+        found = self.walker.along(op, status, path) if path else None
+        if found is None or found.name != keyword:
+            return None
+        return found.member, found.holder
+
+    def _by_pointer(self, op: Operation, status: str, f: Finding, required: str | None) -> Located | None:
+        """The same from the body pointer alone (findings of reports written before they named a schema path)."""
+        slot = self.walker.slot(op, status, f.pointer or "/")
+        if slot is None:
+            return None
+        keyword = (f.expected or "").split(":", 1)[0]
+        if keyword in ("required", "enum"):
+            return slot, self.walker.declaring(slot, keyword, required)
+        return slot, slot
 
     def _accepts(self, loc: Location, value: Any) -> bool:
         return bool(subschema_validator(self.contract, loc.bundled_pointer(self.contract)).is_valid(value))
@@ -310,9 +277,14 @@ class Grouper:
     def _type_group(self, slot: Location, kind: str) -> Group:
         null = kind == "null"
         key = f"{'null' if null else 'type'}:{slot.label}" + ("" if null else f":{kind}")
-        summary = f"{self._named(slot)} is {'null' if null else 'a ' + kind}"
-        group = self._base(key, "null-field" if null else "field-type", summary, slot)
+        if key in self.groups:
+            return self.groups[key]
+        drift = "null" if null else f"a {kind}"
+        group = self._base(key, "null-field" if null else "field-type", f"{self._named(slot)} is {drift}", slot)
         group.changes = _change("add-types", slot, types=[kind])
+        prop = slot.property
+        if slot.kind == "schema" and prop is not None and slot.pointer == f"/properties/{prop}":
+            group.member = (slot.owner, prop, drift)
         return group
 
     def _enum_group(self, holder: Location, value: Any) -> Group:
@@ -330,6 +302,8 @@ class Grouper:
 
     def _required_group(self, holder: Location, name: str) -> Group:
         key = f"required:{holder.label}/{name}"
+        if key in self.groups:
+            return self.groups[key]
         summary = f"{self._named(holder)}: required member {name!r} is missing"
         group = self._base(key, "required-field", summary, holder)
         if holder.kind != "document":

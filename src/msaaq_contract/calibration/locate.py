@@ -1,10 +1,13 @@
 """Where the contract declares the part of a response a finding points at.
 
-A schema finding names a JSON pointer into a response body (``/data/0/category/thumbnail``). Walking the
-operation's response schema for that status along the pointer, through ``$ref``s, ``allOf`` layers,
-``anyOf``/``oneOf`` branches and ``items``, ends at the schema node that declared the member, and at its owner:
-the component schema (``admin.Course`` ``/properties/thumbnail``) or, for inline schemas, the operation. The
-same model field therefore has the same location in every operation that returns the model.
+A schema finding names the failing keyword's schema path (``/allOf/1/properties/data/properties/chapter/anyOf/0
+/properties/course/properties/slug/type``): walking it through the operation's response schema for that status,
+``$ref``s followed, ends at the keyword exactly, in the union branch the value belonged to (``Walker.along``).
+Older findings name only a JSON pointer into the body (``/data/0/category/thumbnail``); that is walked through
+``$ref``s, ``allOf`` layers, ``anyOf``/``oneOf`` branches and ``items`` by member name (``Walker.slot``). Either
+ends at the schema node that declared the member, and at its owner: the component schema (``admin.Course``
+``/properties/thumbnail``) or, for inline schemas, the operation. The same model field therefore has the same
+location in every operation that returns the model.
 """
 
 from __future__ import annotations
@@ -57,14 +60,31 @@ def _from_ref(ref: str) -> Location:
     return Location("document", "", pointer)
 
 
+MEMBER_MAPS = ("properties", "patternProperties", "prefixItems")  # the next token names a member
+MEMBER_SLOTS = ("items", "additionalProperties")
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A failing keyword: ``holder`` carries it; ``member`` is the declaration of the value it judged (the last
+    ``properties/<name>`` or ``items`` on the way, before any ``$ref`` it points to)."""
+
+    member: Location
+    holder: Location
+    name: str
+
+
 class Walker:
     """Follows instance pointers through one contract's schemas."""
 
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
+        self._nodes: dict[Location, Any] = {}
 
     def node(self, loc: Location) -> Any:
-        return loc.node(self.contract)
+        if loc not in self._nodes:  # the same models are walked for every response that nests them
+            self._nodes[loc] = loc.node(self.contract)
+        return self._nodes[loc]
 
     def follow(self, loc: Location) -> Location:
         """The location a ``$ref`` chain starting at ``loc`` ends at (``loc`` itself when it is no reference)."""
@@ -121,6 +141,33 @@ class Walker:
                 return None
             loc = self.child(loc, token)
         return loc
+
+    def along(self, op: Operation, status: str, schema_path: str) -> Keyword | None:
+        """The keyword at ``schema_path`` of a ``status`` response of ``op``, and the member declaration it judged."""
+        loc = self.response_schema(op, status)
+        tokens = [unescape(t) for t in schema_path.split("/")[1:]]
+        if loc is None or not tokens:
+            return None
+        member, previous = loc, ""
+        for token in tokens[:-1]:
+            step = self._step(loc, token)
+            if step is None:
+                return None
+            loc = step
+            if previous in MEMBER_MAPS or token in MEMBER_SLOTS:
+                member = loc
+            previous = "" if previous in MEMBER_MAPS else token
+        return Keyword(member, loc, tokens[-1])
+
+    def _step(self, loc: Location, token: str) -> Location | None:
+        node = self.node(loc)
+        if isinstance(node, dict) and token not in node:  # the schema path steps through $refs without naming them
+            loc = self.follow(loc)
+            node = self.node(loc)
+        found = (isinstance(node, dict) and token in node) or (
+            isinstance(node, list) and token.isdigit() and int(token) < len(node)
+        )
+        return Location(loc.kind, loc.owner, f"{loc.pointer}/{escape(token)}") if found else None
 
     def declaring(self, loc: Location, keyword: str, contains: Any = None) -> Location | None:
         """The node at or under ``loc`` (following refs, allOf layers and branches) that carries ``keyword``;

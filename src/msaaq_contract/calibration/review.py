@@ -28,7 +28,7 @@ from ..contract import Contract
 from ..errors import ReportError
 from ..reporting.render import squash
 from .evidence import Evidence, Observation
-from .grouping import Group
+from .grouping import Group, shared_drifts
 
 DECISIONS = ("undecided", "fix", "keep", "skip")
 FORMAT = 1
@@ -62,6 +62,14 @@ def describe_change(change: dict[str, Any]) -> str:
         return f"add {', '.join(repr(v) for v in change['values'])} to the enum at {at}"
     if kind == "not-required":
         return f"stop requiring `{change['property']}` at {at}"
+    if kind == "require":
+        declare = " (declared: the contract did not know it)" if "declare" in change else ""
+        return f"require `{change['property']}` in the request body of `{owner}`{declare}"
+    if kind == "set-type":
+        return f"type `{change['property']}` as {', '.join(change['types'])} in the request body of `{owner}`"
+    if kind == "set-enum":
+        values = ", ".join(repr(v) for v in change["values"])
+        return f"allow only {values} for `{change['property']}` in the request body of `{owner}`"
     body = f"with the body documented for {change['like']}" if change.get("like") else "without a body"
     return f"document HTTP {change['status']} on `{owner}` {body}"
 
@@ -141,9 +149,21 @@ def render_review(
         "```",
         "",
     ]
+    shared = shared_drifts(groups)
+    if shared:
+        lines += ["The same member differs in several models (each model below keeps its own decision):", ""]
+        lines += [f"- {line}" for line in drift_lines(shared, every=True)] + [""]
     for i, group in enumerate(groups, 1):
         lines += _group_section(i, group, contract, decisions.get(group.key, Decision(group.key)))
     return "\n".join(lines)
+
+
+def drift_lines(shared: list[tuple[str, str, list[str]]], every: bool = False) -> list[str]:
+    """One line per member that differs in several models: "`slug` is null in 14 models: admin.Academy, ..."."""
+    return [
+        f"`{member}` is {drift} in {len(models)} models: {', '.join(models) if every else _listing(models)}"
+        for member, drift, models in shared
+    ]
 
 
 def _text(value: Any, field: str, where: str) -> str:

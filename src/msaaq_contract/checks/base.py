@@ -36,6 +36,10 @@ class Finding:
     operation: str | None = None
     # The HTTP status of the judged response: calibration walks the response schema documented for it.
     status: int | None = None
+    # Where in that response schema the failing keyword sits (jsonschema's schema path, which steps through
+    # ``$ref``s without naming them): inside a union it names the branch the value belongs to, so calibration
+    # edits that branch.
+    schema_path: str | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:

@@ -43,10 +43,47 @@ def _pointer(error: ValidationError) -> str:
     return "".join(f"/{escape(str(p))}" for p in error.absolute_path)
 
 
+UNIONS = ("anyOf", "oneOf")
+
+
+def leaves(error: ValidationError) -> list[ValidationError]:
+    """The errors that explain ``error``: itself, or for a union (``anyOf``/``oneOf``) the errors of the branch
+    the value belongs to, down to the members that differ.
+
+    A value belongs to a branch whose type it has (an object to the object branch of ``[$ref X, null]``); among
+    those, to the one with the fewest errors at the value itself (missing required members, a wrong
+    discriminating ``const``), then the fewest errors. A value of a type no branch has is the union's own error.
+    """
+    if error.validator not in UNIONS or not error.context:
+        return [error]
+    branches: dict[int, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(int(sub.relative_schema_path[0]), []).extend(leaves(sub))
+    depth = len(error.absolute_path)
+
+    def here(found: list[ValidationError]) -> list[ValidationError]:
+        return [
+            e
+            for e in found
+            if len(e.absolute_path) == depth or (e.validator == "const" and len(e.absolute_path) == depth + 1)
+        ]
+
+    fitting = {i: found for i, found in branches.items() if not any(e.validator == "type" for e in here(found))}
+    if not fitting:
+        return [error]
+    best = min(fitting, key=lambda i: (len(here(fitting[i])), len(fitting[i]), i))
+    return fitting[best]
+
+
+def _schema_path(error: ValidationError) -> str:
+    return "".join(f"/{escape(str(p))}" for p in error.absolute_schema_path)
+
+
 def _finding(error: ValidationError) -> Finding:
     from jsonschema.exceptions import best_match
 
-    leaf = best_match(error.context) if error.context else error
+    union = error.validator in UNIONS and bool(error.context)  # no branch fits (see ``leaves``)
+    leaf = best_match(error.context) if error.context and not union else error
     pointer = _pointer(leaf)
     message = leaf.message
     if isinstance(leaf.instance, (dict, list)):
@@ -56,11 +93,13 @@ def _finding(error: ValidationError) -> Finding:
             message = message.replace(repr(leaf.instance), quoted)
     return Finding(
         check="schema",
-        title="Field type mismatch" if leaf.validator in ("type", "enum", "const") else "Schema violation",
-        message=f"{pointer or '/'}: {message}",
+        title="Field type mismatch" if leaf.validator in ("type", "enum", "const", *UNIONS) else "Schema violation",
+        message=f"{pointer or '/'}: "
+        + (f"{short(leaf.instance, 80)} is not valid under any of the given schemas" if union else message),
         expected=f"{leaf.validator}: {compact(leaf.validator_value, 200)}",
         actual=short(leaf.instance),
         pointer=pointer or "/",
+        schema_path=_schema_path(leaf),
     )
 
 
@@ -89,8 +128,10 @@ def schema(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
 
 
 def violations(validator: Draft202012Validator, body: Any, limit: int | None = None) -> list[Finding]:
-    """The body's violations in a stable order (by pointer, then keyword), the first ``limit`` of them."""
-    errors = sorted(validator.iter_errors(body), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    """The body's violations in a stable order (by pointer, then keyword), the first ``limit`` of them; a union
+    that failed is explained by the branch the value belongs to (``leaves``)."""
+    found = [leaf for error in validator.iter_errors(body) for leaf in leaves(error)]
+    errors = sorted(found, key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     return [_finding(e) for e in errors[:limit]]
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 
 from ..calibration.apply import Applied, apply_calibration, observed_changes
 from ..calibration.evidence import Evidence, check_contract, collect, run_report
-from ..calibration.grouping import Group, Grouper
+from ..calibration.grouping import Group, Grouper, shared_drifts
 from ..calibration.recorded import refine_with_cassettes
-from ..calibration.review import Decision, parse_review, render_review
+from ..calibration.refusals import collect_refusals
+from ..calibration.review import Decision, drift_lines, parse_review, render_review
 from ..contract import Contract, load_contract
 from ..contract.overrides import OVERRIDES_NAME, load_overrides
 from ..errors import ReportError
@@ -49,6 +50,8 @@ def _evidence(args: argparse.Namespace) -> tuple[Contract, Evidence, list[Group]
     evidence = collect(args.report, report, digest, contract)
     if args.cassettes is not None:
         refine_with_cassettes(evidence, contract, args.cassettes)
+        known = [e.id for e in report.endpoints if e.id in contract.by_doc_id]
+        evidence.observations += collect_refusals(contract, known, args.cassettes)
     return contract, evidence, Grouper(contract).group(evidence.observations)
 
 
@@ -80,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
     # Its examples quote recorded values: written, like every file of a run, through the redactor.
     atomic_write_text(review_path, REDACT.text(render_review(evidence, groups, contract, decisions, observed)))
     print_groups(groups, decisions)
+    for line in drift_lines(shared_drifts(groups)):
+        print("  " + line.replace("`", ""))
     print(f"\nreview file: {review_path} — decide each group (fix | keep | skip), then run:")
     print(f"  msaaq-contract calibrate {args.report} --apply" + (f" --review {args.review}" if args.review else ""))
     return 0

@@ -26,6 +26,14 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
         parser.add_argument("--report", type=Path, default=Path("reports/conformance.json"), help="last verdicts")
         parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
         parser.add_argument(
+            "--observed",
+            type=Path,
+            nargs="+",
+            default=None,
+            metavar="REPORT",
+            help="which model members and enum values the recorded answers of these live runs showed",
+        )
+        parser.add_argument(
             "--never-observed",
             choices=["high", "medium", "low", "any"],
             default=None,
@@ -56,6 +64,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _coverage(args: argparse.Namespace) -> int:
     contract = load_contract(args.contract, fresh=True)
+    if args.observed:
+        from . import observed_coverage
+
+        return observed_coverage.run(args.observed, contract, args.json)
     inventory = load_inventory(args.inventory or default_inventory_path(contract))
     cov = coverage(contract, inventory)
     cassette_ids = {p.name for p in args.cassettes.iterdir() if p.is_dir()} if args.cassettes.is_dir() else set()

@@ -13,7 +13,18 @@ A change addresses a component schema by name (``schema: admin.Course``) or an o
 ``not-required``   ``property`` is no longer required by the object schema at the node
 ``add-response``   the operation documents ``status`` (no body, or the content of the ``like`` status)
 ``observed``       the operation was seen conforming on a live target (``x-observed``: date, target, ids)
+``require``        the operation's request body requires ``property`` (declared as ``declare`` when the
+                   contract did not know it; a body is created when the operation declared none)
+``set-type``       the request body's ``property`` has the JSON type(s) ``types`` (the API refused another)
+``set-enum``       the request body's ``property`` is one of ``values``
 =================  ==================================================================================
+
+``require``, ``set-type`` and ``set-enum`` also document ``response`` as the 422 answer when the operation
+documented none (a rule the API states is one it answers 422 for).
+
+The request-side changes come from the target's own 422 answers (Laravel's validation messages). They edit
+the operation's inline request schema; a schema that is a reference or a composition is kept and refined by an
+``allOf`` layer of its own, so a shared model is never changed for one operation.
 
 Every change but ``observed`` marks the node it changed with ``x-source: observed`` and ``x-calibration``
 (date, evidence count, group). ``calibrated_from`` lists the contract digests the file was calibrated
@@ -40,6 +51,7 @@ HEADER = """\
 # rebuild reproduces the calibrated contract. Edit through the calibration review file, not by hand.
 """
 
+CHANGE_KINDS = ("add-types", "add-enum", "not-required", "add-response", "observed", "require", "set-type", "set-enum")
 _TARGET = {"schema": {"type": "string", "minLength": 1}, "operation": {"type": "string", "minLength": 1}}
 _PROVENANCE = {
     "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
@@ -58,7 +70,7 @@ OVERRIDES_SCHEMA: dict[str, Any] = {
                 "required": ["change"],
                 "oneOf": [{"required": ["schema"]}, {"required": ["operation"]}],
                 "properties": {
-                    "change": {"enum": ["add-types", "add-enum", "not-required", "add-response", "observed"]},
+                    "change": {"enum": [*CHANGE_KINDS]},
                     **_TARGET,
                     **_PROVENANCE,
                     "pointer": {"type": "string"},
@@ -69,6 +81,8 @@ OVERRIDES_SCHEMA: dict[str, Any] = {
                     "like": {"type": ["string", "null"]},
                     "target": {"type": "string"},
                     "ids": {"type": "array", "items": {"type": "string"}},
+                    "declare": {"type": "object"},
+                    "response": {"type": "object"},
                 },
             },
         },
@@ -244,10 +258,112 @@ def _observed(owner: dict[str, Any], change: Mapping[str, Any]) -> bool:
     return True
 
 
+COMPOSED = ("$ref", "allOf", "anyOf", "oneOf")
+
+
+def _request_schema(owner: dict[str, Any]) -> dict[str, Any]:
+    """The object schema of the operation's request body that a change edits (a JSON body is created when the
+    operation declared none).
+
+    An inline object schema is edited in place. A reference or a composition is wrapped once into
+    ``allOf: [<it>, {type: object}]`` and the layer is edited, so a shared model keeps its meaning elsewhere.
+    """
+    body = owner.get("requestBody")
+    if not isinstance(body, dict):
+        body = owner["requestBody"] = {"required": True, "content": {}}
+    content = body.setdefault("content", {})
+    if not content:
+        content["application/json"] = {"schema": {"type": "object"}}
+    media = content[next(iter(content))]
+    schema: dict[str, Any] = media.setdefault("schema", {"type": "object"})
+    if not any(k in schema for k in COMPOSED):
+        return schema
+    parts = schema.get("allOf")
+    if isinstance(parts, list) and len(schema) == 1 + ("x-source" in schema) + ("x-calibration" in schema):
+        last: Any = parts[-1]
+        if isinstance(last, dict) and last.get("x-source") == "observed":
+            return last  # the layer an earlier change added
+    layer: dict[str, Any] = {"type": "object", "x-source": "observed"}
+    media["schema"] = {"allOf": [schema, layer]}
+    return layer
+
+
+def _refusal(owner: dict[str, Any], change: Mapping[str, Any]) -> bool:
+    """Document the change's 422 ``response`` when the operation has none."""
+    responses: dict[str, Any] = owner.setdefault("responses", {})
+    if "response" not in change or "422" in responses:
+        return False
+    response = copy.deepcopy(dict(change["response"]))
+    ref = response.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#"):
+        # The bundled form; in a split file the responses refer to the root document by a relative path.
+        siblings = [str(r["$ref"]) for r in responses.values() if isinstance(r, dict) and "#" in str(r.get("$ref", ""))]
+        response["$ref"] = (siblings[0].split("#", 1)[0] if siblings else "") + ref
+    responses["422"] = response
+    ordered = dict(sorted(responses.items()))  # the build tool writes responses sorted by status
+    responses.clear()
+    responses.update(ordered)
+    return True
+
+
+def _require(owner: dict[str, Any], change: Mapping[str, Any]) -> bool:
+    name = str(change["property"])
+    schema = _request_schema(owner)
+    changed = False
+    if "declare" in change and name not in (schema.get("properties") or {}):
+        schema.setdefault("properties", {})[name] = copy.deepcopy(dict(change["declare"]))
+        changed = True
+    required = schema.setdefault("required", [])
+    if name not in required:
+        required.append(name)
+        changed = True
+    if changed:
+        owner["requestBody"]["required"] = True  # a required member means a body must come
+        _mark(schema, change)
+    return _refusal(owner, change) or changed
+
+
+def _request_property(owner: dict[str, Any], change: Mapping[str, Any]) -> dict[str, Any]:
+    schema = _request_schema(owner)
+    props = schema.setdefault("properties", {})
+    name = str(change["property"])
+    if not isinstance(props.get(name), dict) or any(k in props[name] for k in COMPOSED):
+        props[name] = {}  # what the API said replaces what the contract guessed
+    prop: dict[str, Any] = props[name]
+    return prop
+
+
+def _set_type(owner: dict[str, Any], change: Mapping[str, Any]) -> bool:
+    prop = _request_property(owner, change)
+    types = list(change["types"])
+    if _types(prop) == types:
+        return False
+    prop["type"] = types[0] if len(types) == 1 else types
+    prop.pop("enum", None)  # values of the old type
+    prop.pop("format", None)
+    _mark(prop, change)
+    _refusal(owner, change)
+    return True
+
+
+def _set_enum(owner: dict[str, Any], change: Mapping[str, Any]) -> bool:
+    prop = _request_property(owner, change)
+    values = list(change["values"])
+    if prop.get("enum") == values:
+        return False
+    prop["enum"] = values
+    _mark(prop, change)
+    _refusal(owner, change)
+    return True
+
+
 _APPLY = {
     "add-types": _add_types,
     "add-enum": _add_enum,
     "not-required": _not_required,
     "add-response": _add_response,
     "observed": _observed,
+    "require": _require,
+    "set-type": _set_type,
+    "set-enum": _set_enum,
 }

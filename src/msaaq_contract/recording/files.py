@@ -6,7 +6,8 @@ body that is not UTF-8 (a fuzzed request of random bytes) cannot be JSON, so it 
 ``<family>.yaml``, VCR.py's YAML with ``!!binary`` for such bodies. Both hold the same structure
 (``{"version": 1, "interactions": [...]}``); a pytest-recording user opens either with the matching serializer.
 
-``Persister`` is the VCR.py persister that chooses the file when recording; ``load`` reads either for replay.
+``Persister`` is the VCR.py persister that chooses the file when recording; ``load`` reads either, and
+``read_cassette`` gives its interactions as the checks' ``Exchange`` (for replay and calibration).
 """
 
 from __future__ import annotations
@@ -14,12 +15,18 @@ from __future__ import annotations
 import base64
 import json
 import types
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
+from ..checks.base import Exchange, RecordedRequest
+from ..errors import CassetteError
+
 SUFFIXES = (".json", ".yaml")
+SPOOFABLE = ("PUT", "PATCH", "DELETE")
 
 try:  # libyaml parses the YAML cassettes several times faster; the pure parser reads the same documents.
     _Loader: Any = yaml.CBaseLoader
@@ -112,3 +119,56 @@ class Persister:
         for other in SUFFIXES:
             if other != suffix:
                 stem.with_name(stem.name + other).unlink(missing_ok=True)
+
+
+def _first(value: Any) -> str:
+    if isinstance(value, list):
+        return str(value[0]) if value else ""
+    return str(value)
+
+
+def _bytes(value: Any) -> bytes:
+    if value is None:
+        return b""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def to_exchange(interaction: Mapping[str, Any]) -> Exchange:
+    """One VCR.py interaction as the checks see an exchange (response header names lower-cased)."""
+    request, response = interaction["request"], interaction["response"]
+    body = response.get("body") or {}
+    return Exchange(
+        request=RecordedRequest(
+            method=str(request["method"]).upper(),
+            url=str(request["uri"]),
+            headers={str(k): _first(v) for k, v in (request.get("headers") or {}).items()},
+            body=_bytes(request.get("body")),
+        ),
+        status=int(response["status"]["code"]),
+        headers={str(k).lower(): _first(v) for k, v in (response.get("headers") or {}).items()},
+        body=_bytes(body.get("string") if isinstance(body, Mapping) else body),
+    )
+
+
+def read_cassette(path: Path, hint: str, label: str = "") -> list[Exchange]:
+    """Every interaction of the cassette at ``path``; a missing or unreadable file is a ``CassetteError``."""
+    where = f"{label}: " if label else ""
+    try:
+        data = load(path)
+    except FileNotFoundError:
+        raise CassetteError(f"{where}no cassette at {path}", hint=hint) from None
+    except (OSError, ValueError, RecursionError) as exc:
+        raise CassetteError(f"{where}{path}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
+    try:
+        return [to_exchange(i) for i in data["interactions"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CassetteError(f"{where}{path}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
+
+
+def wire_method(request: RecordedRequest) -> str:
+    """The method the API routes on: Laravel's ``_method`` spoofing turns a POST into a PUT/PATCH/DELETE."""
+    if request.method == "POST":
+        spoof = dict(parse_qsl(urlsplit(request.url).query)).get("_method", "").upper()
+        if spoof in SPOOFABLE:
+            return spoof
+    return request.method

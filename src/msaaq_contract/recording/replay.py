@@ -20,74 +20,22 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from ..client.happy import PreparedCall
 from ..client.transport import DEFAULT, Client
 from ..contract import Contract, Operation
 from ..errors import CassetteError
-from ..exchange import Exchange, RecordedRequest
+from ..exchange import Exchange
 from ..settings import CANONICAL_BASE, Settings
 from . import files
+from .files import read_cassette, to_exchange, wire_method
 
-SPOOFABLE = ("PUT", "PATCH", "DELETE")
+__all__ = ["Cassette", "ReplayClient", "ReplayLibrary", "read_cassette", "rerecord_hint", "to_exchange", "wire_method"]
 
 
 def rerecord_hint(doc_id: str) -> str:
     return f"re-record: pytest tests/conformance --sim --record-mode=rewrite -k '{doc_id}' -p no:xdist"
-
-
-def _first(value: Any) -> str:
-    if isinstance(value, list):
-        return str(value[0]) if value else ""
-    return str(value)
-
-
-def _bytes(value: Any) -> bytes:
-    if value is None:
-        return b""
-    return value if isinstance(value, bytes) else str(value).encode("utf-8")
-
-
-def to_exchange(interaction: Mapping[str, Any]) -> Exchange:
-    """One VCR.py interaction as the checks see an exchange (response header names lower-cased)."""
-    request, response = interaction["request"], interaction["response"]
-    body = response.get("body") or {}
-    return Exchange(
-        request=RecordedRequest(
-            method=str(request["method"]).upper(),
-            url=str(request["uri"]),
-            headers={str(k): _first(v) for k, v in (request.get("headers") or {}).items()},
-            body=_bytes(request.get("body")),
-        ),
-        status=int(response["status"]["code"]),
-        headers={str(k).lower(): _first(v) for k, v in (response.get("headers") or {}).items()},
-        body=_bytes(body.get("string") if isinstance(body, Mapping) else body),
-    )
-
-
-def read_cassette(path: Path, hint: str, label: str = "") -> list[Exchange]:
-    """Every interaction of the cassette at ``path``; a missing or unreadable file is a ``CassetteError``."""
-    where = f"{label}: " if label else ""
-    try:
-        data = files.load(path)
-    except FileNotFoundError:
-        raise CassetteError(f"{where}no cassette at {path}", hint=hint) from None
-    except (OSError, ValueError, RecursionError) as exc:
-        raise CassetteError(f"{where}{path}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
-    try:
-        return [to_exchange(i) for i in data["interactions"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CassetteError(f"{where}{path}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
-
-
-def wire_method(request: RecordedRequest) -> str:
-    """The method the API routes on: Laravel's ``_method`` spoofing turns a POST into a PUT/PATCH/DELETE."""
-    if request.method == "POST":
-        spoof = dict(parse_qsl(urlsplit(request.url).query)).get("_method", "").upper()
-        if spoof in SPOOFABLE:
-            return spoof
-    return request.method
 
 
 @dataclass

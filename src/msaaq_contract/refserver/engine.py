@@ -87,6 +87,15 @@ def language(header: str | None) -> str:
     return "ar" if first.split("-")[0] == "ar" else "en"
 
 
+def _loose_body(req: Inbound) -> Any:
+    """The body of an operation the contract declares none for, as Laravel would read it (None if unreadable)."""
+    try:
+        body = parse_body(req.headers.get("content-type", ""), req.body)
+    except BodyError:
+        return None
+    return None if body is NO_BODY else body
+
+
 class Engine:
     def __init__(self, contract: Contract, store: Store, settings: Settings, clock: Clock, faults: list[Fault]) -> None:
         self.contract = contract
@@ -206,6 +215,10 @@ class Engine:
                 errors = body_errors(self.index, op.request_schema, body, lang)
             if errors:
                 return validation(errors, lang)
+        for fault in faults:
+            refused = fault.kind.refuse(op, body if op.request_schema is not None else _loose_body(req), lang)
+            if refused is not None:
+                return refused
         url = f"{req.origin}{req.path}"
         ignores = frozenset(role for f in faults for role in f.kind.ignores)
         ctx = Ctx(op, lang, academy, caller, params, rows, values, body, url, leak, req.headers, ignores)

@@ -1,9 +1,9 @@
 """The fault classes behind ``faults.CATALOGUE``: one small class per way of breaking the contract.
 
-A class rewrites replies (``after``), answers instead of the handler (``before``), delays (``delay``),
-relaxes a rule (``relax_auth``, ``relax_tenant``, ``leak``) or drops a write it answers (``ignores``);
-``applies`` says whether it can show on an operation. ``Catalogue`` holds the per-contract schema helpers
-those decisions need.
+A class rewrites replies (``after``), answers instead of the handler (``before``, or ``refuse`` once the
+request passed validation), delays (``delay``), relaxes a rule (``relax_auth``, ``relax_tenant``, ``leak``) or
+drops a write it answers (``ignores``); ``applies`` says whether it can show on an operation. ``Catalogue``
+holds the per-contract schema helpers those decisions need.
 """
 
 from __future__ import annotations
@@ -74,6 +74,10 @@ class FaultKind:
 
     def delay(self, op: Operation) -> float:
         return 0.0
+
+    def refuse(self, op: Operation, body: Any, lang: str) -> Reply | None:
+        """Refuse a request that passed the contract's validation (a rule the contract does not state)."""
+        return None
 
     def after(self, op: Operation, reply: Reply, catalogue: Catalogue) -> Reply:
         return reply

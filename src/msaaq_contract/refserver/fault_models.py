@@ -8,6 +8,7 @@ list items, nested in other models). The calibration drill uses them: each is on
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -36,7 +37,8 @@ def _names(node: Any, index: SchemaIndex) -> set[str]:
 
 
 def visit_model(value: Any, node: Any, index: SchemaIndex, model: str, visit: Visit, depth: int = 0) -> None:
-    """Call ``visit`` on every object of ``value`` that the schema ``node`` types as component ``model``."""
+    """Call ``visit`` on every object of ``value`` that the schema ``node`` types as component ``model`` (a glob:
+    ``"*"`` is every model, so one fault can drift a member in every model that has it)."""
     if depth > MAX_DEPTH or not isinstance(node, dict):
         return
     flat = index.flatten(node)
@@ -50,7 +52,7 @@ def visit_model(value: Any, node: Any, index: SchemaIndex, model: str, visit: Vi
                 visit_model(member, props[key], index, model, visit, depth + 1)
         if branch is not None:
             visit_model(value, branch, index, model, visit, depth + 1)
-        if model in _names(node, index):
+        if any(fnmatch.fnmatchcase(name, model) for name in _names(node, index)):
             visit(value)
     elif isinstance(value, list):
         items = index.item_schema(node)

@@ -33,6 +33,7 @@ undeclared_enum_value      ``field`` of ``model`` is ``value`` (not in its enum)
 update_changes_nothing     an update answers success and stores nothing
 delete_does_nothing        a delete answers success and the row stays
 method_not_refused         a method the path does not declare gets 404 without ``Allow`` (OPTIONS too)
+requires_field             creates and updates whose body lacks ``field`` get Laravel's 422 "The X field is required."
 =========================  ===========================================================================
 """
 
@@ -72,6 +73,7 @@ from .fault_kinds import (
     WrongStatusWord,
 )
 from .fault_models import NullModelField, NumberAsString, UndeclaredEnumValue
+from .fault_rules import RequiresField
 from .fault_writes import DeleteDoesNothing, UpdateChangesNothing
 
 __all__ = ["CATALOGUE", "Catalogue", "Fault", "FaultKind", "load_faults"]
@@ -83,6 +85,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
+        RequiresField,
     )
 }  # fmt: skip
 

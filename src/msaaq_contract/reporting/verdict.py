@@ -194,6 +194,7 @@ _FINDING_SCHEMA: dict[str, Any] = {
         "cassette": {"type": ["string", "null"]},
         "operation": {"type": ["string", "null"]},
         "status": {"type": ["integer", "null"]},
+        "schema_path": {"type": ["string", "null"]},
     },
 }
 REPORT_SCHEMA: dict[str, Any] = {

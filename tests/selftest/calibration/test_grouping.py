@@ -3,11 +3,13 @@ name), each kind proposes the change that removes it, and what the contract alre
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from tests.selftest.calibration.evidence_factory import (
     CONTRACT,
     check,
+    curl,
     envelope,
     passed,
     report,
@@ -15,12 +17,17 @@ from tests.selftest.calibration.evidence_factory import (
     schema,
     status,
 )
+from tests.selftest.fixtures.responses import valid_body
 
 from msaaq_contract.calibration.evidence import collect
-from msaaq_contract.calibration.grouping import Group, Grouper
+from msaaq_contract.calibration.grouping import Group, Grouper, shared_drifts
 from msaaq_contract.calibration.locate import Location, Walker
+from msaaq_contract.calibration.review import drift_lines
+from msaaq_contract.checks.schema import validator_for, violations
+from msaaq_contract.client.happy import Fixtures, example_value
 
 NUMBER = 'type: "number"'
+FIXTURES = Fixtures(tenant="academy-a.msaaq.test")
 
 
 def groups_of(checks) -> list[Group]:
@@ -179,3 +186,67 @@ def test_grouping_is_deterministic():
     assert [(g.key, g.evidence, g.example.finding.pointer) for g in first] == [
         (g.key, g.evidence, g.example.finding.pointer) for g in second
     ]
+
+
+# -- findings as the schema check writes them (with their schema path): unions and shared members ---------------
+def judged(doc_id: str, edit) -> list:
+    """The schema check's findings on a conforming body of ``doc_id`` changed by ``edit(data)``."""
+    body = copy.deepcopy(valid_body(CONTRACT, doc_id))
+    edit(body["data"])
+    op = CONTRACT.operation(doc_id)
+    findings = violations(validator_for(CONTRACT, op.operation_id, "200"), body)
+    for f in findings:
+        f.status, f.curl = 200, curl(doc_id)
+    return findings
+
+
+def model(name: str, **members) -> dict:
+    value = example_value(CONTRACT, {"$ref": f"#/components/schemas/{name}"}, "", FIXTURES, "admin.quizzes.get-quiz")
+    return copy.deepcopy(value) | members
+
+
+def test_a_drift_inside_a_nullable_ref_is_the_member_of_the_model_not_the_union():
+    quiz = "admin.quizzes.get-quiz"  # admin.Quiz.course: anyOf [$ref admin.Course, null]
+    findings = judged(quiz, lambda d: d.update(course=model("admin.Course", slug=None)))
+    [group] = groups_of({quiz: [check("schema", *findings)]})
+    assert group.key == "null:admin.Course/properties/slug"  # not "admin.Quiz.course is a object"
+    assert group.changes[0] == {"change": "add-types", "schema": "admin.Course", "pointer": "/properties/slug",
+                                "types": ["null"]}  # fmt: skip
+
+
+def test_an_object_in_a_union_of_models_is_located_in_the_model_it_is():
+    campaign = "admin.campaigns.get-campaign"  # admin.Campaign.product: anyOf [admin.Product, admin.Course]
+    findings = judged(campaign, lambda d: d.update(product=model("admin.Course", price="10")))
+    assert [g.key for g in groups_of({campaign: [check("schema", *findings)]})] == [
+        "type:admin.Course/properties/price:string"  # not admin.Product's price, nor "'page' is missing"
+    ]
+
+
+def test_a_value_no_branch_takes_widens_the_union_itself():
+    quiz = "admin.quizzes.get-quiz"
+    [group] = groups_of({quiz: [check("schema", *judged(quiz, lambda d: d.update(course="Sample text")))]})
+    assert group.key == "type:admin.Quiz/properties/course:string"
+    assert group.changes[0]["pointer"] == "/properties/course" and group.changes[0]["types"] == ["string"]
+
+
+def test_null_in_a_string_enum_is_one_null_group_counted_once_per_value():
+    member = "admin.members.get-member"  # admin.Member.status: {type: string, enum: [active, inactive]}
+    findings = judged(member, lambda d: d.update(status=None))
+    assert sorted(f.expected.split(":")[0] for f in findings) == ["enum", "type"]
+    [group] = groups_of({member: [check("schema", *findings)]})
+    assert (group.key, group.kind, group.evidence) == ("null:admin.Member/properties/status", "null-field", 1)
+
+
+def test_a_member_that_drifts_in_several_models_is_said_once_and_each_model_keeps_its_group():
+    course = "admin.courses.get-course"  # admin.Course and its category, an admin.Taxonomy
+
+    def nulls(data):
+        data.update(slug=None, category=model("admin.Taxonomy", slug=None))
+
+    found = groups_of({course: [check("schema", *judged(course, nulls))]})
+    assert sorted(g.key for g in found) == [
+        "null:admin.Course/properties/slug",
+        "null:admin.Taxonomy/properties/slug",
+    ]
+    assert shared_drifts(found) == [("slug", "null", ["admin.Course", "admin.Taxonomy"])]
+    assert "`slug` is null in 2 models: admin.Course, admin.Taxonomy" in drift_lines(shared_drifts(found))

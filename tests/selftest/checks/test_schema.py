@@ -7,6 +7,7 @@ import pytest
 from tests.selftest.fixtures.responses import ctx, exchange, valid_body
 
 from msaaq_contract.checks.schema import schema
+from msaaq_contract.client.happy import Fixtures, example_value
 
 COUPON = "admin.coupons.get-coupon"
 COURSES = "admin.courses.list-courses"
@@ -90,3 +91,48 @@ def test_non_json_body_fails(contract):
 
 def test_undocumented_status_is_left_to_the_status_check(contract):
     assert run(contract, COUPON, {"anything": True}, status=299) == []
+
+
+# -- unions: a deviation inside anyOf/oneOf is explained in the branch the value belongs to ------------------------
+QUIZ = "admin.quizzes.get-quiz"  # admin.Quiz.course: anyOf [$ref admin.Course, null]
+CAMPAIGN = "admin.campaigns.get-campaign"  # admin.Campaign.product: anyOf [$ref admin.Product, $ref admin.Course]
+
+
+def model(contract, name):
+    return copy.deepcopy(
+        example_value(
+            contract, {"$ref": f"#/components/schemas/{name}"}, "", Fixtures(tenant="academy-a.msaaq.test"), QUIZ
+        )
+    )
+
+
+def test_a_drift_inside_a_nullable_ref_is_named_at_the_member_of_the_object_branch(contract):
+    body = copy.deepcopy(valid_body(contract, QUIZ))
+    body["data"]["course"] = model(contract, "admin.Course") | {"slug": None}
+    [finding] = run(contract, QUIZ, body)
+    assert (finding.pointer, finding.expected, finding.actual) == ("/data/course/slug", 'type: "string"', "null")
+    assert finding.schema_path.endswith("/properties/course/anyOf/0/properties/slug/type")
+
+
+def test_a_value_of_a_type_no_branch_has_is_the_union_s_own_finding(contract):
+    body = copy.deepcopy(valid_body(contract, QUIZ))
+    body["data"]["course"] = "Sample text"
+    [finding] = run(contract, QUIZ, body)
+    assert finding.pointer == "/data/course" and finding.expected.startswith("anyOf:")
+    assert finding.title == "Field type mismatch" and "not valid under any" in finding.message
+    assert finding.schema_path.endswith("/properties/course/anyOf")
+
+
+@pytest.mark.parametrize(("name", "branch"), [("admin.Product", 0), ("admin.Course", 1)])
+def test_an_object_is_judged_by_the_object_branch_it_belongs_to(contract, name, branch):
+    body = copy.deepcopy(valid_body(contract, CAMPAIGN))
+    body["data"]["product"] = model(contract, name) | {"price": "10"}
+    [finding] = run(contract, CAMPAIGN, body)  # not "required member 'page' is missing" from the other branch
+    assert (finding.pointer, finding.actual) == ("/data/product/price", '"10"')
+    assert finding.schema_path.endswith(f"/properties/product/anyOf/{branch}/properties/price/type")
+
+
+def test_a_union_of_a_conforming_value_passes(contract):
+    body = copy.deepcopy(valid_body(contract, CAMPAIGN))
+    body["data"]["product"] = model(contract, "admin.Course")
+    assert [f for f in run(contract, CAMPAIGN, body) if f.is_error] == []

@@ -101,6 +101,60 @@ def test_applying_the_same_changes_again_changes_nothing():
     assert (s, ops) == before
 
 
+VALIDATION = {"$ref": "#/components/responses/ValidationFailed"}
+
+
+def rule(kind: str, op: str = "o", **values) -> dict:
+    return {"change": kind, "operation": op, **values, **PROVENANCE}
+
+
+def test_require_adds_the_member_to_the_inline_request_schema_and_documents_a_422():
+    inline = {"type": "object", "properties": {"name": {"type": "string"}}}
+    op = {
+        "requestBody": {"required": False, "content": {"application/json": {"schema": inline}}},
+        "responses": {"200": {}, "401": {"$ref": "../../openapi.yaml#/components/responses/Unauthenticated"}},
+    }
+    ops = {"o": op}
+    changes = [rule("require", property="name", response=VALIDATION), rule("require", property="code", declare={})]
+    assert apply_changes({}, ops, changes) == ["o"]
+    assert inline["required"] == ["name", "code"] and inline["properties"]["code"] == {}
+    assert inline["x-source"] == "observed" and op["requestBody"]["required"] is True
+    # In a split file the response refers to the root document the way its siblings do.
+    assert op["responses"]["422"] == {"$ref": "../../openapi.yaml#/components/responses/ValidationFailed"}
+    assert list(op["responses"]) == ["200", "401", "422"]
+    assert apply_changes({}, ops, changes) == []
+
+
+def test_require_creates_a_json_body_where_the_operation_declared_none():
+    ops = {"o": {"responses": {"200": {}}}}
+    apply_changes({}, ops, [rule("require", property="name", declare={})])
+    schema = ops["o"]["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["properties"] == {"name": {}} and schema["required"] == ["name"]
+    assert ops["o"]["requestBody"]["required"] is True
+
+
+def test_a_shared_request_model_is_refined_by_a_layer_of_the_operation_s_own():
+    ref = {"$ref": "#/components/schemas/admin.CampaignInput"}
+    media = {"schema": dict(ref)}
+    ops = {"o": {"requestBody": {"content": {"multipart/form-data": media}}, "responses": {}}}
+    apply_changes({}, ops, [rule("require", property="name"), rule("set-type", property="count", types=["integer"])])
+    [model, layer] = media["schema"]["allOf"]
+    assert model == ref  # the shared model is untouched
+    assert layer["required"] == ["name"] and layer["properties"]["count"]["type"] == "integer"
+    apply_changes({}, ops, [rule("set-enum", property="kind", values=["a", "b"])])
+    assert len(media["schema"]["allOf"]) == 2 and layer["properties"]["kind"]["enum"] == ["a", "b"]
+
+
+def test_set_type_and_set_enum_say_what_the_api_accepts():
+    prop = {"type": "string", "enum": ["x"], "format": "email"}
+    ops = {"o": {"requestBody": {"content": {"application/json": {"schema": {"properties": {"n": prop}}}}}}}
+    apply_changes({}, ops, [rule("set-type", property="n", types=["integer"])])
+    assert prop == {"type": "integer", **MARK}  # the old type's values and format went with it
+    apply_changes({}, ops, [rule("set-enum", property="n", values=[1, 2])])
+    assert prop["enum"] == [1, 2]
+    assert apply_changes({}, ops, [rule("set-type", property="n", types=["integer"])]) == []
+
+
 def test_a_change_on_something_the_contract_lacks_is_a_one_line_error():
     with pytest.raises(ContractError, match="no schema 'Nope'"):
         apply_changes(schemas(), {}, [{"change": "add-enum", "schema": "Nope", "values": [1], **PROVENANCE}])

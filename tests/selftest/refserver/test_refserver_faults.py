@@ -47,6 +47,7 @@ def test_the_catalogue_has_the_documented_faults():
         "auth_not_enforced", "tenant_not_enforced", "cross_tenant_leak", "error_without_envelope", "rate_limit_429",
         "slow_response", "undocumented_status", "extra_field", "null_model_field", "number_as_string",
         "undeclared_enum_value", "update_changes_nothing", "delete_does_nothing", "method_not_refused",
+        "requires_field",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
@@ -199,11 +200,12 @@ MODEL_PARAMS = {
     "number_as_string": {"model": "admin.Coupon", "field": "usage_limit"},
     "undeclared_enum_value": {"model": "admin.Member", "field": "status", "value": "suspended"},
 }
+RULE_PARAMS = {"requires_field": {"field": "name"}}
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_every_fault_applies_somewhere(name):
-    fault = Fault(name, **MODEL_PARAMS.get(name, {}))
+    fault = Fault(name, **MODEL_PARAMS.get(name, RULE_PARAMS.get(name, {})))
     assert any(fault.applies(op) for op in CONTRACT)
 
 
@@ -223,10 +225,43 @@ def test_model_faults_break_the_model_wherever_it_appears(refserver, ref_client)
     assert isinstance(clean["minimum_amount"], (int, float)) and not isinstance(clean["usage_limit"], str)
 
 
+def test_a_model_glob_breaks_the_member_in_every_model_that_has_it(refserver, ref_client):
+    course = CONTRACT.operation("admin.courses.get-course")
+    refserver.set_faults([Fault("null_model_field", operations=["admin.courses.*"], model="*", field="slug")])
+    data = call(ref_client, course).json()["data"]
+    assert data["slug"] is None and data["category"]["slug"] is None  # admin.Course and admin.Taxonomy
+    refserver.set_faults([Fault("null_model_field", operations=["admin.courses.*"], model="admin.T*", field="slug")])
+    data = call(ref_client, course).json()["data"]
+    assert isinstance(data["slug"], str) and data["category"]["slug"] is None
+
+
+REQUIRED = {"message": "The name field is required.", "errors": {"name": ["The name field is required."]}}
+
+
+def test_requires_field_refuses_creates_and_updates_without_it_as_laravel_does(refserver, ref_client):
+    create = CONTRACT.operation("admin.campaigns.create-campaign")  # declares `name`, requires nothing
+    replicate = CONTRACT.operation("admin.campaigns.replicate-campaign")  # declares no body at all
+    listing = CONTRACT.operation("admin.campaigns.list-campaigns")
+    refserver.set_faults([Fault("requires_field", operations=["admin.campaigns.*"], **RULE_PARAMS["requires_field"])])
+    for op in (create, replicate):
+        refused = call(ref_client, op)  # the happy body lacks `name`
+        assert (refused.status_code, refused.json()) == (422, REQUIRED), op.operation_id
+        for empty in (None, "", []):
+            assert ref_client.send(ref_client.happy(op.doc_ids[0]).copy(json={"name": empty})).status_code == 422
+        sent = ref_client.send(ref_client.happy(op.doc_ids[0]).copy(json={"name": "Spring sale"}))
+        assert sent.status_code < 300, sent.text
+    assert call(ref_client, listing).status_code == 200  # reads are not creates or updates
+    assert not Fault("requires_field", field="name").applies(listing)
+    refserver.set_faults([])
+    assert call(ref_client, create).status_code < 300
+
+
 def test_a_model_fault_without_its_model_is_a_one_line_config_error():
     with pytest.raises(ConfigError) as caught:
         Fault("null_model_field", model="admin.Coupon")
     assert "needs 'model'" in caught.value.one_line() and "\n" not in caught.value.one_line()
+    with pytest.raises(ConfigError, match="needs 'field'"):
+        Fault("requires_field", operations=["admin.campaigns.*"])
 
 
 def test_undocumented_status_204_drops_the_body(refserver, ref_client):
