@@ -22,8 +22,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
-from ..checks.base import Exchange, RecordedRequest
 from ..errors import CassetteError
+from ..exchange import Exchange, RecordedRequest
 
 SUFFIXES = (".json", ".yaml")
 SPOOFABLE = ("PUT", "PATCH", "DELETE")
