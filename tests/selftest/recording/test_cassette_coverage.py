@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from msaaq_contract.families import APPLICABILITY, negative_applies, positive_applies
+from msaaq_contract.families import APPLICABILITY, negative_applies, path_ids, positive_applies
 from msaaq_contract.pytest_plugin.stateful import chains
 from msaaq_contract.recording.files import find
 
@@ -41,6 +41,10 @@ def test_every_documented_id_has_its_cassettes(contract):
             expected.append("fuzz-negative")
         missing += [f"{doc_id}/{name}" for name in expected if not find(CASSETTES / doc_id / name).is_file()]
     assert missing == []
+
+
+def test_every_documented_path_has_its_method_probe(contract):
+    assert [d for d in path_ids(contract) if not find(CASSETTES / d / "methods").is_file()] == []
 
 
 def test_every_stateful_chain_and_isolation_read_is_recorded(contract, meta):
