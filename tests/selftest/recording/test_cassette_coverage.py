@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from msaaq_contract.contract.resources import resource_graph
-from msaaq_contract.families import APPLICABILITY, applies_to, family_tests
+from msaaq_contract.families import APPLICABILITY, applies_to, family_tests, path_ids
 from msaaq_contract.recording.files import find
 
 CASSETTES = Path(__file__).resolve().parents[3] / "cassettes"
@@ -44,6 +44,10 @@ def test_the_registry_names_every_committed_cassette(contract):
 def test_the_stateful_rule_picks_the_chains(contract):
     picked = [doc_id for doc_id, op in contract.documented() if applies_to(contract, "crud", op, doc_id)]
     assert picked == sorted(resource_graph(contract).chains) and picked
+
+
+def test_every_documented_path_has_its_method_probe(contract):
+    assert [d for d in path_ids(contract) if not find(CASSETTES / d / "methods").is_file()] == []
 
 
 def test_every_stateful_chain_and_isolation_read_is_recorded(contract, meta):
