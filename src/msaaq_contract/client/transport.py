@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from ..contract.identities import Identities
 from ..errors import TargetUnreachable, UnsafeTarget
 from ..exchange import Exchange
 from ..settings import Settings
@@ -43,6 +44,7 @@ class Client:
         offline: bool = False,
         pacer: Pacer | None = None,
         ledger: Ledger | None = None,
+        identities: Identities | None = None,
     ) -> None:
         self.settings = settings
         self.base_url = (base_url or settings.base_url).rstrip("/")
@@ -61,6 +63,7 @@ class Client:
             offline=offline,
             clock=clock,
             share=None if offline else TokenShare.from_env(),
+            identities=identities,
         )
 
     @functools.cached_property
