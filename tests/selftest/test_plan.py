@@ -4,8 +4,8 @@ time-budget syntax."""
 import pytest
 
 from msaaq_contract.client.pacing import GUEST, LOGIN
-from msaaq_contract.errors import ConfigError
 from msaaq_contract.contract.identities import identities
+from msaaq_contract.errors import ConfigError
 from msaaq_contract.families import family_tests
 from msaaq_contract.plan import Plan, bucket_for, build, value_rank
 from msaaq_contract.settings import RateLimit, parse_duration
@@ -27,7 +27,8 @@ def test_one_happy_request_per_id_whatever_families_judge_it(contract):
 
 
 def test_refusals_are_guests_and_revoking_costs_one_login_and_logout(contract):
-    ids = [d for d, o in contract.documented() if o.auth == "required" and bucket_for(o, identities(contract)) == "adminUser"][:3]
+    table = identities(contract)
+    ids = [d for d, o in contract.documented() if o.auth == "required" and bucket_for(o, table) == "adminUser"][:3]
     plan = build(contract, [(d, "auth") for d in ids], max_examples=25, chain_length=lambda d: 0)
     assert plan.counts[GUEST]["auth"] == 3
     assert plan.counts[LOGIN]["tokens"] == 1 and plan.counts["adminUser"]["auth"] == 1

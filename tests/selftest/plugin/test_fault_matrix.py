@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from msaaq_contract.checks.schema import _properties
-from msaaq_contract.contract.identities import identities
 from msaaq_contract.contract import Operation, load_contract
+from msaaq_contract.contract.identities import identities
 from msaaq_contract.families import path_ids
 from msaaq_contract.refserver import Fault, fixture_values
 

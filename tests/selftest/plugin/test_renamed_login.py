@@ -72,4 +72,4 @@ def test_a_renamed_admin_login_still_authenticates_and_passes(renamed_run):
         assert rows[(doc_id, "status")] == "passed" and rows[(doc_id, "auth")] == "passed", doc_id
     data = json.loads((reports / "conformance.json").read_text())
     assert data["run"]["ledger"]["by_family"].get("tokens", 0) >= 3  # client, admin and student logins
-    assert "failed" not in {outcome for outcome in rows.values()}
+    assert "failed" not in set(rows.values())
