@@ -25,6 +25,7 @@ from msaaq_contract.contract.overrides import OVERRIDES_NAME, apply_changes, loa
 from msaaq_contract.contract.yaml_format import dump
 
 sys.path.insert(0, str(Path(__file__).parent))
+from contract_accounts import add_account_extensions
 from contract_requests import add_convention_members, add_create_members, laravel_required, writable_members
 from contract_routes import merge_same_routes
 from contract_types import field_type_schema, model_schema
@@ -515,6 +516,7 @@ def main() -> int:
     items, inventory = b.build()
     schemas = b.component_schemas()
     static = yaml.safe_load((Path(__file__).parent / "contract_static.yaml").read_text())
+    add_account_extensions(items, static["components"]["securitySchemes"])
     overridden = apply_overrides(args.overrides, items, schemas, static)
 
     files: dict[str, dict[str, Any]] = defaultdict(OrderedDict)

@@ -10,27 +10,20 @@ xdist scope), ``msaaq-contract coverage`` and the reports (column order). No pyt
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from .checks import CHECKS
 from .checks.base import Check
 from .contract import Contract, Operation
-from .contract.identities import OWN_ACCOUNT, identity_for
+from .contract.identities import identities
 from .contract.resources import resource_graph
 from .errors import ConfigError
 
 Applies = Callable[[Operation, str], bool]
-# Rules that need the whole contract to pick their ids (the methods family probes each path once).
+# Rules that need the whole contract to pick their ids (the methods family probes each path once; identities
+# are the contract's).
 ContractRule = Callable[[Contract], list[str]]
-# Account operations whose generated values would lock the run out (a random new password, a logout of the
-# shared session). Their happy path and their negative fuzzing still run.
-ACCOUNT_ALTERING = re.compile(r"(change-password|change-email|reset-password|logout|update|delete|passwordless)")
-
-
-def positive_applies(op: Operation, doc_id: str) -> bool:
-    return not (OWN_ACCOUNT.match(doc_id) and op.mutating and ACCOUNT_ALTERING.search(doc_id))
 
 
 def negative_applies(op: Operation, doc_id: str) -> bool:
@@ -52,13 +45,11 @@ def _json_success(op: Operation) -> bool:
 APPLICABILITY: dict[str, Applies] = {
     "all": lambda op, doc_id: True,
     "protected": lambda op, doc_id: op.auth == "required",
-    "revocable": lambda op, doc_id: op.auth == "required" and identity_for(op) in ("adminUser", "tenantStudent"),
     "public": lambda op, doc_id: op.auth == "optional",
     "tenant": lambda op, doc_id: op.tenant_required,
     "reads": lambda op, doc_id: op.method == "get" and _json_success(op),
     "owned_reads": lambda op, doc_id: op.method == "get" and bool(op.path_params) and _json_success(op),
     "with_input": lambda op, doc_id: op.request_schema is not None or bool(op.query_params),
-    "fuzz_positive": positive_applies,
     "fuzz_negative": negative_applies,
 }
 
@@ -218,7 +209,29 @@ def chain_ids(contract: Contract) -> list[str]:
     return sorted(resource_graph(contract).chains)
 
 
-CONTRACT_RULES: dict[str, ContractRule] = {"paths": path_ids, "crud": chain_ids}
+@functools.lru_cache(maxsize=4)
+def revocable_ids(contract: Contract) -> list[str]:
+    """Protected operations called as a user whose token a logout (``x-session: ends``) can revoke."""
+    table = identities(contract)
+    revocable = table.revocable()
+    return [d for d, op in contract.documented() if op.auth == "required" and table.of(op) in revocable]
+
+
+@functools.lru_cache(maxsize=4)
+def positive_ids(contract: Contract) -> list[str]:
+    """Operations fuzzed with valid values: all but those whose generated values would lock the run out of its
+    own account (``x-own-account`` with ``alters``: a new password, a logout). Their happy path and their
+    negative fuzzing still run."""
+    table = identities(contract)
+    return [d for d, op in contract.documented() if not table.alters_own_account(op)]
+
+
+CONTRACT_RULES: dict[str, ContractRule] = {
+    "paths": path_ids,
+    "crud": chain_ids,
+    "revocable": revocable_ids,
+    "fuzz_positive": positive_ids,
+}
 
 
 def applies_to(contract: Contract, rule: str, op: Operation, doc_id: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .client.pacing import GUEST, LOGIN, WINDOW_S
 from .contract import Contract, Operation
-from .contract.identities import identity_for
+from .contract.identities import Identities, identities
 from .contract.logins import login_operations
 from .families import FAMILIES
 from .settings import RateLimit
@@ -32,11 +32,11 @@ def value_rank(family: str) -> int:
     return VALUE_ORDER.get(family, max(VALUE_ORDER.values()))
 
 
-def bucket_for(op: Operation, *, other: bool = False, logins: frozenset[str] = frozenset()) -> str:
+def bucket_for(op: Operation, table: Identities, *, other: bool = False, logins: frozenset[str] = frozenset()) -> str:
     if op.operation_id in logins:  # a login route: its own, harder limit (see ``contract.logins``)
         return LOGIN
-    identity = identity_for(op)
-    if identity in (None, "oauthClient"):  # a client token has no user: Laravel keys it by IP, like a guest
+    identity = table.user_of(op)
+    if identity is None:  # anonymous, or a client token (no user): Laravel keys it by IP, like a guest
         return GUEST
     return f"{identity}@other" if other else str(identity)
 
@@ -126,12 +126,13 @@ def build(
 ) -> Plan:
     """The plan of ``tests`` (documented id, family) of one run."""
     plan = Plan()
+    table = identities(contract)
     logins = login_operations(contract)
     happy_sent: set[str] = set()
     revoking: set[str] = set()
     for doc_id, family in tests:
         op = contract.operation(doc_id)
-        bucket = bucket_for(op, logins=logins)
+        bucket = bucket_for(op, table, logins=logins)
         if family in HAPPY:
             if doc_id not in happy_sent:
                 happy_sent.add(doc_id)
@@ -143,7 +144,7 @@ def build(
                 plan.add(LOGIN, "tokens")
                 plan.add(bucket, family)
         elif family == "isolation":
-            plan.add(bucket_for(op, other=True), family)
+            plan.add(bucket_for(op, table, other=True), family)
         elif family == "stateful":
             plan.add(bucket, family, chain_length(doc_id))
         elif family == "fuzz":

@@ -4,6 +4,7 @@ time-budget syntax."""
 import pytest
 
 from msaaq_contract.client.pacing import GUEST, LOGIN
+from msaaq_contract.contract.identities import identities
 from msaaq_contract.errors import ConfigError
 from msaaq_contract.families import family_tests
 from msaaq_contract.plan import Plan, bucket_for, build, value_rank
@@ -22,11 +23,12 @@ def test_one_happy_request_per_id_whatever_families_judge_it(contract):
     tests = [(doc_id, "envelope"), (doc_id, "schema"), (doc_id, "status")]
     plan = build(contract, tests, max_examples=25, chain_length=lambda d: 0)
     assert plan.total == 1 and plan.by_family() == {"happy": 1}
-    assert plan.by_bucket() == {bucket_for(op): 1}
+    assert plan.by_bucket() == {bucket_for(op, identities(contract)): 1}
 
 
 def test_refusals_are_guests_and_revoking_costs_one_login_and_logout(contract):
-    ids = [d for d, o in contract.documented() if o.auth == "required" and bucket_for(o) == "adminUser"][:3]
+    table = identities(contract)
+    ids = [d for d, o in contract.documented() if o.auth == "required" and bucket_for(o, table) == "adminUser"][:3]
     plan = build(contract, [(d, "auth") for d in ids], max_examples=25, chain_length=lambda d: 0)
     assert plan.counts[GUEST]["auth"] == 3
     assert plan.counts[LOGIN]["tokens"] == 1 and plan.counts["adminUser"]["auth"] == 1
@@ -40,7 +42,7 @@ def test_fuzzing_an_operation_without_input_costs_one_request(contract):
 
 
 def test_isolation_is_sent_as_the_other_academy(contract):
-    doc_id = next(d for d, o in contract.documented() if bucket_for(o) == "adminUser")
+    doc_id = next(d for d, o in contract.documented() if bucket_for(o, identities(contract)) == "adminUser")
     plan = build(contract, [(doc_id, "isolation")], max_examples=25, chain_length=lambda d: 0)
     assert plan.by_bucket() == {"adminUser@other": 1}
 

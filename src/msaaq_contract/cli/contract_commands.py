@@ -9,9 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 from ..contract import Contract, Coverage, coverage, load_contract, load_inventory
+from ..contract.identities import Identities
 from ..contract.inventory import default_inventory_path
 from ..contract.loader import bundle, validate
 from ..families import families_for
+from ..settings import ENV_CREDENTIALS
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
@@ -50,6 +52,8 @@ def _validate(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     result = bundle(args.contract)
     validate(result)
+    table = Identities(Contract(result))  # x-identity, x-session, x-own-account: one line naming file and pointer
+    table.check_variables(ENV_CREDENTIALS)
     if args.full:
         from openapi_spec_validator import validate as full_validate
 
@@ -58,7 +62,10 @@ def _validate(args: argparse.Namespace) -> int:
         1 for item in result.document["paths"].values() for k in item if k in ("get", "post", "put", "patch", "delete")
     )
     took = time.perf_counter() - start
-    print(f"contract OK: {len(result.files)} files, {ops} operations, digest {result.digest} ({took:.2f}s)")
+    print(
+        f"contract OK: {len(result.files)} files, {ops} operations, {len(table.by_name)} identities, "
+        f"digest {result.digest} ({took:.2f}s)"
+    )
     return 0
 
 

@@ -9,6 +9,7 @@ that the contract says must succeed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -17,13 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..contract import Contract, Operation
-from ..contract.identities import OWN_ACCOUNT, identity_for
+from ..contract.identities import identities, render
 from ..settings import Credentials
 
-# Operations that end or alter the session they are called with get a throwaway token, so that the shared
-# session of the run survives them.
-SESSION_ENDING = re.compile(r"\.(logout|log-out)$")
-REGISTRATION = re.compile(r"\.register$")
 TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
@@ -184,6 +181,7 @@ def build_happy_request(
     if language:
         headers["Accept-Language"] = language
     query = {p.name: example_value(contract, p.schema, p.name, fixtures, doc_id) for p in op.query_params if p.required}
+    table = identities(contract)
     call = PreparedCall(
         doc_id=doc_id,
         operation_id=op.operation_id,
@@ -191,8 +189,9 @@ def build_happy_request(
         path=path,
         query=query,
         headers=headers,
-        identity=identity_for(op),
-        fresh_token=bool(SESSION_ENDING.search(doc_id)),
+        identity=table.of(op),
+        # A logout gets a throwaway token, so that the shared session of the run survives it.
+        fresh_token=table.ends_session(op),
         root_relative=op.server_root,
         path_values=filled,
     )
@@ -212,21 +211,9 @@ def _body(contract: Contract, op: Operation, doc_id: str, fixtures: Fixtures, ex
     for name in schema.get("required", []):
         body[name] = example_value(contract, props.get(name, {}), name, fixtures, doc_id)
     body.update(example)
-    creds = fixtures.credentials
-    own_email = creds.admin_email if op.area == "admin" else creds.student_email
-    own_password = creds.admin_password if op.area == "admin" else creds.student_password
-    if doc_id == "oauth.craete-token" or doc_id == "oauth.craete-token-from-accounts":
-        body.update(client_id=creds.client_id, client_secret=creds.client_secret)
-    elif doc_id == "tenant.auth.authorize":
-        body.update(via="email", email=own_email)
-    elif doc_id == "tenant.auth.authorize-verify":
-        body.update(via="password", email=own_email, password=own_password)
-    elif OWN_ACCOUNT.match(doc_id) and not REGISTRATION.search(doc_id):
-        for name in props:
-            if name == "email" and (name in body or doc_id.endswith((".login", ".change-email"))):
-                body[name] = own_email
-            if "password" in name and (name in body or doc_id.endswith(".login")):
-                body[name] = own_password
+    # A login, and the own-account members (``x-own-account``), carry the run's own credentials: a new e-mail
+    # or password would lock the run out of the account.
+    body.update(render(identities(contract).credential_body(op), dataclasses.asdict(fixtures.credentials)))
     return body
 
 

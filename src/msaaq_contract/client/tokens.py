@@ -1,18 +1,21 @@
 """Tokens per identity: fetched once, cached, refreshed when they expire or when a 401 says so.
 
-Identities: ``oauthClient`` (POST /oauth/token), ``adminUser`` (admin login with a client token) and
-``tenantStudent`` (tenant authorize/verify with a password). Token values are never logged, recorded or
-reported: the requests that fetch them carry ``TOKEN_FETCH_HEADER`` so the recorder leaves them out.
+How each identity logs in is the contract's (``contract.identities``: the issuing operation, its body with the
+credentials, the token it needs itself, where the token and its lifetime sit in the answer). Token values are
+never logged, recorded or reported: the requests that fetch them carry ``TOKEN_FETCH_HEADER`` so the recorder
+leaves them out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..contract.identities import Identities, Identity
 from ..errors import CredentialsError, TargetUnreachable
 from ..settings import Credentials
 from .ledger import sending_as
@@ -25,6 +28,7 @@ TOKEN_FETCH_HEADER = "X-Msaaq-Contract-Token-Fetch"  # noqa: S105 - a header nam
 OFFLINE_TOKEN = "offline-replay-token"  # noqa: S105 - a placeholder, never a credential
 # Refresh a little before the announced expiry so a token never dies mid-request.
 EXPIRY_MARGIN_S = 30.0
+DEFAULT_LIFETIME_S = 3600.0  # an answer that does not say how long its token lives
 
 
 @dataclass
@@ -44,6 +48,7 @@ class TokenStore:
         offline: bool = False,
         clock: Callable[[], float] = time.monotonic,
         share: TokenShare | None = None,
+        identities: Identities | None = None,
     ) -> None:
         self.http = http
         self.base_url = base_url
@@ -52,10 +57,21 @@ class TokenStore:
         self.offline = offline
         self.clock = clock
         self._tokens: dict[tuple[str, str | None], Token] = {}
-        self._lock = threading.RLock()  # the admin flow fetches a client token inside get()
+        self._lock = threading.RLock()  # a login that needs another identity's token fetches it inside get()
         self.share = share
+        self._identities = identities
         # token value -> the rate-limit bucket of its user (see ``pacing``); OAuth client tokens have no user
         self._owners: dict[str, str] = {}
+
+    @property
+    def identities(self) -> Identities:
+        """The contract's identities (by default those of ``contracts/`` in the current directory)."""
+        if self._identities is None:
+            from ..contract import load_contract
+            from ..contract.identities import identities
+
+            self._identities = identities(load_contract())
+        return self._identities
 
     def identity_of(self, value: str) -> str | None:
         """The user bucket a token counts in on the target, or None (a guest: unknown, refused, client token)."""
@@ -66,7 +82,7 @@ class TokenStore:
         self._owners.pop(value, None)
 
     def _own(self, identity: str, tenant: str | None, value: str) -> str:
-        if identity != "oauthClient":
+        if self._spec(identity).user:  # a client token has no user: the target counts it as a guest's
             self._owners[value] = identity if not tenant or tenant == self.tenant else f"{identity}@other"
         return value
 
@@ -103,10 +119,19 @@ class TokenStore:
             if self.share is not None:
                 self.share.drop(f"{identity}@{tenant or ''}")
 
-    # -- flows -------------------------------------------------------------------------------------------
-    def _post(self, path: str, body: dict[str, Any], token: str | None, tenant: str | None) -> dict[str, Any]:
+    # -- logging in -----------------------------------------------------------------------------------------
+    def _spec(self, identity: str) -> Identity:
+        try:
+            return self.identities[identity]
+        except KeyError:
+            raise CredentialsError(
+                f"unknown identity {identity!r}", hint="the contract's security schemes with x-identity name them"
+            ) from None
+
+    def _post(self, identity: Identity, body: Any, token: str | None, tenant: str | None) -> Any:
         import httpx
 
+        op = identity.issuer
         headers = {"Accept": "application/json", TOKEN_FETCH_HEADER: "1"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -114,7 +139,7 @@ class TokenStore:
             headers["X-Tenant"] = tenant
         try:
             with sending_as("tokens"):
-                response = self.http().post(self.base_url + path, json=body, headers=headers)
+                response = self.http().request(op.method.upper(), self.base_url + op.path, json=body, headers=headers)
         except httpx.HTTPError as exc:
             raise TargetUnreachable(
                 f"cannot reach {self.base_url} to fetch a token ({exc.__class__.__name__})",
@@ -123,64 +148,30 @@ class TokenStore:
         try:
             payload = response.json()
         except ValueError:
-            payload = {}
+            payload = None
         if response.status_code >= 500:  # the target (or a gateway before it) failed: not the credentials' fault
             raise TargetUnreachable(
-                f"{path} answered HTTP {response.status_code} when asked for a token: the target is failing",
+                f"{op.path} answered HTTP {response.status_code} when asked for a token: the target is failing",
                 hint=f"is {self.base_url} up? (a proxy or gateway answers 502/503 when what is behind it is down)",
             )
         if response.status_code >= 400 or not isinstance(payload, dict):
             raise CredentialsError(
-                f"{path} refused the configured credentials (HTTP {response.status_code})",
+                f"{op.path} refused the configured credentials (HTTP {response.status_code})",
                 hint="check the MSAAQ_* credential variables",
             )
         return payload
 
     def _fetch(self, identity: str, tenant: str | None, creds: Credentials) -> Token:
-        if identity == "oauthClient":
-            if not (creds.client_id and creds.client_secret):
-                raise CredentialsError(
-                    "no OAuth client credentials", hint="set MSAAQ_CLIENT_ID and MSAAQ_CLIENT_SECRET"
-                )
-            data = (
-                self._post(
-                    "/oauth/token", {"client_id": creds.client_id, "client_secret": creds.client_secret}, None, None
-                ).get("data")
-                or {}
-            )
-            value, ttl = data.get("access_token"), data.get("expires_in")
-        elif identity == "adminUser":
-            if not (creds.admin_email and creds.admin_password):
-                raise CredentialsError("no admin credentials", hint="set MSAAQ_ADMIN_EMAIL and MSAAQ_ADMIN_PASSWORD")
-            client = self.get("oauthClient")
-            data = (
-                self._post(
-                    "/admin/authentication/login",
-                    {"email": creds.admin_email, "password": creds.admin_password},
-                    client,
-                    tenant,
-                ).get("data")
-                or {}
-            )
-            value, ttl = data.get("token"), data.get("expires_in")
-        elif identity == "tenantStudent":
-            if not (creds.student_email and creds.student_password):
-                raise CredentialsError(
-                    "no student credentials", hint="set MSAAQ_STUDENT_EMAIL and MSAAQ_STUDENT_PASSWORD"
-                )
-            data = (
-                self._post(
-                    "/tenant/auth/authorize/verify",
-                    {"via": "password", "email": creds.student_email, "password": creds.student_password},
-                    None,
-                    tenant,
-                ).get("data")
-                or {}
-            )
-            value, ttl = data.get("token"), data.get("expires_in")
-        else:
-            raise CredentialsError(f"unknown identity {identity!r}")
+        spec = self._spec(identity)
+        values = dataclasses.asdict(creds)
+        missing = spec.missing(values)
+        if missing:
+            raise CredentialsError(f"no {identity} credentials", hint=f"set {' and '.join(missing)}")
+        needed = self.get(spec.needs) if spec.needs else None
+        # A client token serves every academy; a user logs in to one (``tenant``).
+        answer = self._post(spec, spec.request_body(values), needed, tenant if spec.user else None)
+        value, ttl = spec.token_in(answer), spec.ttl_in(answer)
         if not isinstance(value, str) or not value:
             raise CredentialsError(f"the {identity} token response carries no token", hint="is --base-url right?")
-        lifetime = float(ttl) if isinstance(ttl, (int, float)) and ttl > 0 else 3600.0
+        lifetime = float(ttl) if isinstance(ttl, (int, float)) and ttl > 0 else DEFAULT_LIFETIME_S
         return Token(value, self.clock() + max(lifetime - EXPIRY_MARGIN_S, lifetime / 2))

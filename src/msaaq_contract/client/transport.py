@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from ..contract.identities import Identities
 from ..errors import TargetUnreachable, UnsafeTarget
 from ..exchange import Exchange
 from ..settings import Settings
@@ -45,6 +46,7 @@ class Client:
         pacer: Pacer | None = None,
         ledger: Ledger | None = None,
         logins: Callable[[str, str], bool] | None = None,
+        identities: Identities | None = None,
     ) -> None:
         self.settings = settings
         self.base_url = (base_url or settings.base_url).rstrip("/")
@@ -67,6 +69,7 @@ class Client:
             offline=offline,
             clock=clock,
             share=None if offline else TokenShare.from_env(),
+            identities=identities,
         )
 
     @functools.cached_property

@@ -7,21 +7,20 @@ from __future__ import annotations
 
 import functools
 
-from .identities import IDENTITIES
+from .identities import identities
 from .model import Contract, Operation
 from .shapes import object_members
 
 TOKEN_MEMBERS = ("access_token", "token")
-# Security schemes that stand for a user; the OAuth client's tokens have none.
-USER_SCHEMES = frozenset(IDENTITIES) - {"oauthClient"}
 
 
 @functools.lru_cache(maxsize=4)
 def login_operations(contract: Contract) -> frozenset[str]:
     """The operation ids of the contract's logins."""
+    users = {identity.name for identity in identities(contract) if identity.user}  # an OAuth client has no user
     found = set()
     for op in contract:
-        if USER_SCHEMES & set(op.security):
+        if users & set(op.security):
             continue
         for status in op.success_statuses:
             spec = op.responses[status]

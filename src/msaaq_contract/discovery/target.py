@@ -8,6 +8,7 @@ xdist workers (JSON) and ``msaaq-contract discover`` writes as a reviewable fixt
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -19,27 +20,20 @@ from ..client.ledger import Ledger, sending_as
 from ..client.pacing import Pacer
 from ..client.transport import Client
 from ..contract import Contract
+from ..contract.identities import identities
 from ..contract.logins import LoginRoutes
 from ..errors import ConfigError
 from ..exchange import Exchange
 from ..settings import Credentials, Settings
 from .explore import Discovered, Explorer, Found
 
-IDENTITIES = ("oauthClient", "adminUser", "tenantStudent")
 OTHER_ENV_HINT = "MSAAQ_OTHER_ADMIN_EMAIL/_PASSWORD and MSAAQ_OTHER_STUDENT_EMAIL/_PASSWORD"
 
 
-def _has_credentials(identity: str, creds: Credentials) -> bool:
-    if identity == "oauthClient":
-        return bool(creds.client_id and creds.client_secret)
-    if identity == "adminUser":
-        return bool(creds.admin_email and creds.admin_password)
-    return bool(creds.student_email and creds.student_password)
-
-
 def preflight(client: Client, credentials: Credentials) -> list[str]:
-    """Log in once per identity that has credentials (raises TargetUnreachable / CredentialsError)."""
-    ready = [identity for identity in IDENTITIES if _has_credentials(identity, credentials)]
+    """Log in once per identity of the contract that has credentials (raises TargetUnreachable /
+    CredentialsError)."""
+    ready = client.tokens.identities.ready(dataclasses.asdict(credentials))
     for identity in ready:
         client.tokens.get(identity)
     return ready
@@ -142,7 +136,7 @@ def discover(
 
         def send_other(call: PreparedCall) -> Exchange:
             token = None
-            if call.identity == "oauthClient":  # OAuth clients are not scoped to an academy
+            if call.identity and not client.tokens.identities[call.identity].user:  # a client serves every academy
                 token = client.tokens.get(call.identity)
             elif call.identity and other_credentials is not None:
                 token = client.tokens.get(call.identity, tenant=other_tenant, credentials=other_credentials)
@@ -161,7 +155,14 @@ def survey(
 ) -> TargetData:
     """Preflight, then discovery of both academies, with a client of its own (closed before returning) that
     paces and counts with the run's ``pacer`` and ``ledger``."""
-    client = Client(settings, base_url=settings.base_url, pacer=pacer, ledger=ledger, logins=LoginRoutes(contract))
+    client = Client(
+        settings,
+        base_url=settings.base_url,
+        pacer=pacer,
+        ledger=ledger,
+        logins=LoginRoutes(contract),
+        identities=identities(contract),
+    )
     try:
         preflight(client, settings.credentials)
         with sending_as("discovery"):

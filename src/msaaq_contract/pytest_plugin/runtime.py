@@ -17,6 +17,7 @@ from ..client.ledger import sending_as
 from ..client.pacing import Budget, Traffic
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
+from ..contract.identities import identities
 from ..contract.logins import LoginRoutes
 from ..contract.resources import resource_graph
 from ..discovery.target import survey
@@ -25,7 +26,7 @@ from ..recording import provenance
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.replay import ReplayClient, ReplayLibrary
 from ..redaction import Redactor
-from ..settings import Credentials, Settings, require_live_credentials
+from ..settings import ENV_CREDENTIALS, Credentials, Settings, require_live_credentials
 from .options import max_examples, resolve_settings
 
 
@@ -114,22 +115,17 @@ class Runtime:
         return self.settings.base_url
 
     def revoked_token(self, identity: str) -> str:
-        """A token of ``identity`` that was valid and has been revoked by the logout operation."""
+        """A token of ``identity`` that was valid and has been revoked by its logout (the contract's
+        ``x-session: ends`` operation of that identity)."""
         if self.offline:
             return "offline-revoked-token"
         if identity not in self.revoked:
-            from ..client.happy import PreparedCall
-
+            logout = identities(self.contract)[identity].session_end
+            if logout is None:
+                raise ConfigError(f"{identity} has no operation marked x-session: ends", hint="see contracts/README.md")
+            call = build_happy_request(self.contract, logout.operation_id, self.fixtures)
             with sending_as("tokens"):
                 token = self.client.tokens.get(identity, fresh=True)
-            path = "/admin/authentication/logout" if identity == "adminUser" else "/tenant/auth/logout"
-            call = PreparedCall(
-                doc_id="logout",
-                operation_id="logout",
-                method="POST",
-                path=path,
-                headers={"Accept": "application/json", "X-Tenant": self.fixtures.tenant},
-            )
             self.client.send(call, token=token, mutating=True)
             self.client.tokens.forget(token)  # refused from now on: the target counts it as a guest's
             self.revoked[identity] = token
@@ -314,6 +310,7 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
     """``sending``: this process's pacer, ledger and budget (live and --sim runs); ``fuzz_tests``: how many fuzz
     tests the run collected (they share what a time budget leaves)."""
     contract = load_contract(contract_path(config))
+    identities(contract).check_variables(ENV_CREDENTIALS)  # the logins the contract describes, with our variables
     settings = resolve_settings(config)
     server = None
     other: Credentials | None = None
@@ -355,7 +352,14 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         client = ReplayClient(settings, cassettes)
     else:
         pacer, ledger = (sending.pacer, sending.ledger) if sending else (None, None)
-        client = Client(settings, base_url=settings.base_url, pacer=pacer, ledger=ledger, logins=LoginRoutes(contract))
+        client = Client(
+            settings,
+            base_url=settings.base_url,
+            pacer=pacer,
+            ledger=ledger,
+            logins=LoginRoutes(contract),
+            identities=identities(contract),
+        )
     if settings.mode == "record":
         record_mode = str(config.getoption("record_mode", default="none") or "none")
         cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)

@@ -20,6 +20,7 @@ from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
 from ..client.transport import DEFAULT
 from ..contract import Operation
+from ..contract.identities import identities
 from ..errors import UnsafeTarget
 from ..exchange import Exchange
 from ..families import FamilyTest
@@ -179,7 +180,7 @@ class Conformance:
         token: str | None = None
         if call.identity:
             other = self.runtime.other_credentials
-            if other is None or call.identity == "oauthClient":
+            if other is None or not identities(self.contract)[call.identity].user:  # a client serves both
                 # Without the other academy's credentials, the main identity's token must not leak either.
                 token = self.runtime.client.tokens.get(call.identity)
             else:

@@ -39,7 +39,7 @@ from .envelopes import (
     tenant_unknown as tenant_unknown_reply,
 )
 from .faults import Catalogue, Fault
-from .flows import FLOWS
+from .flows import bind_flows
 from .handlers import Handlers
 from .inbound import body_errors, check_query
 from .router import Router
@@ -99,6 +99,7 @@ def _loose_body(req: Inbound) -> Any:
 class Engine:
     def __init__(self, contract: Contract, store: Store, settings: Settings, clock: Clock, faults: list[Fault]) -> None:
         self.contract = contract
+        self.flows = bind_flows(contract)
         self.store = store
         self.credentials = settings.credentials
         self.index = SchemaIndex(contract)
@@ -222,7 +223,7 @@ class Engine:
         url = f"{req.origin}{req.path}"
         ignores = frozenset(role for f in faults for role in f.kind.ignores)
         ctx = Ctx(op, lang, academy, caller, params, rows, values, body, url, leak, req.headers, ignores)
-        special = FLOWS.get(op.operation_id)
+        special = self.flows.get(op.operation_id)
         return special(self, ctx) if special else self.handlers.dispatch(ctx)
 
     def bind_rows(self, op: Operation, params: dict[str, str], academy: str, leak: bool) -> dict[str, Row] | None:

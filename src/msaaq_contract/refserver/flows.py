@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..contract import Contract
+from ..contract.identities import identities
 from .clock import FIXED_ISO
 from .context import Ctx
 from .envelopes import Reply, failed, field_error
@@ -21,18 +23,35 @@ from .store import Identity, Row
 from .texts import message
 
 Flow = Callable[[Services, Ctx], Reply]
-FLOWS: dict[str, Flow] = {}
+FLOWS: dict[str, Flow] = {}  # by operationId
+# By the role the contract's identities give an operation, wherever it lives: ``login:<identity>`` (the
+# ``x-identity`` issuer of that identity's token), ``logout`` (``x-session: ends``).
+ROLES: dict[str, Flow] = {}
 DEMO_OTP = "123456"
 ITEM_PRICE = 100
 
 
-def flow(*operation_ids: str) -> Callable[[Flow], Flow]:
+def flow(*operation_ids: str, role: str | None = None) -> Callable[[Flow], Flow]:
     def register(fn: Flow) -> Flow:
         for oid in operation_ids:
             FLOWS[oid] = fn
+        if role is not None:
+            ROLES[role] = fn
         return fn
 
     return register
+
+
+def bind_flows(contract: Contract) -> dict[str, Flow]:
+    """Each special operation's flow by operationId: logins and logouts where the contract's identities say."""
+    table = identities(contract)
+    bound = dict(FLOWS)
+    for identity in table:
+        login = ROLES.get(f"login:{identity.name}")
+        if login is not None:
+            bound[identity.issuer.operation_id] = login
+    bound.update({op.operation_id: ROLES["logout"] for op in contract if table.ends_session(op)})
+    return bound
 
 
 def _body(e: Services, ctx: Ctx) -> tuple[Any, Any]:
@@ -47,7 +66,7 @@ def _text(value: Any) -> str:
 
 
 # -- tokens and logins ---------------------------------------------------------------------------------
-@flow("oauth.craete-token")
+@flow(role="login:oauthClient")
 def oauth_token(e: Services, ctx: Ctx) -> Reply:
     f = ctx.fields
     if f.get("client_id") != e.credentials.client_id or f.get("client_secret") != e.credentials.client_secret:
@@ -74,7 +93,7 @@ def _admin_body(e: Services, ctx: Ctx, identity: Identity, token: str) -> Reply:
     return Reply(200, body)
 
 
-@flow("admin.auth.login")
+@flow(role="login:adminUser")
 def admin_login(e: Services, ctx: Ctx) -> Reply:
     found = e.store.find_identity("admin", None, _text(ctx.fields.get("email")))
     if found is None or found[1] != ctx.fields.get("password"):
@@ -109,7 +128,7 @@ def admin_register(e: Services, ctx: Ctx) -> Reply:
     return _admin_body(e, ctx, identity, e.auth.issue("admin", user_id, domain))
 
 
-@flow("admin.auth.logout", "tenant.auth.logout")
+@flow(role="logout")
 def logout(e: Services, ctx: Ctx) -> Reply:
     if ctx.caller.token:
         e.auth.revoke(ctx.caller.token)
@@ -186,7 +205,7 @@ def authorize(e: Services, ctx: Ctx) -> Reply:
     return Reply(200, body)
 
 
-@flow("tenant.auth.authorize-verify")
+@flow(role="login:tenantStudent")
 def authorize_verify(e: Services, ctx: Ctx) -> Reply:
     f = ctx.fields
     found = e.store.find_identity("student", ctx.academy, _text(f.get("email")))

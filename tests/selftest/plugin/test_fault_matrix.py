@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 from msaaq_contract.checks.schema import _properties
-from msaaq_contract.client.happy import identity_for
 from msaaq_contract.contract import Operation, load_contract
+from msaaq_contract.contract.identities import identities
 from msaaq_contract.families import path_ids
 from msaaq_contract.refserver import Fault, fixture_values
 
@@ -69,7 +69,8 @@ def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
         if items is not None:
             inner_props, open_ended, _ = _properties(contract_of(op), items)
         return bool(inner_props) and not open_ended
-    return identity_for(op) != "oauthClient"
+    table = identities(contract_of(op))
+    return table.of(op) is None or table.user_of(op) is not None  # not an OAuth client's call
 
 
 def contract_of(op: Operation):
