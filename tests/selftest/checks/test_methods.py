@@ -10,6 +10,7 @@ from tests.selftest.fixtures.responses import ctx, titles
 
 from msaaq_contract.checks.base import Exchange
 from msaaq_contract.checks.methods import probe, relative_path, undeclared_method
+from msaaq_contract.client.httpx_exchange import from_httpx
 
 BASE = "https://api.msaaq.test/v1"
 LOGIN = "admin.auth.login"  # POST /admin/authentication/login: no route of the URL serves GET
@@ -26,7 +27,7 @@ def probed(method: str, path: str, status: int, allow: str | None = None, base: 
             return_value=httpx.Response(status, json=NOT_ALLOWED, headers=headers)
         )
         with httpx.Client() as client:
-            return Exchange.from_httpx(client.request(method, base + path))
+            return from_httpx(client.request(method, base + path))
 
 
 def judge(contract, doc_id: str, exchange: Exchange) -> list[str]:

@@ -76,7 +76,10 @@ def test_a_time_budget_against_laravel_s_limiter(tmp_path):
         wall = time.monotonic() - started
         counts = server.counts()
     assert result.returncode == 0, result.stdout[-4000:]
-    assert wall < budget_s + 30  # the budget, one request, start-up and clean-up
+    run = json.loads((out / "conformance.json").read_text())["run"]
+    # From pytest's configure (where the budget starts) to the reports: the budget, the last request (a loopback
+    # one, well under a second) and the clean-up of what the run created. The rest of ``wall`` is start-up.
+    assert run["duration_s"] < budget_s + 10, (run["duration_s"], wall)
     outcomes = verdicts(out)
     assert "failed" not in outcomes.values() and "error" not in outcomes.values(), outcomes
     assert "not-run" in outcomes.values()  # 120/min cannot send it all in 25 s
