@@ -15,7 +15,9 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..contract.identities import Identities
+from ..contract import Contract
+from ..contract.identities import Identities, identities
+from ..contract.logins import LoginRoutes
 from ..errors import TargetUnreachable, UnsafeTarget
 from ..exchange import Exchange
 from ..settings import Settings
@@ -70,6 +72,21 @@ class Client:
             clock=clock,
             share=None if offline else TokenShare.from_env(),
             identities=identities,
+        )
+
+    @classmethod
+    def for_contract(
+        cls, settings: Settings, contract: Contract, *, pacer: Pacer | None = None, ledger: Ledger | None = None
+    ) -> Client:
+        """The client of a live run: its identities and login routes read from ``contract``, pacing and counting
+        with the process's ``pacer`` and ``ledger``."""
+        return cls(
+            settings,
+            base_url=settings.base_url,
+            pacer=pacer,
+            ledger=ledger,
+            logins=LoginRoutes(contract),
+            identities=identities(contract),
         )
 
     @functools.cached_property

@@ -20,8 +20,6 @@ from ..client.ledger import Ledger, sending_as
 from ..client.pacing import Pacer
 from ..client.transport import Client
 from ..contract import Contract
-from ..contract.identities import identities
-from ..contract.logins import LoginRoutes
 from ..errors import ConfigError
 from ..exchange import Exchange
 from ..settings import Credentials, Settings
@@ -155,14 +153,7 @@ def survey(
 ) -> TargetData:
     """Preflight, then discovery of both academies, with a client of its own (closed before returning) that
     paces and counts with the run's ``pacer`` and ``ledger``."""
-    client = Client(
-        settings,
-        base_url=settings.base_url,
-        pacer=pacer,
-        ledger=ledger,
-        logins=LoginRoutes(contract),
-        identities=identities(contract),
-    )
+    client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger)
     try:
         preflight(client, settings.credentials)
         with sending_as("discovery"):

@@ -18,7 +18,6 @@ from ..client.pacing import Budget, Traffic
 from ..client.transport import Client
 from ..contract import Contract, Operation, load_contract
 from ..contract.identities import identities
-from ..contract.logins import LoginRoutes
 from ..contract.resources import resource_graph
 from ..discovery.target import survey
 from ..errors import CassetteError, ConfigError, MsaaqContractError, UnsafeTarget
@@ -352,14 +351,7 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         client = ReplayClient(settings, cassettes)
     else:
         pacer, ledger = (sending.pacer, sending.ledger) if sending else (None, None)
-        client = Client(
-            settings,
-            base_url=settings.base_url,
-            pacer=pacer,
-            ledger=ledger,
-            logins=LoginRoutes(contract),
-            identities=identities(contract),
-        )
+        client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger)
     if settings.mode == "record":
         record_mode = str(config.getoption("record_mode", default="none") or "none")
         cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)
