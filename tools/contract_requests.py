@@ -60,7 +60,10 @@ def writable_members(
     for name, fragment in (model.get("fields") or {}).items():
         if name in SERVER_ASSIGNED or SERVER_ASSIGNED_NAME.search(name) or _relation(fragment, enums):
             continue
-        schema = convert_fragment({k: v for k, v in fragment.items() if k not in ("optional", "title")}, to_ref)
+        # A copy: the component schema shares the facts' lists, and calibration edits the component only.
+        schema = copy.deepcopy(
+            convert_fragment({k: v for k, v in fragment.items() if k not in ("optional", "title")}, to_ref)
+        )
         if not _sendable(schema):
             continue
         if media_type == FORM:

@@ -61,10 +61,19 @@ class Conformance:
 
     def probe_call(self) -> PreparedCall:
         """This id's request for a probe that acts on nothing (a method probe): path values as discovered or
-        pinned, also where the operation destroys what it names (nothing is created for it, nothing destroyed)."""
+        pinned, also where the operation destroys what it names (nothing is created for it, nothing destroyed),
+        else any known value of the parameter: routing needs the URL's shape, not the resource."""
         fixtures = self.runtime.fixtures
+        values: dict[str, str] = {}
         with missing_data_skips():
-            values = {p.name: fixtures.path_value(self.doc_id, p.name) for p in self.op.path_params}
+            for param in self.op.path_params:
+                try:
+                    values[param.name] = fixtures.path_value(self.doc_id, param.name)
+                except MissingTargetData:
+                    known = fixtures.value_by_name(param.name)
+                    if known is None:
+                        raise
+                    values[param.name] = str(known)
             return build_happy_request(self.contract, self.doc_id, fixtures, values=values)
 
     # -- sending ------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The page must work from a CI artefact opened with ``file://``, offline: no external font, script or image,
 and a Content-Security-Policy that forbids fetching anything. The JS only toggles ``hidden`` on rows that
-were rendered server-side, so 531 rows x 9 families filter instantly.
+were rendered server-side, so 531 rows x 10 families filter instantly.
 """
 
 from __future__ import annotations

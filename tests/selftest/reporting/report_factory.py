@@ -2,7 +2,7 @@
 
 ``sample_report()`` is small and covers every outcome: a failure with all four parts of a finding, a
 contract-uncertain check with Arabic text, a target error, a skip, and a violation whose text carries markup.
-``matrix_report(n)`` is the size of the real matrix (531 ids x 9 families) for the HTML and browser tests.
+``matrix_report(n)`` is the size of the real matrix (531 ids x 10 families) for the HTML and browser tests.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def sample_report(**run_overrides: object) -> Report:
 
 
 def matrix_report(n: int = 531, failing_every: int = 50) -> Report:
-    """``n`` endpoints over 3 areas and 9 families; every ``failing_every``-th endpoint fails its schema check."""
+    """``n`` endpoints over 3 areas and 10 families; every ``failing_every``-th endpoint fails its schema check."""
     areas = ("admin", "tenant", "oauth")
     endpoints = []
     for i in range(n):
