@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import jsonschema_rs
 import pytest
 
 from ..checks import status
 from ..checks.base import Finding
+from ..checks.request import GUESSED
 from ..client.happy import build_happy_request
 from ..contract import Contract, Operation
 from ..contract.flatten import flatten, types_of
@@ -132,21 +134,36 @@ def _members(contract: Contract, schema: Any) -> dict[str, dict[str, Any]]:
     return {name: flatten(contract, sub) for name, sub in members.items()}
 
 
-def _free_text(prop: dict[str, Any]) -> bool:
-    """A member any text fits: a string without enum, const, format or pattern."""
-    return "string" in types_of(prop) and not {"enum", "const", "format", "pattern"} & set(prop)
+def _writable(prop: dict[str, Any], value: str) -> bool:
+    """A member ``value`` fits: a string the member's schema accepts (its pattern, length, enum), without a
+    format (formats are not asserted, so one could refuse the text unseen) and not read-only."""
+    if "string" not in types_of(prop) or "format" in prop or prop.get("readOnly"):
+        return False
+    return bool(jsonschema_rs.is_valid(prop, value))
+
+
+def _derived(prop: dict[str, Any]) -> str:
+    """Where the contract took a body member it derived rather than saw (contracts/README: ``x-source``)."""
+    source, ref = prop.get("x-source"), prop.get("x-source-ref")
+    if source == "create":
+        return "a member the create accepts"
+    return f"a member the contract derived from {ref}"
 
 
 def _update_change(
     contract: Contract, chain: Chain, update: Operation, current: dict[str, Any]
 ) -> tuple[dict[str, str], str]:
-    """One text member to write and read back, and where it was taken from ("" when the update declares it).
+    """One text member to write and read back, and where it was taken from ("" when the update's body
+    documents it).
 
-    An update whose body the contract does not know (no text member declared) still gets verified: it writes a
-    member the create accepts, or that the read's model declares and does not mark read-only, unless the
-    update's schema forbids undeclared members (``additionalProperties: false``)."""
+    An update whose body documents no text member still gets verified: it writes a member the contract derived
+    for the body (``x-source``: the model's, the create's), else one the create accepts, or that the read's
+    model declares and does not mark read-only, unless the update's schema forbids undeclared members
+    (``additionalProperties: false``)."""
     own = flatten(contract, update.request_schema) if update.request_schema is not None else {}
-    sources = [(_members(contract, update.request_schema), "")]
+    declared = _members(contract, update.request_schema)
+    seen = {name: prop for name, prop in declared.items() if prop.get("x-source") not in GUESSED}
+    sources: list[tuple[dict[str, dict[str, Any]], str | None]] = [(seen, ""), (declared, None)]
     if own.get("additionalProperties") is not False:
         read_data = success_data(contract, chain.links["read"])
         sources += [
@@ -156,8 +173,9 @@ def _update_change(
     for members, origin in sources:
         for name in TEXT_MEMBERS:
             prop = members.get(name)
-            if prop is not None and name in current and _free_text(prop) and not prop.get("readOnly"):
-                return {name: UPDATED_TEXT if name != "code" else UPDATED_CODE}, origin
+            value = UPDATED_TEXT if name != "code" else UPDATED_CODE
+            if prop is not None and name in current and _writable(prop, value):
+                return {name: value}, _derived(prop) if origin is None else origin
     return {}, ""
 
 

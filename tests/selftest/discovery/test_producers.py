@@ -44,8 +44,11 @@ def test_most_parameters_have_a_producer():
     producers = ProducerMap(contract)
     keyed = {(slot.key, slot.param, op.area): slot for _, op, slot in producers.needed()}
     with_producer = [k for k, slot in keyed.items() if producers.producer(slot, k[2]) is not None]
-    assert len(keyed) == 70  # 71 before /tenant/appointments/{product} joined /tenant/appointments/{appointment}
-    assert len(with_producer) >= 61  # measured 61: the rest have no list in the contract (signature, hash, ...)
+    # 70 since one path per route (tools/contract_routes.py): book-appointment's `{product}` segment shares its URI
+    # with show-appointments-details, so both now name it `{appointment}` (x-path-param-renamed) and count as one
+    # slot of /tenant/appointments; both slots were already produced by that collection's list before the merge.
+    assert len(keyed) == 70
+    assert len(with_producer) >= 62  # measured 62: the rest have no list in the contract (signature, hash, ...)
 
 
 def test_an_operation_added_to_the_contract_gets_discovery_without_code(tmp_path):
