@@ -491,9 +491,28 @@ def pointer_escape(s: str) -> str:
     return s.replace("~", "~0").replace("/", "~1")
 
 
+def unshared(node: Any) -> Any:
+    """``node`` with a container of its own at every place: what the dumped files hold when read back."""
+    if isinstance(node, dict):
+        return {k: unshared(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [unshared(v) for v in node]
+    return node
+
+
 def apply_overrides(path: Path, items: dict[str, dict[str, Any]], schemas: dict[str, Any], static: Any) -> int:
-    """Merge ``contracts/overrides.yaml`` last, through the same function ``calibrate --apply`` uses."""
+    """Merge ``contracts/overrides.yaml`` last, through the same function ``calibrate --apply`` uses.
+
+    The built tree shares nodes (a model's enum list in a request body member, one schema under two media
+    types); the files do not (the dumper writes no aliases). A change applied to a shared node would land in
+    every place that shares it, where ``calibrate --apply`` edits only the one it addresses, so the changes go
+    to a tree whose every node is its own.
+    """
     overrides = load_overrides(path)
+    if not overrides.changes:
+        return 0
+    for tree in (items, schemas, static):
+        tree.update(unshared(tree))
     named = {n: s for n, s in static["components"]["schemas"].items() if "$ref" not in s}
     named.update(schemas)
     operations = {op["operationId"]: op for item in items.values() for op in item.values()}

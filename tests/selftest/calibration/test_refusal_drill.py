@@ -1,6 +1,7 @@
 """Learning the request side from the API's own 422s, live: the reference server refuses creates and updates
-that lack ``name`` with Laravel's "The name field is required." on three operations whose contract does not
-require it (one declares ``name``, one does not, one declares no body at all). A recorded live run, then
+that lack ``name`` with Laravel's "The name field is required." on three writes whose contract does not require
+it, chosen from the contract by that property (one declares ``name``, one has a body without it, one declares no
+body at all). A recorded live run, then
 ``calibrate``: one ``require name`` proposal per refusing operation and nothing else (the failures the refusals
 caused are not groups of their own); ``--apply`` on a copy of the contract, and a second live run sends ``name``
 and passes; calibrating it proposes nothing; the build tool reproduces the calibrated contract."""
@@ -22,18 +23,53 @@ from tests.selftest.plugin.test_end_to_end import run_suite
 from tests.selftest.plugin.test_live_unknown_target import live_env
 
 from msaaq_contract.cli.main import main
-from msaaq_contract.contract import load_contract
+from msaaq_contract.contract import Contract, Operation, load_contract
+from msaaq_contract.contract.flatten import flatten
 from msaaq_contract.contract.loader import DEFAULT_CONTRACT
 from msaaq_contract.recording import files
 from msaaq_contract.refserver import Fault, start_server
+from msaaq_contract.refserver.fault_rules import WRITES
 
-CREATE, UPDATE, REPLICATE = (
-    "admin.campaigns.create-campaign",  # declares `name`, requires nothing
-    "admin.campaigns.update-campaign",  # does not declare `name`
-    "admin.campaigns.replicate-campaign",  # declares no body
-)
-REFUSING = [CREATE, UPDATE, REPLICATE]
-EXPECTED = {f"request:{op}:required:name" for op in REFUSING}
+FIELD = "name"
+DECLARES, UNDECLARED, NO_BODY = "declares", "does not declare", "no body"
+
+
+def kind(contract: Contract, op: Operation) -> str | None:
+    """How a write's contract knows ``FIELD`` when it does not require it (None: not a candidate). A write of
+    low confidence is none: its refusal is uncertain, not the failure the drill learns from."""
+    if op.method not in WRITES or any(k in op.raw for k in ("x-own-account", "x-session", "x-undocumented")):
+        return None
+    if op.low_confidence(op.operation_id):
+        return None
+    if op.request_schema is None:
+        return NO_BODY
+    if "application/json" not in (op.raw.get("requestBody") or {}).get("content", {}):
+        return None
+    schema = flatten(contract, op.request_schema)  # what calibration reads
+    if FIELD in (schema.get("required") or []):
+        return None
+    return DECLARES if FIELD in (schema.get("properties") or {}) else UNDECLARED
+
+
+def refusing(contract: Contract) -> dict[str, Operation]:
+    """One admin write of each kind, from one resource that has all three when there is one; none whose id is
+    part of another's (``-k`` would select that one too)."""
+    ids = list(contract.operations)
+    kinds = {i: kind(contract, op) for i, op in contract.operations.items() if i.startswith("admin.")}
+    kinds = {i: k for i, k in kinds.items() if k and not any(i != j and i in j for j in ids)}
+    resource_kinds: dict[str, set[str | None]] = {}
+    for i, k in kinds.items():
+        resource_kinds.setdefault(i.rsplit(".", 1)[0], set()).add(k)
+    chosen: dict[str, Operation] = {}
+    for i in sorted(kinds, key=lambda i: (len(resource_kinds[i.rsplit(".", 1)[0]]) < 3, i)):
+        chosen.setdefault(str(kinds[i]), contract.operations[i])
+    assert set(chosen) == {DECLARES, UNDECLARED, NO_BODY}, f"the contract has no write of each kind: {chosen}"
+    return chosen
+
+
+CHOSEN = refusing(load_contract(DEFAULT_CONTRACT))
+REFUSING = [op.operation_id for op in CHOSEN.values()]
+EXPECTED = {f"request:{op}:required:{FIELD}" for op in REFUSING}
 
 
 @dataclass
@@ -69,7 +105,7 @@ def calibrate(work: Path, run: str, *extra: str) -> str:
 def learned(tmp_path_factory) -> Learned:
     work = tmp_path_factory.mktemp("refusals")
     shutil.copytree(DEFAULT_CONTRACT.parent, work / "contracts")
-    with start_server(faults=[Fault("requires_field", operations=REFUSING, field="name")]) as server:
+    with start_server(faults=[Fault("requires_field", operations=REFUSING, field=FIELD)]) as server:
         code, output, before = live_run(work, server.base_url, "before", work / "contracts" / "openapi.yaml")
         assert code == 1, output
         calibrate(work, "before")
@@ -88,9 +124,10 @@ def test_each_refusing_operation_gets_one_required_proposal_and_nothing_else(lea
     assert {b["group"] for b in blocks} == EXPECTED
     failing = {e["id"] for e in learned.before["endpoints"] if e["outcome"] == "failed"}
     assert failing == set(REFUSING)  # the happy request ({} or no body) was refused on each
-    assert "POST /admin/campaigns requires `name`\n" in learned.review
-    assert "PUT /admin/campaigns/{campaign} requires `name` (a member the contract does not declare)" in learned.review
-    assert "The name field is required." in learned.review  # the 422 answer is the evidence
+    for which, op in CHOSEN.items():
+        tail = "\n" if which == DECLARES else " (a member the contract does not declare)"
+        assert f"{op.method.upper()} {op.path} requires `{FIELD}`{tail}" in learned.review, which
+    assert f"The {FIELD} field is required." in learned.review  # the 422 answer is the evidence
     assert "3 fixed (3 contract changes)" in learned.applied
 
 
@@ -100,10 +137,10 @@ def test_the_calibrated_contract_requires_name_and_the_happy_request_sends_it(le
     for doc_id in REFUSING:
         op = contract.operation(doc_id)
         schema = contract.deref(op.request_schema)
-        assert "name" in schema["required"] and "name" in schema["properties"], doc_id
+        assert FIELD in schema["required"] and FIELD in schema["properties"], doc_id
         assert schema["x-source"] == "observed" and op.response_for(422) is not None
         recorded = files.read_cassette(files.find(learned.work / "cassettes-after" / doc_id / "conformance"), "")
-        assert "name" in json.loads(recorded[0].request.body), doc_id
+        assert FIELD in json.loads(recorded[0].request.body), doc_id
     assert main(["validate-contract", "--full", "--contract", str(learned.work / "contracts")]) == 0
 
 
