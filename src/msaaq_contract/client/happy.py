@@ -94,7 +94,8 @@ class Fixtures:
             if created is None:
                 raise MissingTargetData(name, f"{doc_id} destroys its `{name}`: it only gets one this run created")
             return created
-        found = _first(self.path.get(name), self.discovered.get(doc_id, {}).get(name))
+        # What an operation destroys never comes from discovery, whatever the mode: only pins and creates.
+        found = _first(self.path.get(name), None if target else self.discovered.get(doc_id, {}).get(name))
         if found is None:
             reason = self.missing.get(doc_id, {}).get(name)
             raise MissingTargetData(name, reason or f"no `{name}` on the target: pin it in fixtures (path: {name})")

@@ -4,8 +4,9 @@ For each documented operation and each of its path parameters, ask the parameter
 with the parents already found: list the courses, then the chapters of a course, then the contents of that
 chapter. When the first parent has no children the next ones are tried (``FANOUT``), so one empty course does
 not hide the chapters of another. Every value keeps the request that produced it; every parameter that could
-not be found keeps a reason a user can act on. Destructive operations are never given a discovered value for
-the resource they destroy: the run creates one (``Runtime.ensure_created``, through the resource graph).
+not be found keeps a reason a user can act on. The resource a destructive operation destroys is found too, and
+marked ``destroyed``: a probe that acts on nothing (a method probe) may address it, the operation itself never
+does (``Fixtures.path_value`` gives it only what the run created, ``Runtime.ensure_created``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class Discovered:
     # (collection template, parameter) pairs found / not found: the one-line summary counts these
     found: set[tuple[str, str]] = field(default_factory=set)
     lost: set[tuple[str, str]] = field(default_factory=set)
+    # (doc id, parameter) pairs whose value names what the operation destroys: never pinned for it
+    destroyed: set[tuple[str, str]] = field(default_factory=set)
 
 
 def is_destroyed(op: Operation, slot: Slot) -> bool:
@@ -67,7 +70,7 @@ class Explorer:
         out = Discovered(self.tenant)
         for doc_id, op, slot in self.producers.needed():
             if is_destroyed(op, slot):
-                continue
+                out.destroyed.add((doc_id, slot.param))
             bindings, reason = self.candidates(slot, op.area)
             pair = (slot.key, slot.param)
             if bindings:

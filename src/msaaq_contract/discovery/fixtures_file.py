@@ -3,7 +3,9 @@
 Each value is followed by a comment naming the request that produced it, and every parameter that could not be
 found is listed with its reason, so a person can review the file, pin what they want and pass it back with
 ``--target-fixtures`` (pinned values win over discovery). Values shared by most operations go under ``path``
-(by parameter name); an operation whose value differs gets its own entry under ``operations``.
+(by parameter name); an operation whose value differs gets its own entry under ``operations``, except the value
+a destructive operation destroys: an ``operations`` entry is a pin that lets the run destroy it, so such a value
+is only written as a comment there (discovered values name what exists on the target, never what to destroy).
 """
 
 from __future__ import annotations
@@ -37,17 +39,22 @@ def split(d: Discovered) -> tuple[dict[str, Found], dict[str, dict[str, Found]]]
     return by_name, per_op
 
 
-def _block(key: str, by_name: dict[str, Found]) -> list[str]:
-    lines = [f"{key}:" if by_name else f"{key}: {{}}"]
-    lines += [f"  {name}: {_scalar(f.value)}  # {f.source}" for name, f in by_name.items()]
+def _per_op(key: str, per_op: dict[str, dict[str, Found]], destroyed: set[tuple[str, str]]) -> list[str]:
+    lines = [f"{key}:" if per_op else f"{key}: {{}}"]
+    for doc_id, values in per_op.items():
+        pinned = {n: f for n, f in values.items() if (doc_id, n) not in destroyed}
+        lines.append(f"  {doc_id}:" if pinned else f"  # {doc_id}:")
+        for name, f in values.items():
+            if (doc_id, name) in destroyed:  # commented out: uncommented, it is a pin the run would destroy
+                lines.append(f"  #  {name}: {_scalar(f.value)}  # {f.source}; {doc_id} destroys it")
+            else:
+                lines.append(f"    {name}: {_scalar(f.value)}  # {f.source}")
     return lines
 
 
-def _per_op(key: str, per_op: dict[str, dict[str, Found]]) -> list[str]:
-    lines = [f"{key}:" if per_op else f"{key}: {{}}"]
-    for doc_id, values in per_op.items():
-        lines.append(f"  {doc_id}:")
-        lines += [f"    {name}: {_scalar(f.value)}  # {f.source}" for name, f in values.items()]
+def _block(key: str, by_name: dict[str, Found]) -> list[str]:
+    lines = [f"{key}:" if by_name else f"{key}: {{}}"]
+    lines += [f"  {name}: {_scalar(f.value)}  # {f.source}" for name, f in by_name.items()]
     return lines
 
 
@@ -62,16 +69,18 @@ def render(data: TargetData) -> str:
         f"# Discovered by `msaaq-contract discover` on {data.base_url} at {data.discovered_at}:",
         f"# {found} of {found + lost} path parameters found. Each value names the request that produced it.",
         "# Review it, pin or change values, and pass it back with --target-fixtures (pinned values win).",
-        "# Destructive operations never take these values: a live run creates what they destroy.",
+        "# Destructive operations never act on these values: a live run creates what they destroy.",
         f"tenant: {_scalar(data.main.tenant)}",
     ]
     if data.other is not None:
         lines.append(f"other_tenant: {_scalar(data.other.tenant)}")
     by_name, per_op = split(data.main)
-    lines += _block("path", by_name) + _per_op("operations", per_op)
+    lines += _block("path", by_name) + _per_op("operations", per_op, data.main.destroyed)
     if data.other is not None:
         other_name, other_op = split(data.other)
-        lines += _block("other_tenant_path", other_name) + _per_op("other_tenant_operations", other_op)
+        lines += _block("other_tenant_path", other_name) + _per_op(
+            "other_tenant_operations", other_op, data.other.destroyed
+        )
     if data.main.missing:
         lines += ["# Not found (the tests that need them are skipped with this reason):", *_missing(data.main)]
     if data.other is not None and data.other.missing:

@@ -100,6 +100,7 @@ def _discovered_json(d: Discovered) -> dict[str, Any]:
         "requests": d.requests,
         "found": sorted(d.found),
         "lost": sorted(d.lost),
+        "destroyed": sorted(d.destroyed),
     }
 
 
@@ -111,6 +112,7 @@ def _discovered_from(data: dict[str, Any]) -> Discovered:
         requests=int(data.get("requests", 0)),
         found={tuple(x) for x in data.get("found", [])},  # type: ignore[misc]
         lost={tuple(x) for x in data.get("lost", [])},  # type: ignore[misc]
+        destroyed={tuple(x) for x in data.get("destroyed", [])},  # type: ignore[misc]
     )
 
 

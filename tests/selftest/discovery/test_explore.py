@@ -6,15 +6,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
 import respx
 import yaml
 
-from msaaq_contract.client.happy import Credentials, PreparedCall
+from msaaq_contract.client.happy import Credentials, Fixtures, MissingTargetData, PreparedCall
 from msaaq_contract.client.transport import Client
 from msaaq_contract.contract import load_contract
-from msaaq_contract.discovery.explore import Explorer
+from msaaq_contract.discovery.explore import Discovered, Explorer, Found
 from msaaq_contract.discovery.fixtures_file import render
-from msaaq_contract.discovery.target import discover, preflight
+from msaaq_contract.discovery.target import TargetData, discover, preflight
 from msaaq_contract.exchange import Exchange, RecordedRequest
 from msaaq_contract.settings import Settings
 
@@ -66,12 +67,43 @@ def test_missing_data_has_a_reason_a_user_can_act_on():
     assert "no operation that lists" in found.missing["tenant.auth.email-verify"]["signature"]
 
 
-def test_destroyed_resources_are_never_discovered():
+def test_a_destroyed_resource_is_found_for_probes_but_never_destroyed():
     routes = {"/admin/courses": page({"id": 7})}
     found = Explorer(load_contract(), target(routes), TENANT).explore()
-    assert "admin.courses.delete-course" not in found.values
-    assert "admin.courses.delete-course" not in found.missing
-    assert found.values["admin.courses.update-course"]["course"].value == 7
+    assert found.values["admin.courses.delete-course"]["course"].value == 7  # a method probe may address it
+    assert ("admin.courses.delete-course", "course") in found.destroyed
+    assert ("admin.courses.update-course", "course") not in found.destroyed
+    assert TargetData.from_json(TargetData("http://t", found).to_json()).main.destroyed == found.destroyed
+    discovered = {k: {p: f.value for p, f in v.items()} for k, v in found.values.items()}
+    for protect in (True, False):  # live runs protect; whatever the mode, discovery is never the target
+        fixtures = Fixtures(tenant=TENANT, discovered=discovered, protect_targets=protect)
+        assert fixtures.path_value("admin.courses.delete-course", "course") == "7"
+        with pytest.raises(MissingTargetData):
+            fixtures.path_value("admin.courses.delete-course", "course", target=True)
+    created = Fixtures(tenant=TENANT, discovered=discovered, protect_targets=True)
+    created.created["admin.courses.delete-course"] = {"course": "99"}
+    assert created.path_value("admin.courses.delete-course", "course", target=True) == "99"
+
+
+def test_the_fixtures_file_never_pins_a_destroyed_value():
+    def found(value: int) -> Found:
+        return Found(value, f"GET /admin/courses -> {value}")
+
+    main = Discovered(
+        TENANT,
+        values={
+            "admin.courses.get-course": {"course": found(7)},
+            "admin.courses.update-course": {"course": found(7)},
+            "admin.courses.delete-course": {"course": found(8)},
+            "admin.courses.chapters.delete-chapter": {"course": found(9), "chapter": found(71)},
+        },
+        destroyed={("admin.courses.delete-course", "course"), ("admin.courses.chapters.delete-chapter", "chapter")},
+    )
+    text = render(TargetData("http://t", main))
+    pinned = yaml.safe_load(text)
+    assert pinned["path"] == {"course": 7, "chapter": 71}  # a shared value: probes of every operation use it
+    assert pinned["operations"] == {"admin.courses.chapters.delete-chapter": {"course": 9}}  # a parent is pinned
+    assert "#  course: 8  # GET /admin/courses -> 8; admin.courses.delete-course destroys it" in text
 
 
 def test_each_collection_is_asked_once_whatever_the_number_of_operations():
