@@ -42,6 +42,7 @@ class Ledger:
     retries: int = 0
     paced_s: float = 0.0  # waited before sending, to stay under the target's limits
     retry_wait_s: float = 0.0  # waited after a 429, as its Retry-After asked
+    cleanup_s: float = 0.0  # spent deleting what the run created (it may follow a --time-budget's deadline)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def sent(self, bucket: str, status: int) -> None:
@@ -75,6 +76,7 @@ class Ledger:
             self.retries += int(other.get("retries", 0))
             self.paced_s += float(other.get("paced_s", 0.0))
             self.retry_wait_s += float(other.get("retry_wait_s", 0.0))
+            self.cleanup_s += float(other.get("cleanup_s", 0.0))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,4 +88,5 @@ class Ledger:
             "waited_s": round(self.waited_s, 3),
             "paced_s": round(self.paced_s, 3),
             "retry_wait_s": round(self.retry_wait_s, 3),
+            "cleanup_s": round(self.cleanup_s, 3),
         }

@@ -197,11 +197,14 @@ class Runtime:
             self.down = f"{self.settings.base_url} stopped answering during the run ({exc.__class__.__name__})"
 
     def close(self) -> None:
-        # What the run created is deleted even after the time budget: safety before punctuality.
+        # What the run created is deleted even after the time budget: safety before punctuality. The time it
+        # takes (a throttled target may make it wait for its window) is in the ledger as ``cleanup_s``.
         self.budget.deadline = None
+        started = self.client.clock()
         for call in reversed(self.cleanup):
             with contextlib.suppress(MsaaqContractError), sending_as("cleanup"):  # best effort
                 self.client.send(call, mutating=True)
+        self.client.ledger.cleanup_s += self.client.clock() - started
         self.client.close()
         if self.server is not None:
             self.server.stop()

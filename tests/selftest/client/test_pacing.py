@@ -231,6 +231,7 @@ def test_ledgers_of_several_processes_add_up():
         "waited_s": 1.5,
         "paced_s": 0.0,
         "retry_wait_s": 1.5,
+        "cleanup_s": 0.0,
     }
 
 

@@ -78,8 +78,10 @@ def test_a_time_budget_against_laravel_s_limiter(tmp_path):
     assert result.returncode == 0, result.stdout[-4000:]
     run = json.loads((out / "conformance.json").read_text())["run"]
     # From pytest's configure (where the budget starts) to the reports: the budget, the last request (a loopback
-    # one, well under a second) and the clean-up of what the run created. The rest of ``wall`` is start-up.
-    assert run["duration_s"] < budget_s + 10, (run["duration_s"], wall)
+    # one, well under a second) and the clean-up of what the run created, which may wait for the target's window
+    # after the deadline (safety first: it is timed in the ledger). The rest of ``wall`` is start-up.
+    judged_s = run["duration_s"] - run["ledger"]["cleanup_s"]
+    assert judged_s < budget_s + 10, (run["duration_s"], run["ledger"], wall)
     outcomes = verdicts(out)
     assert "failed" not in outcomes.values() and "error" not in outcomes.values(), outcomes
     assert "not-run" in outcomes.values()  # 120/min cannot send it all in 25 s
