@@ -133,6 +133,73 @@ class Settings:
         return self.credentials.personal() + other
 
 
+DEFAULT_SEED = 20261127
+
+
+def run_mode(*, base_url: str | None, sim: bool, record_mode: str = "none") -> Mode:
+    """What a run is, decided in one place: the reference server (``--sim``), a live target (a base URL), or
+    offline from cassettes; recording any target is ``record``."""
+    if sim and base_url:
+        raise ConfigError("--sim and --base-url are exclusive", hint="choose the reference server or a live target")
+    mode: Mode = "sim" if sim else "live" if base_url else "offline"
+    if record_mode not in ("", "none"):
+        if mode == "offline":
+            raise ConfigError(f"--record-mode={record_mode} needs a target", hint="add --sim or --base-url URL")
+        return "record"
+    return mode
+
+
+def resolve(
+    options: Mapping[str, object], env: Mapping[str, str] | None = None, *, sim_base_url: str | None = None
+) -> Settings:
+    """Run settings from options (the pytest plugin's and the CLI's, by the option's dest name; missing = unset),
+    then the environment, then defaults. Pure: no pytest, no file read. ``sim_base_url``: the started reference
+    server, if any."""
+    env = os.environ if env is None else env
+
+    def option(name: str) -> object:
+        return options.get(name)
+
+    def either(name: str, var: str) -> str | None:
+        value = option(name) or env.get(var)
+        return str(value) if value else None
+
+    sim = bool(option("sim"))
+    given_base = option("base_url")
+    base = either("base_url", "MSAAQ_BASE_URL")
+    mode = run_mode(
+        base_url=str(given_base) if sim and given_base else (None if sim else base),
+        sim=sim,
+        record_mode=str(option("record_mode") or "none"),
+    )
+    if sim:
+        base = sim_base_url or "http://127.0.0.1:0/v1"
+    elif mode == "offline":
+        base = CANONICAL_BASE
+    rate, budget, fixtures = (
+        either("rate_limit", "MSAAQ_RATE_LIMIT"),
+        either("time_budget", "MSAAQ_TIME_BUDGET"),
+        either("target_fixtures", "MSAAQ_FIXTURES"),
+    )
+    seed = option("seed")
+    timeout = option("request_timeout")
+    return Settings(
+        mode=mode,
+        base_url=validate_base_url(str(base)),
+        tenant=env.get("MSAAQ_TENANT") or None,
+        other_tenant=env.get("MSAAQ_OTHER_TENANT") or None,
+        credentials=credentials_from_env(env),
+        other_credentials=other_credentials_from_env(env),
+        allow_writes=bool(option("allow_writes")),
+        allow_production=bool(option("allow_production")),
+        rate_limit=RateLimit.parse(rate) if rate else None,
+        seed=DEFAULT_SEED if seed is None else int(str(seed)),
+        timeout_s=float(str(timeout)) if timeout is not None else 30.0,
+        fixtures_file=Path(fixtures) if fixtures else None,
+        time_budget_s=parse_duration(budget) if budget else None,
+    )
+
+
 def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
     env = os.environ if env is None else env
     return Credentials(**{k: env.get(v, "") for k, v in ENV_CREDENTIALS.items()})

@@ -7,7 +7,6 @@ Credentials come from the same ``MSAAQ_*`` variables as a live run. Discovery on
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -15,13 +14,7 @@ from ..contract import load_contract
 from ..discovery.fixtures_file import render
 from ..discovery.target import survey
 from ..errors import ConfigError
-from ..settings import (
-    Settings,
-    credentials_from_env,
-    other_credentials_from_env,
-    require_live_credentials,
-    validate_base_url,
-)
+from ..settings import require_live_credentials, resolve
 
 
 def add_arguments(parser: argparse.ArgumentParser, command: str = "discover") -> None:
@@ -32,18 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser, command: str = "discover") ->
 
 
 def run(args: argparse.Namespace) -> int:
-    base = args.base_url or os.environ.get("MSAAQ_BASE_URL")
-    if not base:
+    settings = resolve({"base_url": args.base_url, "request_timeout": args.request_timeout})
+    if settings.mode != "live":
         raise ConfigError("discover needs a target", hint="pass --base-url URL or set MSAAQ_BASE_URL")
-    settings = Settings(
-        mode="live",
-        base_url=validate_base_url(base),
-        tenant=os.environ.get("MSAAQ_TENANT") or None,
-        other_tenant=os.environ.get("MSAAQ_OTHER_TENANT") or None,
-        credentials=credentials_from_env(),
-        other_credentials=other_credentials_from_env(),
-        timeout_s=args.request_timeout,
-    )
     require_live_credentials(settings)
     data = survey(load_contract(args.contract), settings)
     text = render(data)

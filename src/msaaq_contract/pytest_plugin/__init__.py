@@ -62,13 +62,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(config.stash[JUNIT], "msaaq-junit")
     record_mode = config.getoption("record_mode", default="none")
     workers = getattr(config.option, "numprocesses", None)
-    live = bool(config.getoption("base_url") or os.environ.get("MSAAQ_BASE_URL")) and not config.getoption("sim")
-    if live and workers not in (None, 0, "0") and not _is_worker(config) and ENV_TOKEN_SHARE not in os.environ:
+    is_live = live.is_live(config)
+    if is_live and workers not in (None, 0, "0") and not _is_worker(config) and ENV_TOKEN_SHARE not in os.environ:
         # One login per identity for the whole run: the workers (spawned after this) inherit the folder.
         share = tempfile.mkdtemp(prefix="msaaq-tokens-")
         os.environ[ENV_TOKEN_SHARE] = share
         config.add_cleanup(lambda: _drop_folder(share, ENV_TOKEN_SHARE))
-    sends = live or bool(config.getoption("sim"))
+    sends = is_live or bool(config.getoption("sim"))
     if sends and _runs_conformance(config) and not _is_worker(config):
         traffic.start_clock(config)  # the time budget counts from here, discovery included
         if workers not in (None, 0, "0") and traffic.ENV_RUN_DIR not in os.environ:

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from ..errors import ConfigError
-from ..settings import (
-    Mode,
-    RateLimit,
-    Settings,
-    credentials_from_env,
-    other_credentials_from_env,
-    parse_duration,
-    validate_base_url,
-)
+from ..settings import DEFAULT_SEED, Mode, Settings, resolve
 
-DEFAULT_SEED = 20261127
 SUITE = "tests/conformance"  # the default ``msaaq_suite``, relative to pytest's rootdir
 
 
@@ -104,45 +94,18 @@ def runs_suite(config: pytest.Config) -> bool:
     return False
 
 
+OPTIONS = (
+    "base_url", "sim", "allow_writes", "allow_production", "rate_limit", "seed", "target_fixtures",
+    "request_timeout", "time_budget",
+)  # fmt: skip
+
+
 def resolve_settings(config: pytest.Config, sim_base_url: str | None = None) -> Settings:
-    """Options > environment > defaults. ``sim_base_url`` is the started reference server, if any."""
-    record_mode = str(config.getoption("record_mode", default="none") or "none")
-    base = config.getoption("base_url") or os.environ.get("MSAAQ_BASE_URL")
-    sim = bool(config.getoption("sim"))
-    if sim and config.getoption("base_url"):
-        raise ConfigError("--sim and --base-url are exclusive", hint="choose the reference server or a live target")
-    mode: Mode
-    if sim:
-        mode = "sim"
-        base = sim_base_url or "http://127.0.0.1:0/v1"
-    elif base:
-        mode = "live"
-    else:
-        mode = "offline"
-        base = "https://api.msaaq.test/v1"
-    if record_mode != "none":
-        if mode == "offline":
-            raise ConfigError(f"--record-mode={record_mode} needs a target", hint="add --sim or --base-url URL")
-        mode = "record"
-    rate = config.getoption("rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
-    seed = config.getoption("seed")
-    fixtures = config.getoption("target_fixtures") or os.environ.get("MSAAQ_FIXTURES")
-    budget = config.getoption("time_budget") or os.environ.get("MSAAQ_TIME_BUDGET")
-    return Settings(
-        mode=mode,
-        base_url=validate_base_url(str(base)),
-        tenant=os.environ.get("MSAAQ_TENANT") or None,
-        other_tenant=os.environ.get("MSAAQ_OTHER_TENANT") or None,
-        credentials=credentials_from_env(),
-        other_credentials=other_credentials_from_env(),
-        allow_writes=bool(config.getoption("allow_writes")),
-        allow_production=bool(config.getoption("allow_production")),
-        rate_limit=RateLimit.parse(rate) if rate else None,
-        seed=DEFAULT_SEED if seed is None else int(seed),
-        timeout_s=float(config.getoption("request_timeout")),
-        fixtures_file=Path(fixtures) if fixtures else None,
-        time_budget_s=parse_duration(str(budget)) if budget else None,
-    )
+    """Options > environment > defaults (``settings.resolve``, shared with the CLI). ``sim_base_url`` is the
+    started reference server, if any."""
+    options = {name: config.getoption(name, None) for name in OPTIONS}
+    options["record_mode"] = config.getoption("record_mode", default="none")
+    return resolve(options, sim_base_url=sim_base_url)
 
 
 def max_examples(config: pytest.Config, mode: Mode) -> int:
