@@ -58,6 +58,25 @@ class Credentials:
         return [v for v in (self.client_id, self.admin_email, self.student_email) if v]
 
 
+_UNIT_SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600,
+                 "d": 86400, "day": 86400}  # fmt: skip
+_UNITS = {**_UNIT_SECONDS, **{name + "s": n for name, n in _UNIT_SECONDS.items() if len(name) > 1}}  # 5/10mins
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
+RATE_HINT = "write hits per window: 600/m, 5/min, 100/10s, 1000/h, 10000/d"
+
+
+def parse_rate(text: str, label: str = "rate") -> tuple[int, int]:
+    """``600/m``, ``5/min``, ``100/10s``, ``1000/h``, ``10000/d`` -> (hits, window in seconds).
+
+    One grammar for the client's ``--rate-limit`` ceiling and the reference server's Laravel limiter.
+    """
+    found = _RATE.match(text.lower())
+    unit = _UNITS.get(found.group(3), 0) if found else 0
+    if not found or not unit or found.group(2) == "0":
+        raise ConfigError(f"invalid {label} {text!r}", hint=RATE_HINT)
+    return int(found.group(1)), int(found.group(2) or 1) * unit
+
+
 @dataclass(frozen=True)
 class RateLimit:
     requests: int
@@ -65,11 +84,10 @@ class RateLimit:
 
     @classmethod
     def parse(cls, text: str) -> RateLimit:
-        m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*(s|m|h)\s*", text)
-        if not m or int(m.group(1)) == 0:
-            raise ConfigError(f"invalid --rate-limit {text!r}", hint="use N/s, N/m or N/h, e.g. 5/s")
-        unit = {"s": 1.0, "m": 60.0, "h": 3600.0}[m.group(3)]
-        return cls(int(m.group(1)), unit * (int(m.group(2)) if m.group(2) else 1))
+        requests, window = parse_rate(text, "--rate-limit")
+        if requests == 0:
+            raise ConfigError(f"invalid --rate-limit {text!r}: it must allow at least one request", hint=RATE_HINT)
+        return cls(requests, float(window))
 
     @property
     def interval(self) -> float:

@@ -42,3 +42,19 @@ def test_contradictions_are_one_line(kwargs, message):
 def test_recording_a_target_is_record():
     assert run_mode(base_url=None, sim=True, record_mode="rewrite") == "record"
     assert run_mode(base_url="https://x/v1", sim=False, record_mode="none") == "live"
+
+
+@pytest.mark.parametrize(
+    ("text", "requests", "per_seconds"),
+    [("5/s", 5, 1.0), ("300/m", 300, 60.0), ("60/min", 60, 60.0), ("100/10s", 100, 10.0), ("1000/h", 1000, 3600.0)],
+)
+def test_rate_limit_reads_the_same_grammar_as_the_reference_servers_limiter(text, requests, per_seconds):
+    from msaaq_contract.refserver.limiter import Rate
+
+    assert RateLimit.parse(text) == RateLimit(requests, per_seconds)
+    assert Rate.parse(text) == Rate(requests, int(per_seconds))
+
+
+def test_a_rate_limit_of_nothing_is_refused_in_one_line():
+    with pytest.raises(ConfigError, match=r"invalid --rate-limit '0/m': it must allow at least one request"):
+        RateLimit.parse("0/m")

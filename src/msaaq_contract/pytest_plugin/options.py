@@ -42,7 +42,9 @@ def add_options(parser: pytest.Parser) -> None:
         default=False,
         help="with --allow-writes: also write to production (api.msaaq.com)",
     )
-    group.addoption("--rate-limit", default=None, help="cap live requests, e.g. 5/s or 300/m (env MSAAQ_RATE_LIMIT)")
+    group.addoption(
+        "--rate-limit", default=None, help="cap live requests, e.g. 5/s, 300/m or 100/10s (env MSAAQ_RATE_LIMIT)"
+    )
     group.addoption("--seed", type=int, default=None, help=f"hypothesis seed (default {DEFAULT_SEED})")
     group.addoption(
         "--max-examples",

@@ -10,17 +10,11 @@ Shared by the reference server and the varying proxy (one implementation): see `
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 
-from ..errors import ConfigError
+from ..settings import parse_rate
 from .clock import Clock
-
-SECONDS = {"s": 1, "sec": 1, "second": 1, "m": 60, "min": 60, "minute": 60, "h": 3600, "hour": 3600, "d": 86400,
-           "day": 86400}  # fmt: skip
-UNITS = {**SECONDS, **{name + "s": n for name, n in SECONDS.items() if len(name) > 1}}  # plurals: 5/10mins
-_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -33,13 +27,7 @@ class Rate:
     @classmethod
     def parse(cls, text: str) -> Rate:
         """``600/m``, ``5/min``, ``100/10s``, ``1000/h``, ``10000/d``: hits per (optionally several) units."""
-        found = _RATE.match(text.lower())
-        unit = UNITS.get(found.group(3), 0) if found else 0
-        if not found or not unit or found.group(2) == "0":
-            raise ConfigError(
-                f"invalid rate {text!r}", hint="write hits per window: 600/m, 5/min, 100/10s, 1000/h, 10000/d"
-            )
-        return cls(int(found.group(1)), int(found.group(2) or 1) * unit)
+        return cls(*parse_rate(text))
 
     def __str__(self) -> str:
         return f"{self.limit}/{self.window}s"
