@@ -45,6 +45,8 @@ class ResponseSpec:
     media_type: str | None
     schema: Mapping[str, Any] | None
     headers: tuple[str, ...] = ()
+    # The documented example bodies (``example`` and each of ``examples``' values), e.g. the exact tenant errors.
+    examples: tuple[Any, ...] = ()
 
     @property
     def is_json(self) -> bool:
@@ -153,6 +155,11 @@ class Contract:
             node = resolve_pointer(self.document, str(node["$ref"])[1:])
         return node
 
+    def _examples(self, media: Mapping[str, Any]) -> tuple[Any, ...]:
+        named = (self.deref(e) for e in (media.get("examples") or {}).values())
+        found = [e["value"] for e in named if isinstance(e, dict) and "value" in e]
+        return (media["example"], *found) if "example" in media else tuple(found)
+
     def _operation(self, path: str, method: str, raw: dict[str, Any]) -> Operation:
         params = []
         for p in raw.get("parameters", []):
@@ -166,8 +173,9 @@ class Contract:
             resp = self.deref(resp)
             rcontent = resp.get("content") or {}
             mt = next(iter(rcontent), None)
+            media = rcontent[mt] if mt else {}
             responses[str(status)] = ResponseSpec(
-                str(status), mt, rcontent[mt].get("schema") if mt else None, tuple(resp.get("headers", {}))
+                str(status), mt, media.get("schema"), tuple(resp.get("headers", {})), self._examples(media)
             )
         security = tuple(name for req in raw.get("security", []) for name in req)
         docs = tuple(

@@ -1,11 +1,15 @@
 """Status, auth and tenant-header checks: each passes the documented answer and fails each way of breaking it."""
 
+import copy
+import dataclasses
+
 import pytest
 from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
 from msaaq_contract.checks.auth import answers_anonymously, refuses_unauthenticated
 from msaaq_contract.checks.status import status_documented, success_expected
 from msaaq_contract.checks.tenant import tenant_refused
+from msaaq_contract.contract import Contract
 
 COURSE = "admin.courses.get-course"
 PUBLIC = "tenant.get-tenant-details"
@@ -97,3 +101,36 @@ def test_tenant_error_with_wrong_status_fails(contract):
         ctx(contract, TENANT_OP, {"code": "TENANT_NOT_FOUND"}), exchange(contract, TENANT_OP, 404, UNKNOWN)
     )
     assert titles(findings) == ["Wrong status for a tenant error"]
+
+
+def tenant_examples(contract: Contract, examples: dict) -> Contract:
+    """A copy of the contract whose documented tenant errors are ``examples``."""
+    document = copy.deepcopy(contract.document)
+    document["components"]["responses"]["TenantError"]["content"]["application/json"]["examples"] = examples
+    return Contract(dataclasses.replace(contract.bundle, document=document))
+
+
+def test_the_expected_tenant_error_is_the_contracts_own_example(contract):
+    renamed = {**MISSING, "message": {"body": "Send the X-Tenant header"}}
+    edited = tenant_examples(contract, {"missing": {"value": renamed}})
+    expect = {"code": "TENANT_HEADER_NOT_PROVIDED"}
+    assert tenant_refused(ctx(edited, TENANT_OP, expect), exchange(edited, TENANT_OP, 400, renamed)) == []
+    findings = tenant_refused(ctx(edited, TENANT_OP, expect), exchange(edited, TENANT_OP, 400, MISSING))
+    assert titles(findings) == ["Tenant error message differs"]
+    assert findings[0].expected == '{"body": "Send the X-Tenant header"}'
+
+
+def test_without_a_documented_example_the_code_is_judged_not_the_text(contract):
+    edited = tenant_examples(contract, {})
+    other_text = {**UNKNOWN, "message": {"body": "Academy not found"}}
+    expect = {"code": "TENANT_NOT_FOUND"}
+    assert tenant_refused(ctx(edited, TENANT_OP, expect), exchange(edited, TENANT_OP, 400, other_text)) == []
+    wrong_code = {**other_text, "code": "NOT_FOUND"}
+    findings = tenant_refused(ctx(edited, TENANT_OP, expect), exchange(edited, TENANT_OP, 400, wrong_code))
+    assert "Tenant error code differs" in titles(findings)
+
+
+def test_a_member_the_example_does_not_show_may_be_added(contract):
+    added = {**UNKNOWN, "message": {"body": "Tenant not found", "title": "Error"}}
+    expect = {"code": "TENANT_NOT_FOUND"}
+    assert tenant_refused(ctx(contract, TENANT_OP, expect), exchange(contract, TENANT_OP, 400, added)) == []
