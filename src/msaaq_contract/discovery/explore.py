@@ -6,7 +6,7 @@ chapter. When the first parent has no children the next ones are tried (``FANOUT
 not hide the chapters of another. Every value keeps the request that produced it; every parameter that could
 not be found keeps a reason a user can act on. The resource a destructive operation destroys is found too, and
 marked ``destroyed``: a probe that acts on nothing (a method probe) may address it, the operation itself never
-does (``Fixtures.path_value`` gives it only what the run created, ``Runtime.ensure_created``).
+does (``Fixtures.path_value`` gives it only what the run created, ``Lifecycle.ensure_created``).
 """
 
 from __future__ import annotations

@@ -53,4 +53,4 @@ class SuiteFixtures:
     @pytest.fixture
     def revoked_token(self, msaaq_runtime: Runtime) -> Any:
         """``revoked_token(identity)``: a token that was valid and has been revoked by logging out."""
-        return msaaq_runtime.revoked_token
+        return msaaq_runtime.lifecycle.revoked_token

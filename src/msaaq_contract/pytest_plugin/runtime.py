@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from dataclasses import dataclass, field, replace
@@ -12,15 +11,14 @@ from typing import Any
 import pytest
 import yaml
 
-from ..client.happy import Fixtures, MissingTargetData, build_happy_request
-from ..client.ledger import sending_as
+from ..client.happy import Fixtures
 from ..client.pacing import Budget, Traffic
 from ..client.transport import Client
-from ..contract import Contract, Operation, load_contract
+from ..contract import Contract, load_contract
 from ..contract.identities import identities
-from ..contract.resources import resource_graph
+from ..discovery.lifecycle import Lifecycle
 from ..discovery.target import survey
-from ..errors import CassetteError, ConfigError, MsaaqContractError, UnsafeTarget
+from ..errors import CassetteError, ConfigError, MsaaqContractError
 from ..recording import provenance
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.replay import ReplayClient, ReplayLibrary
@@ -78,12 +76,15 @@ class Runtime:
     other_credentials: Credentials | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     happy_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
-    cleanup: list[Any] = field(default_factory=list)
-    revoked: dict[str, str] = field(default_factory=dict)  # identity -> a token revoked by logging out
     down: str | None = None  # why the target is considered gone (set by ``probe``)
     budget: Budget = field(default_factory=Budget)  # --time-budget's deadline (none offline)
     fuzz_left: int = 0  # fuzz tests this process still expects to run: they share what the budget leaves
     started: float = 0.0  # when this process began sending (monotonic): the throughput's start
+    # What the run creates and ends on the target, and the clean-up (discovery/lifecycle.py).
+    lifecycle: Lifecycle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lifecycle = Lifecycle(self.contract, self.fixtures, self.client, self.live, offline=self.offline)
 
     def fuzz_examples(self) -> int:
         """Examples for the next fuzz test: ``max_examples``, or under a time budget an equal share of the
@@ -113,77 +114,9 @@ class Runtime:
             return f"reference server {self.settings.base_url}"
         return self.settings.base_url
 
-    def revoked_token(self, identity: str) -> str:
-        """A token of ``identity`` that was valid and has been revoked by its logout (the contract's
-        ``x-session: ends`` operation of that identity)."""
-        if self.offline:
-            return "offline-revoked-token"
-        if identity not in self.revoked:
-            logout = identities(self.contract)[identity].session_end
-            if logout is None:
-                raise ConfigError(f"{identity} has no operation marked x-session: ends", hint="see contracts/README.md")
-            call = build_happy_request(self.contract, logout.operation_id, self.fixtures)
-            with sending_as("tokens"):
-                token = self.client.tokens.get(identity, fresh=True)
-            self.client.send(call, token=token, mutating=True)
-            self.client.tokens.forget(token)  # refused from now on: the target counts it as a guest's
-            self.revoked[identity] = token
-        return self.revoked[identity]
-
     @property
     def live(self) -> bool:
         return not self.offline and self.server is None
-
-    def schedule_cleanup(self, doc_id: str, exchange: Any) -> None:
-        """Remember how to delete what a create answered with, when the target is a live one (not a replay
-        and not the throwaway reference server): the resource graph names the collection's delete."""
-        if not self.live or not (200 <= exchange.status < 300):
-            return
-        made = resource_graph(self.contract).created_by(self.contract.operation(doc_id))
-        data = exchange.data
-        if made is not None and made.delete is not None and data is not None and made.member in data:
-            self._delete_later(made.delete, str(data[made.member]))
-
-    def _delete_later(self, delete: Operation, created: str) -> None:
-        values = {delete.path_params[-1].name: created}
-        with contextlib.suppress(MissingTargetData):  # parents unknown: nothing we could address
-            self.cleanup.append(build_happy_request(self.contract, delete.doc_ids[0], self.fixtures, values=values))
-
-    def ensure_created(self, doc_id: str) -> None:
-        """A destructive operation on a live target acts on a resource this run creates for it (once per id),
-        never on one it discovered. Raises MissingTargetData (-> skipped) when none can be created."""
-        op = self.contract.operation(doc_id)
-        fixtures = self.fixtures
-        if not fixtures.protect_targets or doc_id in fixtures.created:
-            return
-        target = resource_graph(self.contract).destroyed(op)  # the collection whose item it destroys
-        if target is None or target.param in fixtures.operations.get(doc_id, {}):
-            return
-        param = target.param
-        pin = f"pin one in fixtures (operations: {{{doc_id}: {{{param}: ...}}}})"
-        if target.create is None:
-            raise MissingTargetData(
-                param,
-                f"{doc_id} destroys a `{param}`, so it only gets one this run created, and the contract has "
-                f"no create for {target.path} — {pin}",
-            )
-        call = build_happy_request(self.contract, target.create.doc_ids[0], fixtures)
-        try:
-            with sending_as("setup"):
-                made = self.client.send(call, mutating=True)
-        except UnsafeTarget as exc:
-            reason = f"{doc_id} needs a `{param}` created first: {exc.one_line()}"
-            raise MissingTargetData(param, reason) from None
-        value = (made.data or {}).get(target.member)
-        if not (200 <= made.status < 300) or value in (None, ""):
-            raise MissingTargetData(
-                param,
-                f"could not create a `{param}` for {doc_id}: {target.describe_create()} answered HTTP {made.status} "
-                f"— {pin}",
-            )
-        fixtures.created[doc_id] = {param: str(value)}
-        if target.delete is not None:  # whatever the destructive operation leaves (a cancel, a failed delete)
-            self._delete_later(target.delete, str(value))
 
     def probe(self) -> None:
         """After a network error: is the target still there? If not, the remaining tests are errors."""
@@ -200,11 +133,7 @@ class Runtime:
         # What the run created is deleted even after the time budget: safety before punctuality. The time it
         # takes (a throttled target may make it wait for its window) is in the ledger as ``cleanup_s``.
         self.budget.deadline = None
-        started = self.client.clock()
-        for call in reversed(self.cleanup):
-            with contextlib.suppress(MsaaqContractError), sending_as("cleanup"):  # best effort
-                self.client.send(call, mutating=True)
-        self.client.ledger.cleanup_s += self.client.clock() - started
+        self.client.ledger.cleanup_s += self.lifecycle.undo()
         self.client.close()
         if self.server is not None:
             self.server.stop()

@@ -54,7 +54,7 @@ class Conformance:
         """The happy request of this test's id; skipped when the target lacks the data it needs."""
         with missing_data_skips():
             if not other_tenant:
-                self.runtime.ensure_created(self.doc_id)
+                self.runtime.lifecycle.ensure_created(self.doc_id)
             return build_happy_request(
                 self.contract, self.doc_id, self.runtime.fixtures, language=language, other_tenant=other_tenant
             )
@@ -105,7 +105,7 @@ class Conformance:
         if key not in cache:
             with self.recording(language), sending_as("happy" if language is None else self.family):
                 cache[key] = self.send(self.call(language=language))
-            self.runtime.schedule_cleanup(self.doc_id, cache[key])
+            self.runtime.lifecycle.schedule_cleanup(self.doc_id, cache[key])
         elif self.runtime.cassettes is not None:  # replayed earlier in this worker: point at the same recording
             name = self.test.cassette_for(language)
             self.cassette = _relative(self.runtime.cassettes.path(self.doc_id, name), self.runtime.root)
