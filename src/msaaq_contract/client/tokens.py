@@ -25,7 +25,6 @@ if TYPE_CHECKING:  # httpx is imported when a request is sent: offline runs neve
     import httpx
 
 TOKEN_FETCH_HEADER = "X-Msaaq-Contract-Token-Fetch"  # noqa: S105 - a header name, not a secret
-OFFLINE_TOKEN = "offline-replay-token"  # noqa: S105 - a placeholder, never a credential
 # Refresh a little before the announced expiry so a token never dies mid-request.
 EXPIRY_MARGIN_S = 30.0
 DEFAULT_LIFETIME_S = 3600.0  # an answer that does not say how long its token lives
@@ -45,7 +44,6 @@ class TokenStore:
         credentials: Credentials,
         tenant: str | None,
         *,
-        offline: bool = False,
         clock: Callable[[], float] = time.monotonic,
         share: TokenShare | None = None,
         identities: Identities | None = None,
@@ -54,7 +52,6 @@ class TokenStore:
         self.base_url = base_url
         self.credentials = credentials
         self.tenant = tenant
-        self.offline = offline
         self.clock = clock
         self._tokens: dict[tuple[str, str | None], Token] = {}
         self._lock = threading.RLock()  # a login that needs another identity's token fetches it inside get()
@@ -89,8 +86,6 @@ class TokenStore:
     def get(
         self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
     ) -> str:
-        if self.offline:
-            return OFFLINE_TOKEN
         key = (identity, tenant)
         with self._lock:
             token = self._tokens.get(key)

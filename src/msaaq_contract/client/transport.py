@@ -12,7 +12,7 @@ import functools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from ..contract import Contract
@@ -20,7 +20,7 @@ from ..contract.identities import Identities, identities
 from ..contract.logins import LoginRoutes
 from ..errors import TargetUnreachable, UnsafeTarget
 from ..exchange import Exchange
-from ..settings import Settings
+from ..settings import Credentials, Settings
 from .happy import PreparedCall
 from .httpx_exchange import from_httpx
 from .ledger import Ledger
@@ -35,6 +35,34 @@ USER_AGENT = "msaaq-contract/0.1 (+conformance suite)"
 DEFAULT = object()
 
 
+class Tokens(Protocol):
+    """Where a sender's bearer tokens come from (``tokens.TokenStore`` live; a placeholder offline)."""
+
+    def get(
+        self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
+    ) -> str: ...
+
+    def forget(self, value: str) -> None: ...
+
+
+class Sender(Protocol):
+    """How the suite sends a prepared request and what it reads back: the live ``Client`` and the offline
+    ``recording.replay.ReplayClient`` implement it (the latter answers from the recording, sending nothing)."""
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+    @property
+    def tokens(self) -> Tokens: ...
+
+    @property
+    def clock(self) -> Callable[[], float]: ...
+
+    def send(self, call: PreparedCall, *, token: Any = DEFAULT, mutating: bool = False) -> Exchange: ...
+
+    def close(self) -> None: ...
+
+
 class Client:
     def __init__(
         self,
@@ -44,7 +72,6 @@ class Client:
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
-        offline: bool = False,
         pacer: Pacer | None = None,
         ledger: Ledger | None = None,
         logins: Callable[[str, str], bool] | None = None,
@@ -68,9 +95,8 @@ class Client:
             self.base_url,
             settings.credentials,
             settings.tenant,
-            offline=offline,
             clock=clock,
-            share=None if offline else TokenShare.from_env(),
+            share=TokenShare.from_env(),
             identities=identities,
         )
 

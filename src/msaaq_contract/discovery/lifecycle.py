@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..client.happy import Fixtures, MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
-from ..client.transport import Client
+from ..client.transport import Sender
 from ..contract import Contract, Operation
 from ..contract.identities import identities
 from ..contract.resources import resource_graph
@@ -29,7 +29,7 @@ OFFLINE_REVOKED_TOKEN = "offline-revoked-token"  # noqa: S105
 class Lifecycle:
     contract: Contract
     fixtures: Fixtures
-    client: Client
+    client: Sender
     # A target whose state outlives the run (not a replay, not the throwaway reference server): clean up there.
     keeps_state: bool
     offline: bool = False

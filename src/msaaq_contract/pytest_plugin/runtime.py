@@ -13,7 +13,7 @@ import yaml
 
 from ..client.happy import Fixtures
 from ..client.pacing import Budget, Traffic
-from ..client.transport import Client
+from ..client.transport import Client, Sender
 from ..contract import Contract, load_contract
 from ..contract.identities import identities
 from ..discovery.lifecycle import Lifecycle
@@ -68,7 +68,7 @@ class Runtime:
     settings: Settings
     contract: Contract
     fixtures: Fixtures
-    client: Client
+    client: Sender  # the live Client, or offline the ReplayClient
     cassettes: CassetteLibrary | ReplayLibrary | None
     redactor: Redactor
     max_examples: int
@@ -120,7 +120,7 @@ class Runtime:
 
     def probe(self) -> None:
         """After a network error: is the target still there? If not, the remaining tests are errors."""
-        if self.down is not None or not self.live:
+        if self.down is not None or not self.live or not isinstance(self.client, Client):
             return
         import httpx
 
@@ -275,12 +275,12 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         other = settings.other_credentials
         examples = max_examples(config, settings.mode)
     redactor = Redactor(settings.secrets(), settings.personal())
-    client: Client
+    client: Sender  # the live Client, or offline the ReplayClient
     cassettes: CassetteLibrary | ReplayLibrary | None = None
     if settings.mode == "offline":
         # Offline, nothing is sent: every request is answered from its recording and judged again.
         cassettes = ReplayLibrary(cassette_root(config), contract, meta)
-        client = ReplayClient(settings, cassettes)
+        client = ReplayClient(cassettes)
     else:
         pacer, ledger = (sending.pacer, sending.ledger) if sending else (None, None)
         client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger)

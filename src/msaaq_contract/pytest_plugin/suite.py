@@ -18,7 +18,7 @@ import pytest
 from ..checks.base import Check, CheckContext, ContractViolation, Finding
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
-from ..client.transport import DEFAULT
+from ..client.transport import DEFAULT, Client
 from ..contract import Operation
 from ..contract.identities import identities
 from ..errors import UnsafeTarget
@@ -131,6 +131,8 @@ class Conformance:
         if self.op.mutating and not self.runtime.settings.writes_allowed():
             pytest.skip(f"mutating: fuzzing {self.op.label} is refused against {self.runtime.settings.host}")
         client = self.runtime.client
+        if not isinstance(client, Client):  # a sender that cannot send raw requests: a programming error
+            raise TypeError(f"fuzzing {self.op.label} needs the live client, not {type(client).__name__}")
         token = client.tokens.get(call.identity, fresh=call.fresh_token) if call.identity else None
         values = call.path_values
         mutating = self.op.mutating

@@ -16,6 +16,7 @@ make a recording stale: the recorded responses are simply judged by the current 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +24,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..client.happy import PreparedCall
-from ..client.transport import DEFAULT, Client
+from ..client.ledger import Ledger
+from ..client.transport import DEFAULT
 from ..contract import Contract, Operation
 from ..errors import CassetteError
 from ..exchange import Exchange
-from ..settings import CANONICAL_BASE, Settings
+from ..settings import CANONICAL_BASE, Credentials
 from . import files
 from .files import read_cassette, to_exchange, wire_method
 
@@ -140,15 +142,36 @@ class ReplayLibrary:
         return path.startswith(base) and self.contract.path_values(op, path[len(base) :] or "/") is not None
 
 
-class ReplayClient(Client):
-    """The offline client: every request is answered from the running test's recording, nothing is sent."""
+OFFLINE_TOKEN = "offline-replay-token"  # noqa: S105 - a placeholder, never a credential
 
-    def __init__(self, settings: Settings, library: ReplayLibrary) -> None:
-        super().__init__(settings, base_url=CANONICAL_BASE, offline=True)
+
+class OfflineTokens:
+    """Offline no token is fetched or sent: the recording holds the answers (and was recorded redacted)."""
+
+    def get(
+        self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
+    ) -> str:
+        return OFFLINE_TOKEN
+
+    def forget(self, value: str) -> None:
+        return None
+
+
+class ReplayClient:
+    """The offline sender (``client.transport.Sender``): every request is answered from the running test's
+    recording, nothing is sent; the ledger stays at zero."""
+
+    def __init__(self, library: ReplayLibrary) -> None:
         self.library = library
+        self.ledger = Ledger()
+        self.tokens = OfflineTokens()
+        self.clock = time.monotonic
 
     def send(self, call: PreparedCall, *, token: Any = DEFAULT, mutating: bool = False) -> Exchange:
         return self.library.answer(call)
+
+    def close(self) -> None:
+        return None
 
     def recorded(self, op: Operation) -> list[Exchange]:
         """Every exchange of the running test's recording not judged yet (the fuzz families judge them all)."""
