@@ -55,7 +55,12 @@ def _location(document: dict[str, Any], param: dict[str, Any]) -> str:
 
 def _body_is_negative(case: Any) -> bool:
     info = case.meta.components.get(ParameterLocation.BODY) if case.meta else None
-    return info is not None and info.mode == GenerationMode.NEGATIVE
+    if info is None or info.mode != GenerationMode.NEGATIVE:
+        return False
+    # Random bytes in place of a JSON body (schemathesis' syntax fuzzing; hypothesis' first, simplest draws pick
+    # it): Laravel reads them as empty input, which most operations accept, so they say nothing about the
+    # operation's rules. Generated values that break the schema do, and a throttled staging affords few requests.
+    return not (isinstance(case.body, bytes) and "json" in str(case.media_type or ""))
 
 
 def run(

@@ -6,8 +6,9 @@ the API did with the recorded request, instead of making the recording unusable.
 
 The request is read the way MSAAQ (Laravel) reads it, with ``contract.wire``: path parameters from the route,
 the declared query parameters (text coerced to the schema's types), and the body (JSON as sent, form fields
-coerced, no body = empty input). Headers are the suite's own (tokens, X-Tenant, Accept-Language) and are
-judged by their own families, never here. Undeclared query parameters are ignored, as real APIs ignore them.
+coerced, no body or a body that cannot be decoded = empty input). Headers are the suite's own (tokens, X-Tenant,
+Accept-Language) and are judged by their own families, never here. Undeclared query parameters are ignored, as
+real APIs ignore them.
 
 Body members the contract derived rather than saw (``x-source: model``, ``create`` or ``convention``: a
 model's writable members, a create's members given to its update, the export convention) declare a type, but a
@@ -140,7 +141,11 @@ def _body_problems(contract: Contract, op: Operation, request: RecordedRequest) 
     try:
         body = parse_body(ctype, request.body or b"")
     except BodyError as exc:
-        return [_problem("body", BODY_ERRORS.get(exc.key, exc.key))]
+        # Laravel reads a body it cannot decode (``json_decode`` gives null) as empty input and validates that: such
+        # a request is invalid only where empty input is, and then for the members empty input lacks.
+        unread = _schema_problems(contract, _body_pointer(contract, op), {}, "body", guessed_members(contract, op))
+        why = BODY_ERRORS.get(exc.key, exc.key)
+        return [_problem("body", f"{why}, read as empty input: {unread[0].message}")] if unread else []
     if body is NO_BODY:
         body = {}  # Laravel validates a missing body as empty input
     elif not ctype.lower().startswith("application/json"):

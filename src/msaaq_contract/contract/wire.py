@@ -26,7 +26,8 @@ NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 class BodyError(Exception):
-    """A body that cannot be read; ``key`` names the message in ``texts.MESSAGES``."""
+    """A body that cannot be read (``bad_json``, ``bad_encoding``, ``bad_content_type``): Laravel reads it as
+    empty input; ``checks.request`` says why in its own words."""
 
     def __init__(self, key: str, **fields: str) -> None:
         super().__init__(key)

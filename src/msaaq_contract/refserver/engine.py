@@ -46,7 +46,6 @@ from .router import Router
 from .schemas import SchemaIndex
 from .store import Row, Store
 from .synth import Synthesizer
-from .texts import message
 from .throttle import ServerThrottle, Throttle
 from .views import View
 
@@ -197,16 +196,18 @@ class Engine:
         rows = self.bind_rows(op, params, academy, leak)
         if rows is None:
             return not_found(lang)
+        # ``relax_validation`` (the accepts_invalid fault): what the contract refuses is served anyway.
+        relax_validation = any(f.kind.relax_validation for f in faults)
         values, errors = check_query(op.parameters, query, lang)
-        if errors:
+        if errors and not relax_validation:
             return validation(errors, lang)
         body: Any = None
         if op.request_schema is not None:
             ctype = req.headers.get("content-type", "")
             try:
                 body = parse_body(ctype, req.body)
-            except BodyError as exc:
-                return validation({"body": [message(exc.key, lang, **exc.fields)]}, lang)
+            except BodyError:  # as Laravel: json_decode gives null, PHP parses no form; empty input is validated
+                body = NO_BODY
             if body is NO_BODY:  # no body at all is empty input (Laravel); a JSON null is validated as sent
                 body = None
                 errors = body_errors(self.index, op.request_schema, {}, lang)
@@ -214,10 +215,11 @@ class Engine:
                 if not ctype.lower().startswith("application/json"):
                     body = coerce(self.index.flatten, op.request_schema, body)
                 errors = body_errors(self.index, op.request_schema, body, lang)
-            if errors:
+            if errors and not relax_validation:
                 return validation(errors, lang)
         for fault in faults:
-            refused = fault.kind.refuse(op, body if op.request_schema is not None else _loose_body(req), lang)
+            sent = body if op.request_schema is not None else _loose_body(req)
+            refused = fault.kind.refuse(op, sent, lang, self.catalogue)
             if refused is not None:
                 return refused
         url = f"{req.origin}{req.path}"

@@ -20,6 +20,8 @@ from .schemas import SchemaIndex
 from .synth import Synthesizer
 
 _SCALARS = (str, int, float, bool)
+# Laravel's production error page (APP_DEBUG off): what an unhandled exception answers.
+ERROR_PAGE = b"<!DOCTYPE html><html><head><title>Server Error</title></head><body><h1>500</h1></body></html>"
 
 
 class Catalogue:
@@ -57,6 +59,7 @@ class FaultKind:
     relax_auth: ClassVar[bool] = False
     relax_tenant: ClassVar[bool] = False
     leak: ClassVar[bool] = False
+    relax_validation: ClassVar[bool] = False  # serve a request the contract's validation refuses
 
     @property
     def ignores(self) -> frozenset[str]:
@@ -75,7 +78,7 @@ class FaultKind:
     def delay(self, op: Operation) -> float:
         return 0.0
 
-    def refuse(self, op: Operation, body: Any, lang: str) -> Reply | None:
+    def refuse(self, op: Operation, body: Any, lang: str, catalogue: Catalogue) -> Reply | None:
         """Refuse a request that passed the contract's validation (a rule the contract does not state)."""
         return None
 
@@ -258,8 +261,7 @@ class Html500(FaultKind):
     name = "html_500"
 
     def after(self, op: Operation, reply: Reply, catalogue: Catalogue) -> Reply:
-        page = b"<!DOCTYPE html><html><head><title>Server Error</title></head><body><h1>500</h1></body></html>"
-        return Reply(500, raw=page, media_type="text/html", is_error=True)
+        return Reply(500, raw=ERROR_PAGE, media_type="text/html", is_error=True)
 
     def applies(self, op: Operation, catalogue: Catalogue) -> bool:
         return True

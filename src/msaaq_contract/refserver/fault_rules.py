@@ -31,7 +31,7 @@ class RequiresField(FaultKind):
         if not self.params["field"]:
             raise ConfigError(f"fault {self.name!r} needs 'field' (the body member the server requires)")
 
-    def refuse(self, op: Operation, body: Any, lang: str) -> Reply | None:
+    def refuse(self, op: Operation, body: Any, lang: str, catalogue: Catalogue) -> Reply | None:
         name = str(self.params["field"])
         if op.method not in WRITES:
             return None

@@ -34,6 +34,8 @@ update_changes_nothing     an update answers success and stores nothing
 delete_does_nothing        a delete answers success and the row stays
 method_not_refused         a method the path does not declare gets 404 without ``Allow`` (OPTIONS too)
 requires_field             creates and updates whose body lacks ``field`` get Laravel's 422 "The X field is required."
+accepts_invalid            requests the contract's validation refuses are served anyway (negative fuzzing's drill)
+optional_member_500        JSON writes with a member the schema does not require get a 500 (positive fuzzing's drill)
 =========================  ===========================================================================
 """
 
@@ -49,6 +51,7 @@ import yaml
 
 from ..contract import Contract, Operation
 from ..errors import ConfigError
+from .fault_inputs import AcceptsInvalid, OptionalMember500
 from .fault_kinds import (
     AuthNotEnforced,
     BrokenPaginationMeta,
@@ -85,7 +88,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
-        RequiresField,
+        RequiresField, AcceptsInvalid, OptionalMember500,
     )
 }  # fmt: skip
 

@@ -28,12 +28,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "logged_out": {"en": "Logged out successfully.", "ar": "تم تسجيل الخروج بنجاح."},
     "bad_credentials": {"en": "These credentials do not match our records.", "ar": "بيانات الدخول غير صحيحة."},
     "bad_client": {"en": "Client authentication failed.", "ar": "فشل التحقق من هوية العميل."},
-    "bad_json": {"en": "The request body is not valid JSON.", "ar": "محتوى الطلب ليس JSON صالحاً."},
-    "bad_encoding": {"en": "The request body is not valid UTF-8.", "ar": "محتوى الطلب ليس UTF-8 صالحاً."},
-    "bad_content_type": {
-        "en": "The request body must be JSON or a form (Content-Type {ctype} is not supported).",
-        "ar": "يجب أن يكون محتوى الطلب JSON أو نموذجاً (نوع المحتوى {ctype} غير مدعوم).",
-    },
     "required": {"en": "The {field} field is required.", "ar": "حقل {field} مطلوب."},
     "type": {"en": "The {field} field must be of type {types}.", "ar": "يجب أن يكون حقل {field} من النوع {types}."},
     "enum": {"en": "The selected {field} is invalid.", "ar": "قيمة {field} المختارة غير صالحة."},

@@ -18,7 +18,7 @@ import yaml
 from msaaq_contract.checks.schema import _properties
 from msaaq_contract.contract import Operation, load_contract
 from msaaq_contract.contract.identities import identities
-from msaaq_contract.families import path_ids
+from msaaq_contract.families import negative_applies, path_ids
 from msaaq_contract.refserver import Fault, fixture_values
 
 REPO = Path(__file__).resolve().parents[3]
@@ -45,10 +45,20 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     "rate_limit_429": ("read", set(), {"retry_after": 0, "times": 1}),
     "extra_field": ("closed_read", set(), {}),
     "method_not_refused": ("path_read", {"methods"}, {}),
+    # Only generated requests reach these two: they prove the fuzz family can fail.
+    "accepts_invalid": ("json_write", {"fuzz"}, {}),
+    "optional_member_500": ("json_write", {"fuzz"}, {}),
 }
 
 
 def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
+    if kind == "json_write":  # a plain create or update with a JSON body fuzzing can break
+        table = identities(contract_of(op))
+        plain = table.issued_by(op) is None and not table.ends_session(op) and not table.alters_own_account(op)
+        return (
+            plain and negative_applies(op, doc_id) and not op.destructive and not op.undocumented
+            and op.confidence != "low" and len(op.doc_ids) == 1 and op.path_params == ()
+        )  # fmt: skip
     if op.method != "get" or op.undocumented or op.confidence == "low" or len(op.doc_ids) > 1:
         return False
     if not any(op.responses[s].is_json for s in op.success_statuses):

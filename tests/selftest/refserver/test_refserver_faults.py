@@ -47,7 +47,7 @@ def test_the_catalogue_has_the_documented_faults():
         "auth_not_enforced", "tenant_not_enforced", "cross_tenant_leak", "error_without_envelope", "rate_limit_429",
         "slow_response", "undocumented_status", "extra_field", "null_model_field", "number_as_string",
         "undeclared_enum_value", "update_changes_nothing", "delete_does_nothing", "method_not_refused",
-        "requires_field",
+        "requires_field", "accepts_invalid", "optional_member_500",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
@@ -254,6 +254,39 @@ def test_requires_field_refuses_creates_and_updates_without_it_as_laravel_does(r
     assert not Fault("requires_field", field="name").applies(listing)
     refserver.set_faults([])
     assert call(ref_client, create).status_code < 300
+
+
+def test_accepts_invalid_serves_what_the_contract_refuses(refserver, ref_client):
+    create = CONTRACT.operation("admin.campaigns.create-campaign")  # declares `name` as a string
+    wrong_type = ref_client.happy(create.doc_ids[0]).copy(json={"name": 12345})
+    assert ref_client.send(wrong_type).status_code == 422
+    inject(refserver, "accepts_invalid", create)
+    served = ref_client.send(wrong_type)
+    assert served.status_code < 300, served.text
+    assert not Fault("accepts_invalid").applies(CONTRACT.operation("admin.campaigns.list-campaigns"))
+
+
+def test_optional_member_500_crashes_only_when_an_optional_member_is_sent(refserver, ref_client):
+    create = CONTRACT.operation("admin.campaigns.create-campaign")  # `name` is declared, not required
+    inject(refserver, "optional_member_500", create)
+    assert call(ref_client, create).status_code < 300  # the minimal happy body sends no optional member
+    crashed = ref_client.send(ref_client.happy(create.doc_ids[0]).copy(json={"name": "Spring sale"}))
+    assert crashed.status_code == 500 and crashed.headers["content-type"].startswith("text/html")
+    refserver.set_faults([])
+    assert ref_client.send(ref_client.happy(create.doc_ids[0]).copy(json={"name": "Spring sale"})).status_code < 300
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+def test_a_body_that_cannot_be_decoded_is_empty_input_as_in_laravel(refserver, ref_client):
+    create = CONTRACT.operation("admin.campaigns.create-campaign")  # requires nothing: empty input is valid
+    for raw in (b"{not json", b"\xb3m\xf9"):
+        answer = ref_client.send(ref_client.happy(create.doc_ids[0]).copy(json=None), content=raw, headers=JSON)
+        assert answer.status_code < 300, answer.text
+    refserver.set_faults([Fault("requires_field", operations=[create.operation_id], field="name")])
+    refused = ref_client.send(ref_client.happy(create.doc_ids[0]).copy(json=None), content=b"{not", headers=JSON)
+    assert (refused.status_code, refused.json()) == (422, REQUIRED)
 
 
 def test_a_model_fault_without_its_model_is_a_one_line_config_error():
