@@ -5,8 +5,9 @@ same requests the recording run sent. Each generated request is serialized as sc
 sent through the suite's own client (``Client.send_raw``): paced, its 429s waited out, counted in the ledger. A
 request already sent in this test is not sent again (its answer was judged). Header parameters (X-Tenant,
 Accept-Language) are removed from the generated surface: the suite sets them, so a "negative" header that we then
-overwrite can never produce a false alarm. Positive cases reach business logic with the fixture ids; destructive
-operations get an id that cannot exist, so fuzzing never deletes the data other tests read.
+overwrite can never produce a false alarm. Generated cases reach business logic with the fixture ids (an invalid
+body is validated only once the route's models are bound); destructive operations get an id that cannot exist, so
+fuzzing never deletes the data other tests read.
 """
 
 from __future__ import annotations
@@ -86,7 +87,9 @@ def run(
     api_op = fuzz_schema(contract)[op.path][op.method.upper()]
     negative = mode == "negative"
     overrides: dict[str, Any] = {}
-    if not negative and op.path_params:
+    if op.path_params:
+        # Both modes address a real resource: Laravel binds the route's models before it validates, so a generated
+        # id would be refused 404 and an invalid body never reach the operation's rules.
         overrides["path_parameters"] = (
             {p.name: MISSING_ID for p in op.path_params} if op.destructive else dict(path_values)
         )

@@ -114,3 +114,26 @@ def test_a_failing_request_generated_again_fails_again_without_being_resent(cont
             fixed_seed=1, judge=judge, send=send,
         )  # fmt: skip
     assert len(sent) == 1
+
+
+def test_invalid_bodies_are_sent_to_a_real_resource_and_are_json(contract):
+    """Laravel binds the route's models before it validates: a generated id would be refused 404 and the invalid
+    body never judged. And random non-JSON bytes are read as empty input, saying nothing of the rules."""
+    from msaaq_contract.families import negative_applies
+
+    doc_id, op = first_op(
+        contract,
+        lambda op: op.method in ("put", "patch") and op.path_params and not op.destructive and negative_applies(op, ""),
+    )
+    sent = []
+
+    def send(method, url, headers, body):
+        sent.append((url, body))
+        return answer(method, url, headers, body, status=422)
+
+    assert run(contract, doc_id, op, send, examples=10, mode="negative") >= 2
+    pinned = op.path
+    for param in op.path_params:
+        pinned = pinned.replace("{" + param.name + "}", "1")
+    assert all(url.split("?")[0] == BASE + pinned for url, _ in sent)
+    assert all(isinstance(json.loads(body), (dict, list, str, int, float, bool, type(None))) for _, body in sent)
