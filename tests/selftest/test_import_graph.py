@@ -185,7 +185,8 @@ def test_no_import_runs_back_up(graph):
 def test_the_graph_sees_late_and_type_only_imports(graph):
     """The reader is not blind: edges the package is known to have, of each kind, are in the graph."""
     assert "discovery.lifecycle" in graph["pytest_plugin.runtime"]  # module level, from a subpackage
-    assert "refserver" in graph["pytest_plugin.runtime"]  # inside a function (the --sim start)
+    assert "discovery.target" in graph["pytest_plugin.targets"]
+    assert "refserver" in graph["pytest_plugin.targets"]  # inside a function (the --sim start)
     assert "exchange" in graph["client.httpx_exchange"]
     assert "refserver.services" in graph["refserver.handlers"]  # the protocol, not the engine
     assert "settings" in graph["refserver.credentials"]  # under TYPE_CHECKING and in a function

@@ -24,9 +24,9 @@ from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
 from .junit import JUnitLog
-from .options import add_options, resolve_settings, runs_suite
+from .options import add_options, contract_path, report_dir, resolve_settings, runs_suite
 from .properties import NOT_RUN, TARGET_ERROR
-from .runtime import Runtime, contract_path, describe_run, report_dir, start_runtime
+from .runtime import Runtime, describe_run, start_runtime
 from .verdicts import VerdictCollector, write
 
 COLLECTOR = pytest.StashKey[VerdictCollector]()

@@ -19,7 +19,7 @@ from ..contract import Contract, load_contract
 from ..errors import MsaaqContractError
 from ..families import APPLICABILITY, CONTRACT_RULES, FamilyTest
 from . import properties
-from .runtime import contract_path
+from .options import contract_path
 
 
 @functools.lru_cache(maxsize=2)

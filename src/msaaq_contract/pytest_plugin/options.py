@@ -119,3 +119,26 @@ def max_examples(config: pytest.Config, mode: Mode) -> int:
     # Live: 20 per mode and operation. Each distinct request is sent once, so an operation with little to vary
     # costs less; a full run stays under 12,000 requests (18,603 at 25 before requests were deduplicated).
     return 20 if mode == "live" else 4
+
+
+def _from_options(config: pytest.Config, option: str, default: str) -> Path:
+    """An option's path (relative to where pytest was invoked), else ``default`` under pytest's rootdir.
+
+    Never relative to the installed package: a second checkout sharing a virtualenv, or a non-editable
+    install, must test its own contract and cassettes."""
+    given = config.getoption(option)
+    if given:
+        return Path(config.invocation_params.dir) / Path(given)
+    return config.rootpath / default
+
+
+def contract_path(config: pytest.Config) -> Path:
+    return _from_options(config, "contract", "contracts/openapi.yaml")
+
+
+def cassette_root(config: pytest.Config) -> Path:
+    return _from_options(config, "cassette_dir", "cassettes")
+
+
+def report_dir(config: pytest.Config) -> Path:
+    return _from_options(config, "report_dir", "reports")

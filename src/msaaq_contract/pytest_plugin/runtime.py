@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from ..client.happy import Fixtures
 from ..client.pacing import Budget, Traffic
@@ -17,49 +16,14 @@ from ..client.transport import Client, Sender
 from ..contract import Contract, load_contract
 from ..contract.identities import identities
 from ..discovery.lifecycle import Lifecycle
-from ..discovery.target import survey
-from ..errors import CassetteError, ConfigError, MsaaqContractError
+from ..errors import CassetteError, MsaaqContractError
 from ..recording import provenance
 from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.replay import ReplayClient, ReplayLibrary
 from ..redaction import Redactor
-from ..settings import ENV_CREDENTIALS, Credentials, Settings, require_live_credentials
-from .options import max_examples, resolve_settings
-
-
-def _from_options(config: pytest.Config, option: str, default: str) -> Path:
-    """An option's path (relative to where pytest was invoked), else ``default`` under pytest's rootdir.
-
-    Never relative to the installed package: a second checkout sharing a virtualenv, or a non-editable
-    install, must test its own contract and cassettes."""
-    given = config.getoption(option)
-    if given:
-        return Path(config.invocation_params.dir) / Path(given)
-    return config.rootpath / default
-
-
-def contract_path(config: pytest.Config) -> Path:
-    return _from_options(config, "contract", "contracts/openapi.yaml")
-
-
-def cassette_root(config: pytest.Config) -> Path:
-    return _from_options(config, "cassette_dir", "cassettes")
-
-
-def report_dir(config: pytest.Config) -> Path:
-    return _from_options(config, "report_dir", "reports")
-
-
-def load_fixture_file(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"fixtures file {path} not found", hint="see README 'Live runs' for its format") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"fixtures file {path} is not valid YAML ({exc.__class__.__name__})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"fixtures file {path} must be a mapping", hint="keys: tenant, path, operations")
-    return data
+from ..settings import ENV_CREDENTIALS, Credentials, Settings
+from .options import cassette_root, contract_path, resolve_settings
+from .targets import open_target
 
 
 @dataclass
@@ -210,76 +174,19 @@ def describe_run(config: pytest.Config) -> dict[str, Any]:
     return {"target": target, "mode": settings.mode, "seed": seed, "verdict_on": verdict_on, "recorded_from": source}
 
 
-def live_fixtures(
-    config: pytest.Config, contract: Contract, settings: Settings, sending: Traffic | None = None
-) -> Fixtures:
-    """Pinned values (``--target-fixtures``) over what discovery found on the target at session start."""
-    from .live import discovered
-
-    data = load_fixture_file(settings.fixtures_file) if settings.fixtures_file else {}
-    data.setdefault("tenant", settings.tenant)
-    data.setdefault("other_tenant", settings.other_tenant)
-    found = discovered(config)
-    if found is None:  # started without the session hook (a suite outside tests/conformance): survey now
-        found = survey(
-            contract, settings, pacer=sending.pacer if sending else None, ledger=sending.ledger if sending else None
-        )
-    other = found.other
-    data.setdefault("nonce", found.nonce)
-    return Fixtures.from_mapping(
-        data,
-        credentials=settings.credentials,
-        discovered={k: {p: f.value for p, f in v.items()} for k, v in found.main.values.items()},
-        missing=found.main.missing,
-        other_discovered={k: {p: f.value for p, f in v.items()} for k, v in other.values.items()} if other else {},
-        other_missing=other.missing if other else {},
-        protect_targets=True,
-    )
-
-
 def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_tests: int = 0) -> Runtime:
     """``sending``: this process's pacer, ledger and budget (live and --sim runs); ``fuzz_tests``: how many fuzz
     tests the run collected (they share what a time budget leaves)."""
     contract = load_contract(contract_path(config))
     identities(contract).check_variables(ENV_CREDENTIALS)  # the logins the contract describes, with our variables
-    settings = resolve_settings(config)
-    server = None
-    other: Credentials | None = None
-    meta: dict[str, Any] = {}
-    if settings.mode == "offline":
-        meta = read_meta(cassette_root(config))
-        fixtures = Fixtures.from_mapping(meta["fixtures"])
-        seed = config.getoption("seed")
-        settings = replace(
-            settings,
-            seed=int(meta.get("seed", settings.seed)) if seed is None else int(seed),
-            tenant=fixtures.tenant,
-            other_tenant=fixtures.other_tenant,
-        )
-        examples = int(config.getoption("max_examples") or meta.get("max_examples", 4))
-    elif config.getoption("sim"):
-        from ..refserver import demo_credentials, load_faults, start_server
-        from ..refserver.seed import fixture_values
-
-        faults_file = config.getoption("sim_faults")
-        faults = load_faults(Path(faults_file)) if faults_file else None
-        server = start_server(contract=contract, faults=faults)
-        settings = resolve_settings(config, sim_base_url=server.base_url)
-        creds, other = demo_credentials("academy-a"), demo_credentials("academy-b")
-        fixtures = Fixtures.from_mapping(fixture_values(contract), credentials=creds)
-        settings = replace(settings, credentials=creds, tenant=fixtures.tenant, other_tenant=fixtures.other_tenant)
-        examples = max_examples(config, settings.mode)
-    else:
-        require_live_credentials(settings)
-        fixtures = live_fixtures(config, contract, settings, sending)
-        other = settings.other_credentials
-        examples = max_examples(config, settings.mode)
+    target = open_target(config, contract, resolve_settings(config), sending)
+    settings = target.settings
     redactor = Redactor(settings.secrets(), settings.personal())
     client: Sender  # the live Client, or offline the ReplayClient
     cassettes: CassetteLibrary | ReplayLibrary | None = None
     if settings.mode == "offline":
         # Offline, nothing is sent: every request is answered from its recording and judged again.
-        cassettes = ReplayLibrary(cassette_root(config), contract, meta)
+        cassettes = ReplayLibrary(cassette_root(config), contract, target.meta)
         client = ReplayClient(cassettes)
     else:
         pacer, ledger = (sending.pacer, sending.ledger) if sending else (None, None)
@@ -288,8 +195,9 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         record_mode = str(config.getoption("record_mode", default="none") or "none")
         cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)
     runtime = Runtime(
-        config.rootpath, settings, contract, fixtures, client, cassettes, redactor, examples, server, other, meta
-    )
+        config.rootpath, settings, contract, target.fixtures, client, cassettes, redactor, target.examples,
+        target.server, target.other_credentials, target.meta,
+    )  # fmt: skip
     if settings.mode != "offline" and sending is not None:
         workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
         runtime.budget = sending.budget

@@ -147,8 +147,7 @@ class TrafficHooks:
         if time_budget(config) is not None:
             order_by_value(items)
         from .collection import _contract
-        from .options import max_examples, resolve_settings
-        from .runtime import contract_path
+        from .options import contract_path, max_examples, resolve_settings
 
         try:
             contract = _contract(str(contract_path(config)))
