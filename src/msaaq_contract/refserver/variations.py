@@ -121,7 +121,12 @@ def _with_extra_members(body: Any) -> Any:
     def add(d: dict[str, Any]) -> dict[str, Any]:
         return {**d, EXTRA_MEMBER: "added by the deployment"} if "id" in d else d
 
+    # Laravel's validation bag is keyed by the request's fields, so it has an ``id`` key whenever the request had a
+    # bad ``id``: it is a map, never a model, and stays as the server wrote it.
+    bag = body.get("errors") if isinstance(body, dict) else None
     varied = _transform_objects(body, add)
+    if isinstance(varied, dict) and bag is not None:
+        varied = {**varied, "errors": bag}
     if isinstance(varied, dict) and ("data" in varied or "message" in varied):
         varied = {**varied, EXTRA_MEMBER: "added by the deployment"}
     return varied

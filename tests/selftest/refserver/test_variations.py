@@ -41,6 +41,14 @@ def test_extra_members_go_to_the_envelope_and_to_models_only():
     assert EXTRA_MEMBER not in value["message"]  # no id: a map or a message, not a model
 
 
+def test_the_validation_bag_is_a_map_even_with_an_id_key():
+    """A 422 to a request with a bad ``id`` has ``errors.id``: the bag must not gain a member as a model would."""
+    refused = {"message": "The id field must be a string.", "errors": {"id": ["The id field must be a string."]}}
+    body, _ = Variations.parse(["extra-members"]).apply(json.dumps(refused).encode(), JSON, {})
+    value = json.loads(body)
+    assert value["errors"] == refused["errors"] and EXTRA_MEMBER in value
+
+
 def test_gzip_only_when_accepted_and_headers_added():
     body, headers = vary("gzip", "headers", accept="gzip, deflate")
     assert headers["content-encoding"] == "gzip" and json.loads(gzip.decompress(body)) == BODY
