@@ -138,19 +138,21 @@ def _body_problems(contract: Contract, op: Operation, request: RecordedRequest) 
     ctype = next((v for k, v in request.headers.items() if k.lower() == "content-type"), "")
     if not request.body and ctype:
         return []  # a body was sent but not captured (httpx streams multipart uploads): it cannot be judged
+    unread = None
     try:
         body = parse_body(ctype, request.body or b"")
     except BodyError as exc:
         # Laravel reads a body it cannot decode (``json_decode`` gives null) as empty input and validates that: such
         # a request is invalid only where empty input is, and then for the members empty input lacks.
-        unread = _schema_problems(contract, _body_pointer(contract, op), {}, "body", guessed_members(contract, op))
-        why = BODY_ERRORS.get(exc.key, exc.key)
-        return [_problem("body", f"{why}, read as empty input: {unread[0].message}")] if unread else []
+        body, unread = NO_BODY, BODY_ERRORS.get(exc.key, exc.key)
     if body is NO_BODY:
         body = {}  # Laravel validates a missing body as empty input
     elif not ctype.lower().startswith("application/json"):
         body = coerce(functools.partial(flatten, contract), op.request_schema, body)
-    return _schema_problems(contract, _body_pointer(contract, op), body, "body", guessed_members(contract, op))
+    problems = _schema_problems(contract, _body_pointer(contract, op), body, "body", guessed_members(contract, op))
+    if unread and problems:
+        return [_problem("body", f"{unread}, read as empty input: {problems[0].message}")]
+    return problems
 
 
 def guessed_members(contract: Contract, op: Operation) -> frozenset[str]:

@@ -13,7 +13,7 @@ from .base import CheckContext, Exchange, Finding, check, short
 from .schema import schema
 
 
-def documented_refusal(operation: Operation, code: str) -> dict[str, Any]:
+def documented_tenant_error(operation: Operation, code: str) -> dict[str, Any]:
     """The body the contract documents for this 400: its example with this ``code``, else status and code."""
     spec = operation.response_for(400)
     for example in spec.examples if spec else ():
@@ -32,7 +32,7 @@ def holds(actual: Any, documented: Any) -> bool:
 @check("tenant_header")
 def tenant_refused(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     code = str((ctx.expectation or {}).get("code", "TENANT_HEADER_NOT_PROVIDED"))
-    expected = documented_refusal(ctx.operation, code)
+    expected = documented_tenant_error(ctx.operation, code)
     if exchange.status != 400:
         served = exchange.status < 300
         return [
