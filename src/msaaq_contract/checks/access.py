@@ -22,8 +22,9 @@ REFUSED = (401, 403, 404)
 
 
 def access_of(status: int) -> str:
-    """The authorization matrix's reading of an answer: ``allowed``, ``refused`` or ``unclear``."""
-    if 200 <= status < 300:
+    """The authorization matrix's reading of an answer: ``allowed`` (2xx, or a redirect: a documented 302 is
+    how some operations serve), ``refused`` (401, 403, 404) or ``unclear`` (anything else)."""
+    if 200 <= status < 400:
         return "allowed"
     if status in REFUSED:
         return "refused"

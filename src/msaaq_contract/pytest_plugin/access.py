@@ -25,7 +25,7 @@ from ..client.ledger import sending_as
 from ..contract.access import control_operation, probe_kind, written_collection
 from ..errors import UnsafeTarget
 from ..exchange import Exchange
-from .stateful import doc_id_of, documented_text_change, with_body
+from .stateful import distinct_change, doc_id_of, with_body
 from .suite import Conformance, missing_data_skips
 
 REFUSED = (401, 403, 404)
@@ -153,7 +153,7 @@ def _write_probe(c: Conformance, identity: str, other: bool, expectation: dict[s
     values = {**parents, collection.param: str(before[collection.member])}
     write = build_happy_request(contract, c.doc_id, fixtures, values=values)
     # A value the resource does not hold yet, so that a read shows whether the refused write was stored.
-    write = with_body(write, documented_text_change(contract, op, before) if write.method != "DELETE" else {})
+    write = with_body(write, distinct_change(contract, op, before) if write.method != "DELETE" else {})
     answer = c.send(write, token=token_of(c, identity, other), mutating=True)
     c.access(cell(identity, other), answer)
     c.judge(answer, refused, expectation=expectation)

@@ -145,15 +145,34 @@ def _derived(prop: dict[str, Any]) -> str:
     return f"a member the contract derived from {ref}"
 
 
-def documented_text_change(contract: Contract, op: Operation, current: dict[str, Any]) -> dict[str, str]:
-    """One text member ``op``'s body documents, set to a value ``current`` does not hold; {} when none fits."""
+def distinct_change(contract: Contract, op: Operation, current: dict[str, Any]) -> dict[str, Any]:
+    """One member ``op``'s body documents, set to a value it accepts that ``current`` does not hold (text
+    members first, then another enum value, a number plus one, the other boolean); {} when none fits."""
     members = _members(contract, op.request_schema)
-    for name in TEXT_MEMBERS:
-        prop = members.get(name)
-        value = UPDATED_TEXT if name != "code" else UPDATED_CODE
-        if prop is not None and current.get(name) != value and _writable(prop, value):
-            return {name: value}
+    names = [n for n in TEXT_MEMBERS if n in members] + sorted(n for n in members if n not in TEXT_MEMBERS)
+    for name in names:
+        prop, now = members[name], current.get(name)
+        if prop.get("readOnly") or "format" in prop:
+            continue
+        for value in _candidates(prop, now, UPDATED_CODE if name == "code" else UPDATED_TEXT):
+            if value != now and jsonschema_rs.is_valid(prop, value):
+                return {name: value}
     return {}
+
+
+def _candidates(prop: dict[str, Any], now: Any, text: str) -> list[Any]:
+    if prop.get("enum"):
+        return [v for v in prop["enum"] if v is not None]
+    types = types_of(prop)
+    number = now if isinstance(now, (int, float)) and not isinstance(now, bool) else 0
+    out: list[Any] = []
+    if "string" in types:
+        out.append(text)
+    if "integer" in types or "number" in types:
+        out += [int(number) + 1, int(number) - 1]
+    if "boolean" in types:
+        out.append(not now if isinstance(now, bool) else True)
+    return out
 
 
 def with_body(call: PreparedCall, change: dict[str, Any]) -> PreparedCall:

@@ -244,7 +244,7 @@ def _access(report: Report) -> str:
         for e in rows
     )
     return (
-        '<section id="access"><h2>Who may call what</h2><p>Per operation and identity: <b>allowed</b> (2xx), '
+        '<section id="access"><h2>Who may call what</h2><p>Per operation and identity: <b>allowed</b> (2xx, 3xx), '
         "<b>refused</b> (401, 403, 404), <b>unclear</b> (any other answer); blank: not tried. "
         "<code>@other</code>: the other academy's token.</p>"
         f'<table id="access-matrix"><thead><tr><th>operation</th>{head}</tr></thead><tbody>{body}</tbody></table>'

@@ -17,6 +17,7 @@ import yaml
 
 from msaaq_contract.checks.schema import _properties
 from msaaq_contract.contract import Operation, load_contract
+from msaaq_contract.contract.access import probe_kind
 from msaaq_contract.contract.identities import identities
 from msaaq_contract.families import negative_applies, path_ids
 from msaaq_contract.refserver import Fault, fixture_values
@@ -48,6 +49,11 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     # Only generated requests reach these two: they prove the fuzz family can fail.
     "accepts_invalid": ("json_write", {"fuzz"}, {}),
     "optional_member_500": ("json_write", {"fuzz"}, {}),
+    # Who may call what: each keeps the answers well-formed and breaks one authorization rule.
+    "foreign_role_served": ("protected_read", {"roles"}, {}),
+    "token_not_bound": ("protected_read", {"binding"}, {}),
+    "write_before_refusal": ("owned_write", {"binding"}, {}),
+    "existence_leak": ("owned_read", {"isolation"}, {}),
 }
 
 
@@ -59,6 +65,9 @@ def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
             plain and negative_applies(op, doc_id) and not op.destructive and not op.undocumented
             and op.confidence != "low" and len(op.doc_ids) == 1 and op.path_params == ()
         )  # fmt: skip
+    if kind == "owned_write":  # an update or delete the foreign-token probes make their own resource for
+        sure = not op.undocumented and op.confidence != "low" and len(op.doc_ids) == 1
+        return sure and probe_kind(contract_of(op), op) == "write"
     if op.method != "get" or op.undocumented or op.confidence == "low" or len(op.doc_ids) > 1:
         return False
     if not any(op.responses[s].is_json for s in op.success_statuses):
