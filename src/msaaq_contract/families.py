@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .checks import CHECKS
 from .checks.base import Check
 from .contract import Contract, Operation
-from .contract.access import foreign_users, probe_kind, user_only
+from .contract.access import foreign_users, owned_write, probe_kind, user_only
 from .contract.identities import identities
 from .contract.resources import resource_graph
 from .errors import ConfigError
@@ -151,6 +151,11 @@ FAMILIES: dict[str, Family] = {
             value=1,
         ),
         Family(
+            "ownership",
+            (FamilyTest("test_other_user", "owned_writes", ("refused", "unchanged"), "ownership"),),
+            value=1,
+        ),
+        Family(
             "language",
             value=4,
             tests=(
@@ -253,8 +258,15 @@ def bound_token_ids(contract: Contract) -> list[str]:
     return [d for d, op in contract.documented() if user_only(contract, op) and probe_kind(contract, op) is not None]
 
 
+@functools.lru_cache(maxsize=4)
+def owned_write_ids(contract: Contract) -> list[str]:
+    """Updates and deletes of what a user creates as their own (``x-identity.objects: own``)."""
+    return [d for d, op in contract.documented() if owned_write(contract, op)]
+
+
 CONTRACT_RULES: dict[str, ContractRule] = {
     "foreign_role": foreign_role_ids,
+    "owned_writes": owned_write_ids,
     "bound_token": bound_token_ids,
     "paths": path_ids,
     "crud": chain_ids,

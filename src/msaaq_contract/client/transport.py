@@ -39,7 +39,13 @@ class Tokens(Protocol):
     """Where a sender's bearer tokens come from (``tokens.TokenStore`` live; a placeholder offline)."""
 
     def get(
-        self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
+        self,
+        identity: str,
+        *,
+        fresh: bool = False,
+        tenant: str | None = None,
+        credentials: Credentials | None = None,
+        user: str = "",
     ) -> str: ...
 
     def forget(self, value: str) -> None: ...

@@ -14,8 +14,9 @@ probe is skipped with the reason: a broken account is never a pass.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -23,6 +24,7 @@ from ..checks.access import no_existence_leak, refused, unchanged
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
 from ..contract.access import control_operation, probe_kind, written_collection
+from ..contract.identities import identities
 from ..errors import UnsafeTarget
 from ..exchange import Exchange
 from .stateful import distinct_change, doc_id_of, with_body
@@ -39,28 +41,36 @@ class Control:
     reason: str = ""
 
 
-def cell(identity: str, other: bool) -> str:
-    """The authorization matrix's column of ``identity`` (``@other``: the other academy's token)."""
-    return f"{identity}@other" if other else identity
+# Whose token a probe sends: the main academy's user of an identity (""), the other academy's ("other"), or a
+# second user of the main academy ("second").
+Scope = Literal["", "other", "second"]
+Foreign = tuple[str, Scope]
 
 
-def _label(identity: str, other: bool) -> str:
-    return f"the other academy's {identity}" if other else identity
+def cell(identity: str, scope: Scope) -> str:
+    """The authorization matrix's column: ``identity``, ``identity@other`` (the other academy's token) or
+    ``identity#second`` (a second user of this academy)."""
+    return {"": identity, "other": f"{identity}@other", "second": f"{identity}#second"}[scope]
 
 
-def control(c: Conformance, identity: str, *, other: bool) -> Control:
-    """Whether ``identity``'s token (the other academy's with ``other``, on its own academy) was served where
-    it should be; once per process: the contract's control read of that identity, recorded as
-    ``cassettes/<its id>/control-<identity>[-other]``."""
+def _label(identity: str, scope: Scope) -> str:
+    return {"": identity, "other": f"the other academy's {identity}", "second": f"a second {identity}"}[scope]
+
+
+def control(c: Conformance, identity: str, scope: Scope) -> Control:
+    """Whether ``identity``'s token (of ``scope``; the other academy's on its own academy) was served where it
+    should be; once per process: the contract's control read of that identity, recorded as
+    ``cassettes/<its id>/control-<identity>[-other|-second]``."""
     runtime = c.runtime
-    key = (identity, other)
+    key = (identity, scope)
     found: Control | None = runtime.controls.get(key)
     if found is None:
-        found = runtime.controls[key] = _control(c, identity, other)
+        found = runtime.controls[key] = _control(c, identity, scope)
     return found
 
 
-def _control(c: Conformance, identity: str, other: bool) -> Control:
+def _control(c: Conformance, identity: str, scope: Scope) -> Control:
+    other = scope == "other"
     runtime = c.runtime
     doc_id = control_operation(c.contract, identity)
     if doc_id is None:
@@ -69,61 +79,78 @@ def _control(c: Conformance, identity: str, other: bool) -> Control:
     try:
         call = build_happy_request(c.contract, doc_id, runtime.fixtures, other_tenant=other)
     except MissingTargetData as exc:
-        return Control(False, f"no positive control for {_label(identity, other)}: {exc.reason}")
-    token = token_of(c, identity, other)
+        return Control(False, f"no positive control for {_label(identity, scope)}: {exc.reason}")
+    token = token_of(c, identity, scope)
     lib = runtime.cassettes
     if lib is None:
         answer = runtime.client.send(call, token=token)
     else:
-        with lib.use(doc_id, f"control-{identity}" + ("-other" if other else "")):
+        with lib.use(doc_id, f"control-{identity}" + (f"-{scope}" if scope else "")):
             answer = runtime.client.send(call, token=token)
     if 200 <= answer.status < 300:
         return Control(True)
     where = "on its own academy" if other else "on an operation it may call"
     return Control(
         False,
-        f"no positive control: {_label(identity, other)}'s token got HTTP {answer.status} from {op.label} {where}; "
+        f"no positive control: {_label(identity, scope)}'s token got HTTP {answer.status} from {op.label} {where}; "
         "a refusal with it would prove nothing (check that account)",
     )
 
 
-def token_of(c: Conformance, identity: str, other: bool) -> str:
+def token_of(c: Conformance, identity: str, scope: Scope) -> str:
     runtime = c.runtime
     tokens = runtime.client.tokens
     with sending_as("tokens"):
-        if not other:
-            return tokens.get(identity)
-        return tokens.get(identity, tenant=runtime.fixtures.other_tenant, credentials=runtime.other_credentials)
+        if scope == "other":
+            return tokens.get(identity, tenant=runtime.fixtures.other_tenant, credentials=runtime.other_credentials)
+        if scope == "second":
+            return tokens.get(identity, credentials=runtime.second_credentials, user="second")
+        return tokens.get(identity)
 
 
-def foreign_probes(c: Conformance, who: list[tuple[str, bool]]) -> None:
-    """Send this test's operation as each ``(identity, other)`` (``other``: that identity's token from the other
-    academy, with this academy's ``X-Tenant``), judge each refusal and what the owner reads afterwards; each
-    answer joins the authorization matrix."""
-    op = c.op
+def _skip_without_users(c: Conformance, who: list[Foreign]) -> None:
+    """The other academy's and a second user's probes need their credentials (a replay has its recordings)."""
     runtime = c.runtime
-    no_other = not runtime.fixtures.other_tenant or (runtime.other_credentials is None and not runtime.offline)
-    if any(other for _, other in who) and no_other:
+    scopes = {scope for _, scope in who}
+    if "other" in scopes and (
+        not runtime.fixtures.other_tenant or (runtime.other_credentials is None and not runtime.offline)
+    ):
         pytest.skip(
             "tokens bound to their academy need a second academy with its users: set MSAAQ_OTHER_TENANT and "
             "MSAAQ_OTHER_ADMIN_* / MSAAQ_OTHER_STUDENT_*"
         )
+    if "second" in scopes and not runtime.offline:
+        second = runtime.second_credentials
+        values = dataclasses.asdict(second) if second is not None else {}
+        for identity, _ in who:
+            missing = identities(c.contract)[identity].missing(values)
+            if missing:
+                wanted = " and ".join(v.replace("MSAAQ_", "MSAAQ_SECOND_") for v in missing)
+                pytest.skip(f"ownership checks need a second {identity} of this academy: set {wanted}")
+
+
+def foreign_probes(c: Conformance, who: list[Foreign]) -> None:
+    """Send this test's operation as each ``(identity, scope)`` (``other``: that identity's token from the other
+    academy, with this academy's ``X-Tenant``; ``second``: a second user of this academy), judge each refusal
+    and what the owner reads afterwards; each answer joins the authorization matrix."""
+    op = c.op
+    _skip_without_users(c, who)
     kind = probe_kind(c.contract, op)
     if kind is None or not who:  # the registry's rules leave these out; a hand-picked test is skipped, not judged
         pytest.skip(f"{op.label} has no foreign identity to probe with a read, a create or a write it can undo")
-    for identity, other in who:
-        checked = control(c, identity, other=other)
+    for identity, scope in who:
+        checked = control(c, identity, scope)
         if not checked.ok:
             pytest.skip(checked.reason)
     try:
         with c.recording():
-            for identity, other in who:
-                expectation: dict[str, Any] = {"who": _label(identity, other)}
+            for identity, scope in who:
+                expectation: dict[str, Any] = {"who": _label(identity, scope)}
                 if kind == "write":
-                    _write_probe(c, identity, other, expectation)
+                    _write_probe(c, identity, scope, expectation)
                     continue
-                answer = c.send(c.call(), token=token_of(c, identity, other))
-                c.access(cell(identity, other), answer)
+                answer = c.send(c.call(), token=token_of(c, identity, scope))
+                c.access(cell(identity, scope), answer)
                 c.judge(answer, refused, expectation=expectation)
                 if kind == "create":  # a wrongly accepted create is deleted at the end, like every creation
                     c.runtime.lifecycle.schedule_cleanup(c.doc_id, answer)
@@ -132,7 +159,7 @@ def foreign_probes(c: Conformance, who: list[tuple[str, bool]]) -> None:
     c.conclude()
 
 
-def _write_probe(c: Conformance, identity: str, other: bool, expectation: dict[str, Any]) -> None:
+def _write_probe(c: Conformance, identity: str, scope: Scope, expectation: dict[str, Any]) -> None:
     """Create a resource as its owner, send this update or delete on it as ``identity``, read it back as the
     owner: a refused write must have changed nothing."""
     contract, op, fixtures = c.contract, c.op, c.runtime.fixtures
@@ -154,8 +181,8 @@ def _write_probe(c: Conformance, identity: str, other: bool, expectation: dict[s
     write = build_happy_request(contract, c.doc_id, fixtures, values=values)
     # A value the resource does not hold yet, so that a read shows whether the refused write was stored.
     write = with_body(write, distinct_change(contract, op, before) if write.method != "DELETE" else {})
-    answer = c.send(write, token=token_of(c, identity, other), mutating=True)
-    c.access(cell(identity, other), answer)
+    answer = c.send(write, token=token_of(c, identity, scope), mutating=True)
+    c.access(cell(identity, scope), answer)
     c.judge(answer, refused, expectation=expectation)
     if collection.read is None or answer.status not in REFUSED:
         return  # served: already the finding; another answer: nothing a read would add

@@ -38,9 +38,10 @@ class Runtime:
     max_examples: int
     server: Any = None
     other_credentials: Credentials | None = None
+    second_credentials: Credentials | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     happy_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
-    controls: dict[tuple[str, bool], Any] = field(default_factory=dict)  # (identity, other) -> positive control
+    controls: dict[tuple[str, str], Any] = field(default_factory=dict)  # (identity, scope) -> positive control
     down: str | None = None  # why the target is considered gone (set by ``probe``)
     budget: Budget = field(default_factory=Budget)  # --time-budget's deadline (none offline)
     fuzz_left: int = 0  # fuzz tests this process still expects to run: they share what the budget leaves
@@ -197,7 +198,7 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)
     runtime = Runtime(
         config.rootpath, settings, contract, target.fixtures, client, cassettes, redactor, target.examples,
-        target.server, target.other_credentials, target.meta,
+        target.server, target.other_credentials, target.second_credentials, target.meta,
     )  # fmt: skip
     if settings.mode != "offline" and sending is not None:
         workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1

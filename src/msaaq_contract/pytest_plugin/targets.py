@@ -34,6 +34,7 @@ class Target:
     examples: int  # examples per fuzz test and mode
     server: Any = None  # the reference server a --sim session started (stopped with the session)
     other_credentials: Credentials | None = None  # the other academy's users (isolation)
+    second_credentials: Credentials | None = None  # a second user of the main academy (ownership)
     meta: dict[str, Any] = field(default_factory=dict)  # the cassettes' metadata (offline)
 
 
@@ -68,15 +69,24 @@ def simulated(config: pytest.Config, contract: Contract) -> Target:
     server = start_server(contract=contract, faults=faults)
     settings = resolve_settings(config, sim_base_url=server.base_url)
     creds, other = demo_credentials("academy-a"), demo_credentials("academy-b")
+    second = demo_credentials("academy-a", second=True)
     fixtures = Fixtures.from_mapping(fixture_values(contract), credentials=creds)
+    # The demo users' addresses stay out of the redactor's list, as the other academy's always did.
     settings = replace(settings, credentials=creds, tenant=fixtures.tenant, other_tenant=fixtures.other_tenant)
-    return Target(settings, fixtures, max_examples(config, settings.mode), server=server, other_credentials=other)
+    examples = max_examples(config, settings.mode)
+    return Target(settings, fixtures, examples, server=server, other_credentials=other, second_credentials=second)
 
 
 def live(config: pytest.Config, contract: Contract, settings: Settings, sending: Traffic | None) -> Target:
     require_live_credentials(settings)
     fixtures = live_fixtures(config, contract, settings, sending)
-    return Target(settings, fixtures, max_examples(config, settings.mode), other_credentials=settings.other_credentials)
+    return Target(
+        settings,
+        fixtures,
+        max_examples(config, settings.mode),
+        other_credentials=settings.other_credentials,
+        second_credentials=settings.second_credentials,
+    )
 
 
 def live_fixtures(

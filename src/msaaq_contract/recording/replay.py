@@ -149,7 +149,13 @@ class OfflineTokens:
     """Offline no token is fetched or sent: the recording holds the answers (and was recorded redacted)."""
 
     def get(
-        self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
+        self,
+        identity: str,
+        *,
+        fresh: bool = False,
+        tenant: str | None = None,
+        credentials: Credentials | None = None,
+        user: str = "",
     ) -> str:
         return OFFLINE_TOKEN
 

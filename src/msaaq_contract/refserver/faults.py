@@ -40,6 +40,7 @@ foreign_role_served        a user token of an identity the operation does not li
 token_not_bound            another academy's token is served on this academy's X-Tenant
 write_before_refusal       another academy's update or delete is stored, then refused with 403
 existence_leak             another academy's row is refused with 403, a never-issued id with 404
+owner_not_checked          a student may update or delete what another student of the academy created
 =========================  ===========================================================================
 """
 
@@ -55,7 +56,7 @@ import yaml
 
 from ..contract import Contract, Operation
 from ..errors import ConfigError
-from .fault_access import ExistenceLeak, ForeignRoleServed, TokenNotBound, WriteBeforeRefusal
+from .fault_access import ExistenceLeak, ForeignRoleServed, OwnerNotChecked, TokenNotBound, WriteBeforeRefusal
 from .fault_inputs import AcceptsInvalid, OptionalMember500
 from .fault_kinds import (
     AuthNotEnforced,
@@ -94,7 +95,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
         RequiresField, AcceptsInvalid, OptionalMember500, ForeignRoleServed, TokenNotBound, WriteBeforeRefusal,
-        ExistenceLeak,
+        ExistenceLeak, OwnerNotChecked,
     )
 }  # fmt: skip
 

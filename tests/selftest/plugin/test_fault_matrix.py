@@ -54,6 +54,7 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     "token_not_bound": ("protected_read", {"binding"}, {}),
     "write_before_refusal": ("owned_write", {"binding"}, {}),
     "existence_leak": ("owned_read", {"isolation"}, {}),
+    "owner_not_checked": ("owned_write", {"ownership"}, {}),
 }
 
 
