@@ -140,7 +140,10 @@ FAMILIES: dict[str, Family] = {
         ),
         Family(
             "isolation",
-            (FamilyTest("test_isolation", "owned_reads", ("isolation", "no_existence_leak"), "isolation"),),
+            (
+                FamilyTest("test_isolation", "owned_reads", ("isolation", "no_existence_leak"), "isolation"),
+                FamilyTest("test_isolation_lists", "tenant_lists", ("no_foreign_items",), "isolation-lists"),
+            ),
             value=2,
         ),
         # Who may call what (after the happy requests: a data leak outranks a field type).
@@ -264,8 +267,20 @@ def owned_write_ids(contract: Contract) -> list[str]:
     return [d for d, op in contract.documented() if owned_write(contract, op)]
 
 
+@functools.lru_cache(maxsize=4)
+def tenant_list_ids(contract: Contract) -> list[str]:
+    """Lists of a stored resource that a caller must be identified for (a token or an academy)."""
+    graph = resource_graph(contract)
+    return [
+        d
+        for d, op in contract.documented()
+        if op.method == "get" and op.auth != "none" and graph.binding(op).role == "list" and graph.binding(op).target
+    ]
+
+
 CONTRACT_RULES: dict[str, ContractRule] = {
     "foreign_role": foreign_role_ids,
+    "tenant_lists": tenant_list_ids,
     "owned_writes": owned_write_ids,
     "bound_token": bound_token_ids,
     "paths": path_ids,

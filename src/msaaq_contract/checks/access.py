@@ -161,3 +161,36 @@ def no_existence_leak(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
             )
         ]
     return []
+
+
+@check("no_foreign_items")
+def no_foreign_items(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    """The other academy's list (its ``X-Tenant``, its token) holds none of this academy's ids
+    (``expectation.foreign_ids``: member -> the ids of this academy's items)."""
+    if not 200 <= exchange.status < 300:
+        return []  # a refused list leaks nothing; whether the refusal is documented is the happy request's concern
+    parsed, body = exchange.json_body
+    data = body.get("data") if parsed and isinstance(body, dict) else None
+    items = data if isinstance(data, list) else []
+    wanted: dict[str, list[str]] = (ctx.expectation or {}).get("foreign_ids") or {}
+    found = sorted(
+        {
+            f"{member}={item[member]}"
+            for item in items
+            if isinstance(item, dict)
+            for member, ids in wanted.items()
+            if member in item and str(item[member]) in ids
+        }
+    )
+    if not found:
+        return []
+    return [
+        Finding(
+            check="no_foreign_items",
+            title="Cross-tenant leak in a list",
+            message=f"the other academy's {ctx.operation.label} lists this academy's items ({', '.join(found)})",
+            expected="none of this academy's ids",
+            actual=", ".join(found),
+            pointer="/data",
+        )
+    ]

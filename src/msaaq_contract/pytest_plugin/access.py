@@ -20,11 +20,12 @@ from typing import Any, Literal
 
 import pytest
 
-from ..checks.access import no_existence_leak, refused, unchanged
+from ..checks.access import no_existence_leak, no_foreign_items, refused, unchanged
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
 from ..contract.access import control_operation, probe_kind, written_collection
 from ..contract.identities import identities
+from ..contract.resources import resource_graph
 from ..errors import UnsafeTarget
 from ..exchange import Exchange
 from .stateful import distinct_change, doc_id_of, with_body
@@ -223,3 +224,28 @@ def existence_pair(c: Conformance, call: PreparedCall, token: str | None, real: 
     unknown = call.copy(path=path, path_values=values)
     answer = c.send(unknown, token=token)
     c.judge(answer, no_existence_leak, expectation={"real": real, "ids": (real_value, fake)}, step="never-issued id")
+
+
+def other_academy_list(c: Conformance) -> None:
+    """This list operation as the other academy (its ``X-Tenant``, its token, its own parents): none of this
+    academy's items may be in it. The ids compared are the values this academy has for the listed resource's
+    path parameter (pinned or discovered) that the other academy does not share."""
+    fixtures = c.runtime.fixtures
+    if not fixtures.other_tenant:
+        pytest.skip("list isolation needs a second academy: set MSAAQ_OTHER_TENANT and its users (MSAAQ_OTHER_*)")
+    target = resource_graph(c.contract).binding(c.op).target
+    params = sorted(target.params) if target is not None else []
+    mine = {p: str(fixtures.value_by_name(p)) for p in params if fixtures.value_by_name(p) is not None}
+    theirs = {p: str(fixtures.other_value_by_name(p)) for p in params}
+    foreign = sorted({value for p, value in mine.items() if value != theirs[p]})
+    if not foreign:
+        pytest.skip(f"no `{'`, `'.join(params) or 'id'}` of this academy that the other academy does not share")
+    with missing_data_skips():
+        call = build_happy_request(c.contract, c.doc_id, fixtures, other_tenant=True)
+    token = token_of(c, call.identity, "other") if call.identity else None
+    with c.recording():
+        answer = c.send(call, token=token)
+        c.judge(
+            answer, no_foreign_items, expectation={"foreign_ids": {"id": foreign, **dict.fromkeys(params, foreign)}}
+        )
+    c.conclude()

@@ -4,7 +4,7 @@ refusals that must not tell which ids exist. Each passes the conforming answer a
 import pytest
 from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
-from msaaq_contract.checks.access import access_of, no_existence_leak, refused, unchanged
+from msaaq_contract.checks.access import access_of, no_existence_leak, no_foreign_items, refused, unchanged
 
 COURSE = "admin.courses.get-course"
 UPDATE = "admin.courses.update-course"
@@ -96,3 +96,27 @@ def test_a_served_real_id_is_left_to_the_isolation_check(contract):
                                                   (500, "unclear")])  # fmt: skip
 def test_the_matrix_reads_each_status(status, reading):
     assert access_of(status) == reading
+
+
+LIST = "admin.courses.list-courses"
+
+
+def _listed(contract, *ids):
+    return exchange(contract, LIST, 200, {"data": [{"id": i, "title": "t"} for i in ids]})
+
+
+def test_the_other_academy_s_list_without_this_academy_s_ids_passes(contract):
+    expectation = {"foreign_ids": {"id": ["1001", "1002"]}}
+    assert no_foreign_items(ctx(contract, LIST, expectation), _listed(contract, 2001, 2002)) == []
+
+
+def test_the_other_academy_s_list_with_this_academy_s_id_fails(contract):
+    expectation = {"foreign_ids": {"id": ["1001"]}}
+    findings = no_foreign_items(ctx(contract, LIST, expectation), _listed(contract, 2001, 1001))
+    assert titles(findings) == ["Cross-tenant leak in a list"]
+    assert findings[0].actual == "id=1001"
+
+
+def test_a_refused_list_leaks_nothing(contract):
+    refusal = exchange(contract, LIST, 401, UNAUTHENTICATED)
+    assert no_foreign_items(ctx(contract, LIST, {"foreign_ids": {"id": ["1001"]}}), refusal) == []

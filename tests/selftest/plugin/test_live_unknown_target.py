@@ -26,7 +26,8 @@ from msaaq_contract.refserver.variations import Variations
 SUBSET = (
     "admin.courses.get-course or admin.courses.delete-course or admin.courses.create-course "
     "or admin.courses.chapters.contents.show-content or tenant.courses.course-details or tenant.cart.get-cart-by-uuid "
-    "or admin.coupons.get-coupon or admin.msaaqpay.transactions.refund or tenant.pages.page-details"
+    "or admin.coupons.get-coupon or admin.msaaqpay.transactions.refund or tenant.pages.page-details "
+    "or tenant.articles.comments.update-comment"
 )
 
 
@@ -46,6 +47,8 @@ def live_env(base_url: str) -> dict[str, str]:
         "MSAAQ_OTHER_ADMIN_PASSWORD": "demo-password",
         "MSAAQ_OTHER_STUDENT_EMAIL": f"student@{b}",
         "MSAAQ_OTHER_STUDENT_PASSWORD": "demo-password",
+        "MSAAQ_SECOND_STUDENT_EMAIL": f"member2@{a}",
+        "MSAAQ_SECOND_STUDENT_PASSWORD": "demo-password",
     }
 
 
