@@ -70,8 +70,9 @@ def refused(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
 
 @check("unchanged")
 def unchanged(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
-    """The owner's read after a refused foreign write: the resource is still there (``expectation.sent``: the
-    members the refused update sent, ``expectation.before``: their values before it)."""
+    """The owner's read after a refused foreign write: the resource is still there and holds none of what the
+    write sent (``expectation.sent``: the members the refused update sent, ``expectation.before``: the
+    resource before it, ``expectation.markers``: texts only the write could have stored)."""
     expectation = ctx.expectation or {}
     written = str(expectation.get("write") or "write")
     if exchange.status == 404 or exchange.status == 410:
@@ -90,10 +91,15 @@ def unchanged(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     data = exchange.data if isinstance(exchange.data, dict) else {}
     sent: dict[str, Any] = expectation.get("sent") or {}
     before: dict[str, Any] = expectation.get("before") or {}
+    # A member the resource did not show before counts only for a value no one but the write could have put
+    # there (the probe's own marker text): a server default may equal any other value.
+    markers = set(expectation.get("markers") or ())
     changed = [
         name
         for name, value in sent.items()
-        if name in data and name in before and before[name] != value and data[name] == value
+        if name in data
+        and data[name] == value
+        and (before[name] != value if name in before else isinstance(value, str) and value in markers)
     ]
     if not changed:
         return []

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import pytest
 
 from ..checks.access import no_existence_leak, no_foreign_items, refused, unchanged
+from ..checks.base import Finding
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
 from ..contract.access import control_operation, probe_kind, written_collection
@@ -181,17 +182,30 @@ def _write_probe(c: Conformance, identity: str, scope: Scope, expectation: dict[
     values = {**parents, collection.param: str(before[collection.member])}
     write = build_happy_request(contract, c.doc_id, fixtures, values=values)
     # A value the resource does not hold yet, so that a read shows whether the refused write was stored.
-    write = with_body(write, distinct_change(contract, op, before) if write.method != "DELETE" else {})
+    change = distinct_change(contract, op, before) if write.method != "DELETE" else {}
+    write = with_body(write, change)
     answer = c.send(write, token=token_of(c, identity, scope), mutating=True)
     c.access(cell(identity, scope), answer)
     c.judge(answer, refused, expectation=expectation)
-    if collection.read is None or answer.status not in REFUSED:
+    if answer.status not in REFUSED:
         return  # served: already the finding; another answer: nothing a read would add
+    if collection.read is None:
+        unverified = Finding(
+            check="unchanged",
+            title="Refused write not verified",
+            message=f"the contract has no read of {collection.item}: whether the refused {op.method.upper()} "
+            "changed nothing cannot be checked",
+            severity="warning",
+        )
+        c.record([unverified], answer)
+        return
     read_id = doc_id_of(collection.read)
     read = c.send(build_happy_request(contract, read_id, fixtures, values=values), mutating=False)
     sent = write.json if isinstance(write.json, dict) else (write.data or {})
     scalars = {k: v for k, v in sent.items() if isinstance(v, (str, int, float, bool))}
+    markers = [v for v in change.values() if isinstance(v, str)]
     after = {**expectation, "write": f"{op.method.upper()} {op.path}", "sent": scalars, "before": before}
+    after["markers"] = markers
     c.judge(read, unchanged, expectation=after, step="the owner's read after")
 
 

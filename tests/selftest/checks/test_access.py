@@ -120,3 +120,11 @@ def test_the_other_academy_s_list_with_this_academy_s_id_fails(contract):
 def test_a_refused_list_leaks_nothing(contract):
     refusal = exchange(contract, LIST, 401, UNAUTHENTICATED)
     assert no_foreign_items(ctx(contract, LIST, {"foreign_ids": {"id": ["1001"]}}), refusal) == []
+
+
+def test_a_marker_the_resource_did_not_show_before_proves_the_refused_write(contract):
+    read = exchange(contract, COURSE, 200, {"data": {"id": 7, "title": "Marker", "price": 1}})
+    after = {**_after({"title": "Marker", "price": 1}, {}), "markers": ["Marker"]}
+    findings = unchanged(ctx(contract, UPDATE, after), read)
+    assert titles(findings) == ["Refused write was applied"] and "title" in findings[0].message
+    assert "price" not in findings[0].message  # a number the server may default to proves nothing
