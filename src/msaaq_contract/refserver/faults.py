@@ -36,6 +36,9 @@ method_not_refused         a method the path does not declare gets 404 without `
 requires_field             creates and updates whose body lacks ``field`` get Laravel's 422 "The X field is required."
 accepts_invalid            requests the contract's validation refuses are served anyway (negative fuzzing's drill)
 optional_member_500        JSON writes with a member the schema does not require get a 500 (positive fuzzing's drill)
+json_like_media_type       JSON served as ``media_type`` (``application/problem+json``)
+file_without_content_type  a documented file served without ``Content-Type``
+undocumented_refusal       a 404 becomes a 403 where the operation documents no 403
 =========================  ===========================================================================
 """
 
@@ -51,6 +54,7 @@ import yaml
 
 from ..contract import Contract, Operation
 from ..errors import ConfigError
+from .fault_answers import FileWithoutContentType, JsonLikeMediaType, UndocumentedRefusal
 from .fault_inputs import AcceptsInvalid, OptionalMember500
 from .fault_kinds import (
     AuthNotEnforced,
@@ -88,7 +92,8 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
-        RequiresField, AcceptsInvalid, OptionalMember500,
+        RequiresField, AcceptsInvalid, OptionalMember500, JsonLikeMediaType, FileWithoutContentType,
+        UndocumentedRefusal,
     )
 }  # fmt: skip
 

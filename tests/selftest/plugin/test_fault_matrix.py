@@ -48,6 +48,10 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     # Only generated requests reach these two: they prove the fuzz family can fail.
     "accepts_invalid": ("json_write", {"fuzz"}, {}),
     "optional_member_500": ("json_write", {"fuzz"}, {}),
+    # Answers whose body fits its envelope: only the documented-answer judgement (status, media type) sees them.
+    "json_like_media_type": ("read", {"envelope"}, {}),
+    "file_without_content_type": ("file_read", {"envelope"}, {}),
+    "undocumented_refusal": ("owned_read", {"isolation"}, {}),
 }
 
 
@@ -61,6 +65,8 @@ def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
         )  # fmt: skip
     if op.method != "get" or op.undocumented or op.confidence == "low" or len(op.doc_ids) > 1:
         return False
+    if kind == "file_read":  # a documented file, not JSON
+        return not any(op.responses[s].is_json for s in op.success_statuses)
     if not any(op.responses[s].is_json for s in op.success_statuses):
         return False
     if kind == "protected_read":
