@@ -3,7 +3,21 @@
 Importing this package registers every check in ``CHECKS`` under the name used in reports and ``--checks``.
 """
 
-from . import access, auth, documented, envelope, fuzz, isolation, language, methods, schema, status, tenant
+from . import (
+    access,
+    auth,
+    documented,
+    envelope,
+    fuzz,
+    headers,
+    isolation,
+    language,
+    media,
+    methods,
+    schema,
+    status,
+    tenant,
+)
 from .base import CHECKS, CheckContext, ContractViolation, Exchange, Finding, RecordedRequest, check
 
 __all__ = [
@@ -19,8 +33,10 @@ __all__ = [
     "documented",
     "envelope",
     "fuzz",
+    "headers",
     "isolation",
     "language",
+    "media",
     "methods",
     "schema",
     "status",

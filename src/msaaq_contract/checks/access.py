@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from .base import CheckContext, Exchange, Finding, check, short
-from .documented import documented_refusal
+from .documented import documented_answer, documented_refusal
 
 REFUSED = (401, 403, 404)
 
@@ -141,11 +141,13 @@ def no_existence_leak(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     once the ids and volatile members are taken out."""
     expectation = ctx.expectation or {}
     real: Exchange | None = expectation.get("real")
+    whole = documented_answer(ctx, exchange)  # the never-issued id's refusal is a documented answer too
     if real is None or real.status not in REFUSED:
-        return []  # a served foreign id is the isolation check's finding, not this one
+        return whole  # a served foreign id is the isolation check's finding, not this one
     ids = tuple(str(v) for v in expectation.get("ids", ()))
     if real.status != exchange.status:
         return [
+            *whole,
             Finding(
                 check="no_existence_leak",
                 title="Refusal tells which ids exist",
@@ -153,10 +155,11 @@ def no_existence_leak(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 f"{exchange.status}: the status tells which ids exist",
                 expected=f"HTTP {real.status} for both",
                 actual=f"{real.status} (real id) vs {exchange.status} (never issued)",
-            )
+            ),
         ]
     if normalised(real, ids) != normalised(exchange, ids):
         return [
+            *whole,
             Finding(
                 check="no_existence_leak",
                 title="Refusal tells which ids exist",
@@ -164,17 +167,18 @@ def no_existence_leak(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 "but with different bodies: the body tells which ids exist",
                 expected="the same body (ids and timestamps aside)",
                 actual=f"{short(real.text, 80)} vs {short(exchange.text, 80)}",
-            )
+            ),
         ]
-    return []
+    return whole
 
 
 @check("no_foreign_items")
 def no_foreign_items(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     """The other academy's list (its ``X-Tenant``, its token) holds none of this academy's ids
     (``expectation.foreign_ids``: member -> the ids of this academy's items)."""
+    whole = documented_answer(ctx, exchange)  # the other academy's list, judged as the answer it documents
     if not 200 <= exchange.status < 300:
-        return []  # a refused list leaks nothing; whether the refusal is documented is the happy request's concern
+        return whole  # a refused list leaks nothing
     parsed, body = exchange.json_body
     data = body.get("data") if parsed and isinstance(body, dict) else None
     items = data if isinstance(data, list) else []
@@ -189,8 +193,9 @@ def no_foreign_items(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
         }
     )
     if not found:
-        return []
+        return whole
     return [
+        *whole,
         Finding(
             check="no_foreign_items",
             title="Cross-tenant leak in a list",
@@ -198,5 +203,5 @@ def no_foreign_items(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
             expected="none of this academy's ids",
             actual=", ".join(found),
             pointer="/data",
-        )
+        ),
     ]

@@ -22,6 +22,7 @@ import pytest
 
 from ..checks.access import no_existence_leak, no_foreign_items, refused, unchanged
 from ..checks.base import Finding
+from ..checks.documented import documented_answer
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
 from ..contract.access import control_operation, probe_kind, written_collection
@@ -176,6 +177,7 @@ def _write_probe(c: Conformance, identity: str, scope: Scope, expectation: dict[
     if not 200 <= created.status < 300:  # the owner's create is judged by its own tests
         pytest.skip(f"could not create the resource to probe {op.label} on: {create.label} got HTTP {created.status}")
     c.runtime.lifecycle.schedule_cleanup(doc_id_of(create), created)
+    c.judge(created, documented_answer, doc_id=doc_id_of(create), step="the owner's create")
     before = created.data if isinstance(created.data, dict) else {}
     if collection.member not in before:
         pytest.skip(f"{create.label} answered no data.{collection.member} to probe {op.label} on")
@@ -206,6 +208,7 @@ def _write_probe(c: Conformance, identity: str, scope: Scope, expectation: dict[
     markers = [v for v in change.values() if isinstance(v, str)]
     after = {**expectation, "write": f"{op.method.upper()} {op.path}", "sent": scalars, "before": before}
     after["markers"] = markers
+    c.judge(read, documented_answer, doc_id=read_id, step="the owner's read after")
     c.judge(read, unchanged, expectation=after, step="the owner's read after")
 
 

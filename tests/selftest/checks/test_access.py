@@ -69,9 +69,13 @@ def _pair(contract, real_status, real_body, fake_status, fake_body):
     return no_existence_leak(ctx(contract, COURSE, {"real": real, "ids": ("1001", "999999999")}), fake)
 
 
+def _missing(text):
+    return {"status": "failed", "code": "NOT_FOUND", "message": {"body": text}}
+
+
 def test_alike_refusals_pass_once_ids_and_timestamps_are_taken_out(contract):
-    real = {"message": "No query results for model [Course] 1001.", "at": "2026-12-06T10:00:00Z"}
-    fake = {"message": "No query results for model [Course] 999999999.", "at": "2026-12-06T10:00:03Z"}
+    real = _missing("No query results for model [Course] 1001 at 2026-12-06T10:00:00Z.")
+    fake = _missing("No query results for model [Course] 999999999 at 2026-12-06T10:00:03Z.")
     assert _pair(contract, 404, real, 404, fake) == []
 
 
@@ -102,7 +106,10 @@ LIST = "admin.courses.list-courses"
 
 
 def _listed(contract, *ids):
-    return exchange(contract, LIST, 200, {"data": [{"id": i, "title": "t"} for i in ids]})
+    body = valid_body(contract, LIST)
+    item = body["data"][0] if body["data"] else {}
+    body["data"] = [{**item, "id": i} for i in ids]
+    return exchange(contract, LIST, 200, body)
 
 
 def test_the_other_academy_s_list_without_this_academy_s_ids_passes(contract):

@@ -55,6 +55,10 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     "write_before_refusal": ("owned_write", {"binding"}, {}),
     "existence_leak": ("owned_read", {"isolation"}, {}),
     "owner_not_checked": ("owned_write", {"ownership"}, {}),
+    # Answers whose body fits its envelope: only the documented-answer judgement (status, media type) sees them.
+    "json_like_media_type": ("read", {"envelope"}, {}),
+    "file_without_content_type": ("file_read", {"envelope"}, {}),
+    "undocumented_refusal": ("owned_read", {"isolation"}, {}),
 }
 
 
@@ -71,6 +75,8 @@ def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
         return sure and probe_kind(contract_of(op), op) == "write"
     if op.method != "get" or op.undocumented or op.confidence == "low" or len(op.doc_ids) > 1:
         return False
+    if kind == "file_read":  # a documented file, not JSON
+        return not any(op.responses[s].is_json for s in op.success_statuses)
     if not any(op.responses[s].is_json for s in op.success_statuses):
         return False
     if kind == "protected_read":
