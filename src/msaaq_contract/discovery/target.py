@@ -23,7 +23,7 @@ from ..contract import Contract
 from ..errors import ConfigError
 from ..exchange import Exchange
 from ..settings import Credentials, Settings
-from .explore import Discovered, Explorer, Found
+from .explore import Discovered, Explorer, Found, values_by_param
 
 OTHER_ENV_HINT = "MSAAQ_OTHER_ADMIN_EMAIL/_PASSWORD and MSAAQ_OTHER_STUDENT_EMAIL/_PASSWORD"
 
@@ -146,7 +146,7 @@ def discover(
                 )
             return client.send(call, token=token)
 
-        other = Explorer(contract, send_other, other_tenant).explore()
+        other = Explorer(contract, send_other, other_tenant, avoid=values_by_param(main)).explore()
     return TargetData(client.base_url, main, other, seconds=time.monotonic() - started)
 
 

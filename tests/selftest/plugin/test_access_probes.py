@@ -62,3 +62,36 @@ def test_every_probe_fills_the_authorization_matrix(tmp_path):
         "tenantStudent": "refused",
     }
     assert '<table id="access-matrix">' in (out / "conformance.html").read_text()
+
+
+# Each authorization fault on one operation of a live target (credentials only, discovery, both academies and a
+# second student): the family that probes it fails on that operation's row, and nothing else fails.
+LIVE_DRILLS = {
+    "foreign_role_served": ("admin.coupons.get-coupon", "roles"),
+    "token_not_bound": ("admin.courses.get-course", "binding"),
+    "write_before_refusal": ("admin.courses.update-course", "binding"),
+    "existence_leak": ("admin.courses.chapters.get-chapter", "isolation"),
+    "owner_not_checked": ("tenant.articles.comments.update-comment", "ownership"),
+    "cross_tenant_leak": ("admin.articles.list", "isolation"),  # no parent of the other drills: discovery holds
+}
+
+
+@pytest.mark.slow
+def test_a_live_run_catches_each_authorization_fault_on_its_row(tmp_path):
+    from tests.selftest.plugin.test_live_unknown_target import live_env
+
+    from msaaq_contract.refserver import Fault, start_server
+
+    faults = [Fault(name, operations=[doc_id]) for name, (doc_id, _) in LIVE_DRILLS.items()]
+    selected = " or ".join(doc_id for doc_id, _ in LIVE_DRILLS.values())
+    with start_server(faults=faults) as server:
+        result = run_suite(
+            "--allow-writes", "-p", "no:xdist", "-m", "roles or binding or ownership or isolation", "-k", selected,
+            "--report-dir", str(tmp_path), env=live_env(server.base_url),
+        )  # fmt: skip
+    outcomes = verdicts(tmp_path)
+    failed = {key for key, outcome in outcomes.items() if outcome == "failed"}
+    assert {(doc_id, family) for doc_id, family in LIVE_DRILLS.values()} <= failed, outcomes
+    # The other families of these operations still pass: each fault breaks one rule only.
+    assert failed == {(d, f) for d, f in LIVE_DRILLS.values()}, failed
+    assert result.returncode == 1
