@@ -83,6 +83,7 @@ class Family:
     # What a --time-budget run sends first (lower first): each id's happy request, the refusals, isolation,
     # stateful chains, language variants, fuzz examples last.
     value: int = 5
+    summary: str = ""  # what it checks: the help of its pytest marker (``pytest --markers``)
 
     def applies(self, contract: Contract, op: Operation, doc_id: str) -> bool:
         """The family has at least one test for ``doc_id``."""
@@ -106,6 +107,7 @@ FAMILIES: dict[str, Family] = {
     for f in (
         Family(
             "auth",
+            summary="missing / malformed / revoked tokens are refused",
             value=1,
             tests=(
                 FamilyTest("test_missing_token", "protected", ("auth",), "auth-missing"),
@@ -116,30 +118,54 @@ FAMILIES: dict[str, Family] = {
         ),
         Family(
             "tenant_header",
+            summary="X-Tenant missing or unknown is refused",
             value=1,
             tests=(
                 FamilyTest("test_missing_tenant", "tenant", ("tenant_header",), "tenant-missing"),
                 FamilyTest("test_unknown_tenant", "tenant", ("tenant_header",), "tenant-unknown"),
             ),
         ),
-        Family("envelope", (FamilyTest("test_envelope", "all", ("envelope",), _HAPPY),), value=0),
-        Family("schema", (FamilyTest("test_field_types", "all", ("schema",), _HAPPY),), value=0),
-        Family("status", (FamilyTest("test_status", "all", ("success", "status"), _HAPPY),), value=0),
+        Family(
+            "envelope",
+            summary="status/code/data/message shape",
+            tests=(FamilyTest("test_envelope", "all", ("envelope",), _HAPPY),),
+            value=0,
+        ),
+        Family(
+            "schema",
+            summary="field types against the contract",
+            tests=(FamilyTest("test_field_types", "all", ("schema",), _HAPPY),),
+            value=0,
+        ),
+        Family(
+            "status",
+            summary="status code documented",
+            tests=(FamilyTest("test_status", "all", ("success", "status"), _HAPPY),),
+            value=0,
+        ),
         Family(
             "fuzz",
-            (
+            summary="property-based requests from the contract",
+            tests=(
                 FamilyTest("test_fuzz_valid", "fuzz_positive", ("as_recorded",), "fuzz-positive"),
                 FamilyTest("test_fuzz_invalid", "fuzz_negative", ("as_recorded",), "fuzz-negative"),
             ),
         ),
         Family(
             "stateful",
-            (FamilyTest("test_crud", "crud", ("success", "envelope", "schema", "status"), "stateful"),),
+            summary="create/read/update/list/delete chains",
+            tests=(FamilyTest("test_crud", "crud", ("success", "envelope", "schema", "status"), "stateful"),),
             value=3,
         ),
-        Family("isolation", (FamilyTest("test_isolation", "owned_reads", ("isolation",), "isolation"),), value=2),
+        Family(
+            "isolation",
+            summary="another tenant cannot read this tenant's resources",
+            tests=(FamilyTest("test_isolation", "owned_reads", ("isolation",), "isolation"),),
+            value=2,
+        ),
         Family(
             "language",
+            summary="Accept-Language ar/en conform and keep Arabic intact",
             value=4,
             tests=(
                 FamilyTest(
@@ -151,7 +177,12 @@ FAMILIES: dict[str, Family] = {
                 ),
             ),
         ),
-        Family("methods", (FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),), value=2),
+        Family(
+            "methods",
+            summary="an undeclared method on a documented path is refused with 405 and Allow",
+            tests=(FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),),
+            value=2,
+        ),
     )
 }
 TESTS: dict[str, tuple[Family, FamilyTest]] = {t.name: (f, t) for f in FAMILIES.values() for t in f.tests}

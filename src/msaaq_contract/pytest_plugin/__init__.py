@@ -1,6 +1,6 @@
 """The pytest plugin: the only part of the package that imports pytest.
 
-Loaded by the root ``conftest.py`` (``pytest_plugins = ["msaaq_contract.pytest_plugin"]``). Nothing happens at
+Loaded through the ``pytest11`` entry point ``msaaq`` (``-p no:msaaq`` disables it). Nothing happens at
 import time: the contract is read when conformance tests are parametrized, and the target (reference server,
 tokens, cassettes) is prepared by the session fixture the first conformance test asks for.
 """
@@ -24,7 +24,7 @@ from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
 from .junit import JUnitLog
-from .options import add_options, contract_path, report_dir, resolve_settings, runs_suite
+from .options import add_options, contract_path, option, report_dir, resolve_settings, runs_suite, warn_deprecated
 from .properties import NOT_RUN, TARGET_ERROR
 from .runtime import Runtime, describe_run, start_runtime
 from .verdicts import VerdictCollector, write
@@ -37,8 +37,28 @@ REDACTOR = pytest.StashKey[Redactor]()
 RUNS_SUITE = pytest.StashKey[bool]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    add_options(parser)
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    add_options(parser, pluginmanager)
+
+
+# Markers besides one per family (families.FAMILIES): registered by the plugin, so --strict-markers holds in any
+# project that installs it.
+MARKERS = {
+    "msaaq": "msaaq(family): a conformance test of a registered family (families.py)",
+    "admin": "operation of the Admin API (/admin/...)",
+    "tenant": "operation of the Tenant API (/tenant/...)",
+    "oauth": "OAuth token endpoint and ping",
+    "mutating": "sends a non-read request (refused against remote targets without --msaaq-allow-writes)",
+}
+
+
+def _register_markers(config: pytest.Config) -> None:
+    from ..families import FAMILIES
+
+    for name, text in MARKERS.items():
+        config.addinivalue_line("markers", text if text.startswith(f"{name}(") else f"{name}: {text}")
+    for family in FAMILIES.values():
+        config.addinivalue_line("markers", f"{family.name}: check family: {family.summary or family.name}")
 
 
 def _runs_conformance(config: pytest.Config) -> bool:
@@ -50,7 +70,8 @@ def _runs_conformance(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "msaaq(family): a conformance test of a registered family (families.py)")
+    _register_markers(config)
+    warn_deprecated(config)
     collector = VerdictCollector()
     config.stash[COLLECTOR] = collector
     config.pluginmanager.register(collector, "msaaq-verdicts")  # receives every test report (and Ctrl-C)
@@ -68,7 +89,7 @@ def pytest_configure(config: pytest.Config) -> None:
         share = tempfile.mkdtemp(prefix="msaaq-tokens-")
         os.environ[ENV_TOKEN_SHARE] = share
         config.add_cleanup(lambda: _drop_folder(share, ENV_TOKEN_SHARE))
-    sends = is_live or bool(config.getoption("sim"))
+    sends = is_live or bool(option(config, "sim"))
     if sends and _runs_conformance(config) and not _is_worker(config):
         traffic.start_clock(config)  # the time budget counts from here, discovery included
         if workers not in (None, 0, "0") and traffic.ENV_RUN_DIR not in os.environ:
@@ -85,7 +106,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     if _is_worker(config) or not _runs_conformance(config) or not live.is_live(config) or config.option.collectonly:
         return
-    if config.getoption("plan"):  # a dry run sends nothing, not even a login
+    if option(config, "plan"):  # a dry run sends nothing, not even a login
         return
     try:
         live.prepare(config, contract_path(config), traffic.traffic(config))
@@ -247,7 +268,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     if _is_worker(config) and traffic.TRAFFIC in config.stash:
         config.workeroutput[traffic.LEDGER_OUTPUT] = config.stash[traffic.TRAFFIC].ledger.to_dict()  # type: ignore[attr-defined]
-    if config.getoption("plan") and _runs_conformance(config):
+    if option(config, "plan") and _runs_conformance(config):
         session.exitstatus = pytest.ExitCode.OK  # the plan was printed: a dry run that did its job
         return  # it judged nothing: the last run's reports stay
     if _is_worker(config) or not _runs_conformance(config) or config.option.collectonly:
@@ -300,7 +321,7 @@ def _write_reports(config: pytest.Config, exitstatus: int, aborted: str | None =
 
 def _ledger(config: pytest.Config, runtime: Runtime | None) -> dict[str, Any] | None:
     """Every request this run sent to its target; None offline (nothing is sent)."""
-    sends = live.is_live(config) or bool(config.getoption("sim"))
+    sends = live.is_live(config) or bool(option(config, "sim"))
     if not sends or (traffic.TRAFFIC not in config.stash and runtime is None):
         return None
     return traffic.traffic(config).ledger.to_dict()

@@ -19,7 +19,7 @@ from ..client.pacing import Traffic
 from ..contract import load_contract
 from ..discovery.target import TargetData, survey
 from ..settings import require_live_credentials, run_mode
-from .options import resolve_settings
+from .options import option, resolve_settings
 
 ENV_DISCOVERED = "MSAAQ_DISCOVERED"
 DISCOVERED = pytest.StashKey[TargetData]()
@@ -27,8 +27,8 @@ DISCOVERED = pytest.StashKey[TargetData]()
 
 def is_live(config: pytest.Config) -> bool:
     """A live target (also when recording it), not the reference server: the one place plugin hooks ask."""
-    base = config.getoption("base_url") or os.environ.get("MSAAQ_BASE_URL")
-    return run_mode(base_url=None if config.getoption("sim") else base, sim=False) == "live"
+    base = option(config, "base_url") or os.environ.get("MSAAQ_BASE_URL")
+    return run_mode(base_url=None if option(config, "sim") else base, sim=False) == "live"
 
 
 def prepare(config: pytest.Config, contract_file: Path, sending: Traffic) -> None:

@@ -22,7 +22,7 @@ from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.replay import ReplayClient, ReplayLibrary
 from ..redaction import Redactor
 from ..settings import ENV_CREDENTIALS, Credentials, Settings
-from .options import cassette_root, contract_path, resolve_settings
+from .options import cassette_root, contract_path, option, resolve_settings
 from .targets import open_target
 
 
@@ -164,10 +164,10 @@ def describe_run(config: pytest.Config) -> dict[str, Any]:
         if settings.mode == "offline":
             meta = read_meta(cassette_root(config))
             source = meta.get("recorded_from")
-            seed = int(meta.get("seed", seed)) if config.getoption("seed") is None else seed
+            seed = int(meta.get("seed", seed)) if option(config, "seed") is None else seed
     except MsaaqContractError:
         return {"target": "not started", "mode": "offline", "seed": 0}
-    sim = bool(config.getoption("sim"))
+    sim = bool(option(config, "sim"))
     labels = {"offline": "offline (cassettes)", "sim": "reference server (--sim)"}
     target = labels.get(settings.mode) or ("reference server (--sim)" if sim else settings.base_url)
     verdict_on = provenance.verdict_on(settings.mode, simulated=sim, target=settings.base_url, recorded_from=source)

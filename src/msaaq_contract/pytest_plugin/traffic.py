@@ -23,6 +23,7 @@ from ..errors import MsaaqContractError
 from ..plan import Plan, build, value_rank
 from ..settings import RateLimit, parse_duration
 from . import live
+from .options import option
 
 ENV_DEADLINE = "MSAAQ_DEADLINE"
 ENV_RUN_DIR = "MSAAQ_RUN_DIR"
@@ -33,7 +34,7 @@ FUZZ_TESTS = pytest.StashKey[int]()
 
 
 def time_budget(config: Any) -> float | None:
-    raw = config.getoption("time_budget", None) or os.environ.get("MSAAQ_TIME_BUDGET")
+    raw = option(config, "time_budget") or os.environ.get("MSAAQ_TIME_BUDGET")
     return parse_duration(str(raw)) if raw else None
 
 
@@ -60,7 +61,7 @@ def traffic(config: pytest.Config) -> Traffic:
     if os.environ.get(ENV_DEADLINE):
         deadline = time.monotonic() + (float(os.environ[ENV_DEADLINE]) - time.time())
     budget = Budget(deadline=deadline)
-    raw = config.getoption("rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
+    raw = option(config, "rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
     ceiling = RateLimit.parse(str(raw)) if raw else None
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
     found = config.stash[TRAFFIC] = Traffic(Pacer(ceiling=ceiling, share=workers, budget=budget), Ledger())
@@ -141,8 +142,8 @@ class TrafficHooks:
 
     @pytest.hookimpl(trylast=True)  # after -k/-m deselection: the plan is of what will run
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        sends = live.is_live(config) or bool(config.getoption("sim"))
-        if not (sends or config.getoption("plan")):
+        sends = live.is_live(config) or bool(option(config, "sim"))
+        if not (sends or option(config, "plan")):
             return  # offline: nothing is sent, nothing to plan
         if time_budget(config) is not None:
             order_by_value(items)
@@ -160,7 +161,7 @@ class TrafficHooks:
                 share_plan(plan)
         else:
             _say(config, plan_lines(config, plan))
-        if config.getoption("plan"):  # the dry run: the plan was the point
+        if option(config, "plan"):  # the dry run: the plan was the point
             config.hook.pytest_deselected(items=list(items))
             items[:] = []
 
