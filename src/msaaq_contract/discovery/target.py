@@ -1,7 +1,7 @@
 """One look at a live target before anything is judged: is it usable, and which data does it hold?
 
 ``preflight`` fetches a token for every identity the environment has credentials for: a target that cannot be
-reached stops the run at once with one line (exit 3) instead of failing thousands of tests. ``discover``
+reached stops the run at once with one line (exit 69) instead of failing thousands of tests. ``discover``
 explores both academies (``explore.py``) and returns a ``TargetData`` that the pytest plugin shares with its
 xdist workers (JSON) and ``msaaq-contract discover`` writes as a reviewable fixtures file (``fixtures_file.py``).
 """

@@ -111,12 +111,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     try:
         live.prepare(config, contract_path(config), traffic.traffic(config))
     except MsaaqContractError as exc:
-        # Nothing was judged: say so in the reports, then stop with the error's own exit code (3: target).
-        _write_reports(config, exc.exit_code, aborted=exc.one_line())
+        # Nothing was judged: say so in the reports, then stop with the error's own exit code (69: target).
+        _write_reports(config, exc.pytest_exit_code, aborted=exc.one_line())
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             config.pluginmanager.register(_OneLineStop(reporter), "msaaq-one-line-stop")
-        pytest.exit(run_redactor(config).text(f"error: {exc.one_line()}"), returncode=exc.exit_code)
+        pytest.exit(run_redactor(config).text(f"error: {exc.one_line()}"), returncode=exc.pytest_exit_code)
 
 
 class _OneLineStop:
@@ -193,7 +193,7 @@ def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
             pytestconfig, traffic.traffic(pytestconfig), fuzz_tests=pytestconfig.stash.get(traffic.FUZZ_TESTS, 0)
         )
     except MsaaqContractError as exc:
-        pytest.exit(run_redactor(pytestconfig).text(f"error: {exc.one_line()}"), returncode=exc.exit_code)
+        pytest.exit(run_redactor(pytestconfig).text(f"error: {exc.one_line()}"), returncode=exc.pytest_exit_code)
     pytestconfig.stash[RUNTIME] = runtime
     yield runtime
     runtime.write_cassette_meta()

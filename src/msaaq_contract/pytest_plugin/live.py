@@ -1,9 +1,10 @@
 """Live runs: the target is checked and explored once, at session start, before any test runs.
 
 On the xdist controller (or the only process of a serial run) ``prepare`` logs in once per identity (an
-unreachable target or refused credentials stop the run here, with one line and exit 3 or 2) and discovers the
-target's data. The result is saved to a private temporary file named by ``MSAAQ_DISCOVERED``, which the workers
-(spawned after this hook) inherit, so a run explores the target once however many workers it has.
+unreachable target or refused credentials stop the run here, with one line and exit 69, or 4 for the
+credentials) and discovers the target's data. The result is saved to a private temporary file named by
+``MSAAQ_DISCOVERED``, which the workers (spawned after this hook) inherit, so a run explores the target once
+however many workers it has.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import pytest
 
 from ..errors import ConfigError
 from ..settings import DEFAULT_SEED, Mode, Settings, resolve
+from ..shipped import shipped_contract
 
 SUITE = "tests/conformance"  # the default ``msaaq_suite``, relative to pytest's rootdir
 
@@ -192,7 +193,11 @@ def _from_options(config: pytest.Config, name: str, default: str) -> Path:
 
 
 def contract_path(config: pytest.Config) -> Path:
-    return _from_options(config, "contract", "contracts/openapi.yaml")
+    """--msaaq-contract, else the project's ``contracts/openapi.yaml``, else the contract the package ships."""
+    found = _from_options(config, "contract", "contracts/openapi.yaml")
+    if option(config, "contract") or found.is_file():
+        return found
+    return shipped_contract()
 
 
 def cassette_root(config: pytest.Config) -> Path:

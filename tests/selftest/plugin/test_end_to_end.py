@@ -129,7 +129,7 @@ def test_live_run_without_credentials_is_a_usage_error(tmp_path):
     result = run_suite(
         "--base-url", "https://staging.example.invalid/v1", "-k", "tenant.ping-pong", "--report-dir", str(tmp_path)
     )
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert "needs MSAAQ_CLIENT_ID, MSAAQ_CLIENT_SECRET, MSAAQ_TENANT" in result.stdout + result.stderr
 
 
