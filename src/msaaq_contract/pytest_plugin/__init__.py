@@ -24,7 +24,16 @@ from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
 from .junit import JUnitLog
-from .options import add_options, contract_path, option, report_dir, resolve_settings, runs_suite, warn_deprecated
+from .options import (
+    add_options,
+    contract_path,
+    option,
+    record_mode,
+    report_dir,
+    resolve_settings,
+    runs_suite,
+    warn_deprecated,
+)
 from .properties import NOT_RUN, TARGET_ERROR
 from .runtime import Runtime, describe_run, start_runtime
 from .verdicts import VerdictCollector, write
@@ -81,7 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
         config.stash[JUNIT] = JUnitLog()  # reports/junit.xml, unless --junitxml asks for pytest's own writer
         config.pluginmanager.register(config.stash[JUNIT], "msaaq-junit")
-    record_mode = config.getoption("record_mode", default="none")
+    recording = record_mode(config)
     workers = getattr(config.option, "numprocesses", None)
     is_live = live.is_live(config)
     if is_live and workers not in (None, 0, "0") and not _is_worker(config) and ENV_TOKEN_SHARE not in os.environ:
@@ -96,7 +105,7 @@ def pytest_configure(config: pytest.Config) -> None:
             run_dir = tempfile.mkdtemp(prefix="msaaq-run-")  # the workers leave the plan here
             os.environ[traffic.ENV_RUN_DIR] = run_dir
             config.add_cleanup(lambda: _drop_folder(run_dir, traffic.ENV_RUN_DIR))
-    if record_mode not in (None, "none") and workers not in (None, 0, "0"):
+    if recording != "none" and workers not in (None, 0, "0"):
         raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --record-mode runs")
 
 
@@ -146,6 +155,17 @@ def _drop_folder(folder: str, env: str) -> None:
 
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    """A contract that cannot be read is a usage error (exit 4) before any module is collected: raised while
+    parametrizing, it would be a collection error per module, which pytest exits with 2 (its "interrupted")."""
+    if _runs_conformance(session.config):
+        try:
+            _contract(str(contract_path(session.config)))
+        except MsaaqContractError as exc:
+            raise pytest.UsageError(f"error: {exc.one_line()}") from None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -76,18 +76,29 @@ OPTIONS: tuple[Option, ...] = (
         "requests first, what does not fit is not-run",
         {"metavar": "DURATION"},
     ),
+    Option(
+        "record-mode",
+        "record cassettes from the target: rewrite (all again), new_episodes, once, all; none replays (default)",
+        {"choices": ("none", "once", "new_episodes", "all", "rewrite"), "metavar": "MODE"},
+    ),
     Option("plan", "print how many requests the run would send per family and bucket, and its ETA; send nothing", FLAG),
 )
 BY_NAME = {o.name.replace("-", "_"): o for o in OPTIONS}
 DEPRECATED = "msaaq_deprecated_spellings"  # on config.option: the old spellings this run used
 
 
+# Old spellings other plugins own: alias -> (their module, their plugin name, their dest). Such a plugin may
+# register after us, so it is recognised by being installed and not disabled (``-p no:NAME``); its value is then
+# read as ours (``option``): pytest-base-url (pulled in by pytest-playwright) and pytest-recording.
+OWNED_ELSEWHERE = {
+    "--base-url": ("pytest_base_url", "base_url", "base_url"),
+    "--record-mode": ("pytest_recording", "recording", "record_mode"),
+}
+
+
 def _owned_elsewhere(alias: str, pluginmanager: pytest.PytestPluginManager) -> bool:
-    """Is the old spelling another plugin's? pytest-base-url (pulled in by pytest-playwright) owns --base-url;
-    it may register after us, so it is recognised by being installed and not disabled (``-p no:base_url``)."""
-    return (
-        alias == "--base-url" and find_spec("pytest_base_url") is not None and not pluginmanager.is_blocked("base_url")
-    )
+    owner = OWNED_ELSEWHERE.get(alias)
+    return owner is not None and find_spec(owner[0]) is not None and not pluginmanager.is_blocked(owner[1])
 
 
 def add_options(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
@@ -135,11 +146,13 @@ def warn_deprecated(config: pytest.Config) -> None:
 
 
 def option(config: Any, name: str) -> Any:
-    """The value of the msaaq option ``name`` (``"base_url"``, ``"sim"``, ...). ``base_url`` falls back to
-    pytest-base-url's ``--base-url`` / ``base_url`` ini when that plugin owns the spelling."""
-    value = config.getoption(BY_NAME[name].dest, None)
-    if value is None and name == "base_url":
-        value = config.getoption("base_url", None)
+    """The value of the msaaq option ``name`` (``"base_url"``, ``"sim"``, ...); for an old spelling another plugin
+    owns (``OWNED_ELSEWHERE``), that plugin's value when ours is not given."""
+    opt = BY_NAME[name]
+    value = config.getoption(opt.dest, None)
+    owner = OWNED_ELSEWHERE.get(opt.alias)
+    if value is None and owner is not None:
+        value = config.getoption(owner[2], None)
     return value
 
 
@@ -166,8 +179,12 @@ def resolve_settings(config: pytest.Config, sim_base_url: str | None = None) -> 
     """Options > environment > defaults (``settings.resolve``, shared with the CLI). ``sim_base_url`` is the
     started reference server, if any."""
     options = {name: option(config, name) for name in SETTINGS}
-    options["record_mode"] = config.getoption("record_mode", default="none")
+    options["record_mode"] = record_mode(config)
     return resolve(options, sim_base_url=sim_base_url)
+
+
+def record_mode(config: pytest.Config) -> str:
+    return str(option(config, "record_mode") or "none")
 
 
 def max_examples(config: pytest.Config, mode: Mode) -> int:

@@ -22,7 +22,7 @@ from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.replay import ReplayClient, ReplayLibrary
 from ..redaction import Redactor
 from ..settings import ENV_CREDENTIALS, Credentials, Settings
-from .options import cassette_root, contract_path, option, resolve_settings
+from .options import cassette_root, contract_path, option, record_mode, resolve_settings
 from .targets import open_target
 
 
@@ -192,8 +192,7 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         pacer, ledger = (sending.pacer, sending.ledger) if sending else (None, None)
         client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger)
     if settings.mode == "record":
-        record_mode = str(config.getoption("record_mode", default="none") or "none")
-        cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)
+        cassettes = CassetteLibrary(cassette_root(config), record_mode(config), redactor, actual_base=settings.base_url)
     runtime = Runtime(
         config.rootpath, settings, contract, target.fixtures, client, cassettes, redactor, target.examples,
         target.server, target.other_credentials, target.meta,

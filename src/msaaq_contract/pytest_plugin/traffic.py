@@ -23,6 +23,7 @@ from ..errors import MsaaqContractError
 from ..plan import Plan, build, value_rank
 from ..settings import RateLimit, parse_duration
 from . import live
+from .collection import doc_id_of
 from .options import option
 
 ENV_DEADLINE = "MSAAQ_DEADLINE"
@@ -94,10 +95,9 @@ def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, ma
 
     tests = []
     for item in items:
-        family = _family(item)
-        callspec = getattr(item, "callspec", None)
-        if family and callspec is not None and "doc_id" in callspec.params:
-            tests.append((str(callspec.params["doc_id"]), family))
+        family, doc_id = _family(item), doc_id_of(item)
+        if family and doc_id is not None:
+            tests.append((doc_id, family))
     plan = build(contract, tests, max_examples=max_examples, chain_length=chain_length)
     config.stash[PLAN] = plan
     config.stash[FUZZ_TESTS] = sum(1 for _, family in tests if family == "fuzz")
