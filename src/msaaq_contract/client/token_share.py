@@ -1,6 +1,7 @@
 """One token per identity across pytest-xdist workers of a live run.
 
-The controller names a private folder (``MSAAQ_TOKEN_SHARE``, mode 0700, deleted at the end of the session);
+The controller names a private folder (mode 0700, deleted at the end of the session; the workers get it in
+xdist's ``workerinput``);
 each worker reads a token from it before logging in and writes the one it fetched. A file lock (filelock, on any
 platform) serialises the workers, so a live target sees one login per identity instead of one per worker. Token
 values never leave this folder: it is not a cassette or a report, and it is removed when the run ends.
@@ -17,19 +18,12 @@ from pathlib import Path
 
 from filelock import FileLock
 
-ENV = "MSAAQ_TOKEN_SHARE"
-
 
 class TokenShare:
     def __init__(self, folder: Path, wall: Callable[[], float] = time.time) -> None:
         self.folder = folder
         self.file = folder / "tokens.json"
         self.wall = wall
-
-    @classmethod
-    def from_env(cls) -> TokenShare | None:
-        folder = os.environ.get(ENV)
-        return cls(Path(folder)) if folder and Path(folder).is_dir() else None
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[dict[str, dict[str, float | str]]]:

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from ..checks.base import ContractViolation
-from ..client.token_share import ENV as ENV_TOKEN_SHARE
 from ..errors import MsaaqContractError, OverBudget, TargetUnreachable
 from ..redaction import Redactor
 from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
+from .handoff import handoff, to_worker
 from .junit import JUnitLog
 from .options import (
     add_options,
@@ -93,18 +93,16 @@ def pytest_configure(config: pytest.Config) -> None:
     recording = record_mode(config)
     workers = getattr(config.option, "numprocesses", None)
     is_live = live.is_live(config)
-    if is_live and workers not in (None, 0, "0") and not _is_worker(config) and ENV_TOKEN_SHARE not in os.environ:
-        # One login per identity for the whole run: the workers (spawned after this) inherit the folder.
-        share = tempfile.mkdtemp(prefix="msaaq-tokens-")
-        os.environ[ENV_TOKEN_SHARE] = share
-        config.add_cleanup(lambda: _drop_folder(share, ENV_TOKEN_SHARE))
+    if is_live and workers not in (None, 0, "0") and not _is_worker(config):
+        # One login per identity for the whole run: the workers (started after this) get the folder.
+        share = handoff(config)["token_share"] = tempfile.mkdtemp(prefix="msaaq-tokens-")
+        config.add_cleanup(lambda: shutil.rmtree(share, ignore_errors=True))
     sends = is_live or bool(option(config, "sim"))
     if sends and _runs_conformance(config) and not _is_worker(config):
         traffic.start_clock(config)  # the time budget counts from here, discovery included
-        if workers not in (None, 0, "0") and traffic.ENV_RUN_DIR not in os.environ:
-            run_dir = tempfile.mkdtemp(prefix="msaaq-run-")  # the workers leave the plan here
-            os.environ[traffic.ENV_RUN_DIR] = run_dir
-            config.add_cleanup(lambda: _drop_folder(run_dir, traffic.ENV_RUN_DIR))
+        if workers not in (None, 0, "0"):
+            run_dir = handoff(config)["run_dir"] = tempfile.mkdtemp(prefix="msaaq-run-")  # the plan, from a worker
+            config.add_cleanup(lambda: shutil.rmtree(run_dir, ignore_errors=True))
     if recording != "none" and workers not in (None, 0, "0"):
         raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --record-mode runs")
 
@@ -148,11 +146,6 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [run_redactor(config).text(f"msaaq discovery: {data.summary()}")]
 
 
-def _drop_folder(folder: str, env: str) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    os.environ.pop(env, None)
-
-
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
 
@@ -193,6 +186,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         # walk every object of the run again, 0.2-0.3 s per process (measured); the tests' own finalizers have
         # run by now, so only cyclic garbage left at exit goes unexamined.
         gc.freeze()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist starts a worker: what the controller prepared for it travels in its ``workerinput``."""
+    to_worker(node)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -3,7 +3,7 @@
 On the xdist controller (or the only process of a serial run) ``prepare`` logs in once per identity (an
 unreachable target or refused credentials stop the run here, with one line and exit 69, or 4 for the
 credentials) and discovers the target's data. The result is saved to a private temporary file named by
-``MSAAQ_DISCOVERED``, which the workers (spawned after this hook) inherit, so a run explores the target once
+``handoff`` (the workers, started after this hook, get it in ``workerinput``), so a run explores the target once
 however many workers it has.
 """
 
@@ -20,9 +20,9 @@ from ..client.pacing import Traffic
 from ..contract import load_contract
 from ..discovery.target import TargetData, survey
 from ..settings import require_live_credentials, run_mode
+from .handoff import handoff, token_share
 from .options import option, resolve_settings
 
-ENV_DISCOVERED = "MSAAQ_DISCOVERED"
 DISCOVERED = pytest.StashKey[TargetData]()
 
 
@@ -36,24 +36,22 @@ def prepare(config: pytest.Config, contract_file: Path, sending: Traffic) -> Non
     """Preflight and discovery on the controller; raises MsaaqContractError when the target is not usable."""
     settings = resolve_settings(config)
     require_live_credentials(settings)
-    data = survey(load_contract(contract_file), settings, pacer=sending.pacer, ledger=sending.ledger)
+    data = survey(
+        load_contract(contract_file), settings, pacer=sending.pacer, ledger=sending.ledger, share=token_share(config)
+    )
     folder = tempfile.mkdtemp(prefix="msaaq-discovery-")
     path = Path(folder) / "discovered.json"
     data.save(path)
-    os.environ[ENV_DISCOVERED] = str(path)
+    handoff(config)["discovered"] = str(path)
     config.stash[DISCOVERED] = data
-
-    def drop() -> None:
-        shutil.rmtree(folder, ignore_errors=True)
-        os.environ.pop(ENV_DISCOVERED, None)
-
-    config.add_cleanup(drop)
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def discovered(config: pytest.Config) -> TargetData | None:
     """What discovery found in this process or, on an xdist worker, in the controller (None: not a live run)."""
     data = config.stash.get(DISCOVERED, None)
-    if data is None and os.environ.get(ENV_DISCOVERED) and Path(os.environ[ENV_DISCOVERED]).is_file():
-        data = TargetData.load(Path(os.environ[ENV_DISCOVERED]))
+    saved = handoff(config).get("discovered")
+    if data is None and saved and Path(saved).is_file():
+        data = TargetData.load(Path(saved))
         config.stash[DISCOVERED] = data
     return data

@@ -1,4 +1,10 @@
-"""Command-line options (group "msaaq") and how the run mode is decided from them."""
+"""Command-line options (group "msaaq") and how the run mode is decided from them.
+
+Every option is one row of ``OPTIONS``: ``Option("outage-limit", "help ...", {"type": int, "metavar": "N"})``
+registers ``--msaaq-outage-limit`` (dest ``msaaq_outage_limit``), read with ``option(config, "outage_limit")``,
+never ``config.getoption``. Only options that existed before 0.2 had an unprefixed spelling; they keep it as a
+deprecated alias (``DEPRECATED_ALIASES``). A new option gets none.
+"""
 
 from __future__ import annotations
 
@@ -20,8 +26,8 @@ SUITE = "tests/conformance"  # the default ``msaaq_suite``, relative to pytest's
 @dataclass(frozen=True)
 class Option:
     """One option of the "msaaq" group. ``--msaaq-<name>`` is its spelling and ``msaaq_<name>`` its dest (read it
-    with ``option(config, "<name>")``); ``--<name>``, the spelling before 0.2, stays an alias with a
-    deprecation note unless another plugin owns it (pytest-base-url's ``--base-url``)."""
+    with ``option(config, "<name>")``); for an option of ``DEPRECATED_ALIASES``, ``--<name>`` (its spelling before
+    0.2) stays an alias with a deprecation note unless another plugin owns it (pytest-base-url's ``--base-url``)."""
 
     name: str
     help: str
@@ -32,14 +38,20 @@ class Option:
         return f"--msaaq-{self.name}"
 
     @property
-    def alias(self) -> str:
-        return f"--{self.name}"
+    def alias(self) -> str | None:
+        return f"--{self.name}" if self.name in DEPRECATED_ALIASES else None
 
     @property
     def dest(self) -> str:
         return "msaaq_" + self.name.replace("-", "_")
 
 
+# The spellings before 0.2 (``--sim``, ``--seed``, ...): kept, with a deprecation note, for these options only.
+DEPRECATED_ALIASES = frozenset(
+    {"base-url", "sim", "sim-faults", "allow-writes", "allow-production", "rate-limit", "seed", "max-examples",
+     "report-dir", "cassette-dir", "contract", "target-fixtures", "request-timeout", "time-budget", "plan",
+     "record-mode"}
+)  # fmt: skip
 FLAG: dict[str, Any] = {"action": "store_true", "default": False}
 URL, FILE, DIR = ({"metavar": m} for m in ("URL", "FILE", "DIR"))
 
@@ -106,7 +118,7 @@ def add_options(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager
     for opt in OPTIONS:
         kwargs = {"default": None, **opt.kwargs}
         group.addoption(opt.flag, dest=opt.dest, help=opt.help, **kwargs)
-        if not _owned_elsewhere(opt.alias, pluginmanager):
+        if opt.alias is not None and not _owned_elsewhere(opt.alias, pluginmanager):
             action = _DeprecatedFlag if kwargs.get("action") == "store_true" else _DeprecatedValue
             group.addoption(opt.alias, dest=opt.dest, help=argparse.SUPPRESS, **{**kwargs, "action": action})
     parser.addini(
@@ -150,7 +162,7 @@ def option(config: Any, name: str) -> Any:
     owns (``OWNED_ELSEWHERE``), that plugin's value when ours is not given."""
     opt = BY_NAME[name]
     value = config.getoption(opt.dest, None)
-    owner = OWNED_ELSEWHERE.get(opt.alias)
+    owner = OWNED_ELSEWHERE.get(opt.alias or "")
     if value is None and owner is not None:
         value = config.getoption(owner[2], None)
     return value

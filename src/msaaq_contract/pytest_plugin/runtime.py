@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.replay import ReplayClient, ReplayLibrary
 from ..redaction import Redactor
 from ..settings import ENV_CREDENTIALS, Credentials, Settings
+from .handoff import token_share
 from .options import cassette_root, contract_path, option, record_mode, resolve_settings
 from .targets import open_target
 
@@ -190,7 +190,7 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         client = ReplayClient(cassettes)
     else:
         pacer, ledger = (sending.pacer, sending.ledger) if sending else (None, None)
-        client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger)
+        client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger, share=token_share(config))
     if settings.mode == "record":
         cassettes = CassetteLibrary(cassette_root(config), record_mode(config), redactor, actual_base=settings.base_url)
     runtime = Runtime(
@@ -198,7 +198,8 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         target.server, target.other_credentials, target.meta,
     )  # fmt: skip
     if settings.mode != "offline" and sending is not None:
-        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
+        workerinput = getattr(config, "workerinput", None)
+        workers = int(workerinput.get("workercount", 1)) if workerinput is not None else 1
         runtime.budget = sending.budget
         runtime.started = sending.started
         runtime.fuzz_left = -(-fuzz_tests // workers)  # this process's share, rounded up

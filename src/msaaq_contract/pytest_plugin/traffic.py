@@ -2,7 +2,7 @@
 
 The pacer and the ledger are shared by every client of a process: discovery's (on the xdist controller or the
 only process) and the suite's. The time budget starts when pytest is configured; its deadline travels to the
-xdist workers as a wall-clock time (``MSAAQ_DEADLINE``), and each worker paces ``1/workers`` of each bucket's
+xdist workers as a wall-clock time (``handoff``), and each worker paces ``1/workers`` of each bucket's
 limit. Workers hand their ledgers to the controller in ``workeroutput``; the controller adds them to its own.
 """
 
@@ -24,10 +24,9 @@ from ..plan import Plan, build, value_rank
 from ..settings import RateLimit, parse_duration
 from . import live
 from .collection import doc_id_of
+from .handoff import handoff
 from .options import option
 
-ENV_DEADLINE = "MSAAQ_DEADLINE"
-ENV_RUN_DIR = "MSAAQ_RUN_DIR"
 LEDGER_OUTPUT = "msaaq_ledger"
 TRAFFIC = pytest.StashKey[Traffic]()
 PLAN = pytest.StashKey[Plan]()
@@ -45,13 +44,8 @@ def start_clock(config: pytest.Config) -> None:
         budget = time_budget(config)
     except MsaaqContractError as exc:
         raise pytest.UsageError(f"error: {exc.one_line()}") from None
-    if budget is not None and ENV_DEADLINE not in os.environ:
-        os.environ[ENV_DEADLINE] = repr(time.time() + budget)
-        config.add_cleanup(_drop_deadline)
-
-
-def _drop_deadline() -> None:
-    os.environ.pop(ENV_DEADLINE, None)
+    if budget is not None:
+        handoff(config)["deadline"] = repr(time.time() + budget)
 
 
 def traffic(config: pytest.Config) -> Traffic:
@@ -59,12 +53,14 @@ def traffic(config: pytest.Config) -> Traffic:
     if found is not None:
         return found
     deadline = None
-    if os.environ.get(ENV_DEADLINE):
-        deadline = time.monotonic() + (float(os.environ[ENV_DEADLINE]) - time.time())
+    wall_deadline = handoff(config).get("deadline")
+    if wall_deadline:
+        deadline = time.monotonic() + (float(wall_deadline) - time.time())
     budget = Budget(deadline=deadline)
     raw = option(config, "rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
     ceiling = RateLimit.parse(str(raw)) if raw else None
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
+    workerinput = getattr(config, "workerinput", None)
+    workers = int(workerinput.get("workercount", 1)) if workerinput is not None else 1
     found = config.stash[TRAFFIC] = Traffic(Pacer(ceiling=ceiling, share=workers, budget=budget), Ledger())
     return found
 
@@ -104,9 +100,9 @@ def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, ma
     return plan
 
 
-def share_plan(plan: Plan) -> None:
+def share_plan(config: pytest.Config, plan: Plan) -> None:
     """An xdist worker leaves the plan for the controller, which prints it once the collection is known."""
-    folder = os.environ.get(ENV_RUN_DIR)
+    folder = handoff(config).get("run_dir")
     if folder:
         target = Path(folder) / "plan.json"
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
@@ -114,8 +110,8 @@ def share_plan(plan: Plan) -> None:
         tmp.replace(target)
 
 
-def shared_plan() -> Plan | None:
-    folder = os.environ.get(ENV_RUN_DIR)
+def shared_plan(config: pytest.Config) -> Plan | None:
+    folder = handoff(config).get("run_dir")
     path = Path(folder) / "plan.json" if folder else None
     if path is None or not path.is_file():
         return None
@@ -158,7 +154,7 @@ class TrafficHooks:
         workerinput = getattr(config, "workerinput", None)
         if workerinput is not None:
             if workerinput.get("workerid") == "gw0":
-                share_plan(plan)
+                share_plan(config, plan)
         else:
             _say(config, plan_lines(config, plan))
         if option(config, "plan"):  # the dry run: the plan was the point
@@ -171,7 +167,7 @@ class TrafficHooks:
         config = node.config
         if config.stash.get(PLAN, None) is not None:
             return
-        plan = shared_plan()
+        plan = shared_plan(config)
         if plan is not None:
             config.stash[PLAN] = plan
             _say(config, plan_lines(config, plan))
