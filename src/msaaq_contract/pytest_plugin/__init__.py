@@ -104,7 +104,7 @@ def pytest_configure(config: pytest.Config) -> None:
             run_dir = handoff(config)["run_dir"] = tempfile.mkdtemp(prefix="msaaq-run-")  # the plan, from a worker
             config.add_cleanup(lambda: shutil.rmtree(run_dir, ignore_errors=True))
     if recording != "none" and workers not in (None, 0, "0"):
-        raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --record-mode runs")
+        raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --msaaq-record-mode runs")
 
 
 @pytest.hookimpl(tryfirst=True)
