@@ -85,6 +85,7 @@ class Family:
     # What a --time-budget run sends first (lower first): each id's happy request, the refusals, isolation,
     # stateful chains, language variants, fuzz examples last.
     value: int = 5
+    summary: str = ""  # what it checks: the help of its pytest marker (``pytest --markers``)
 
     def applies(self, contract: Contract, op: Operation, doc_id: str) -> bool:
         """The family has at least one test for ``doc_id``."""
@@ -108,6 +109,7 @@ FAMILIES: dict[str, Family] = {
     for f in (
         Family(
             "auth",
+            summary="missing / malformed / revoked tokens are refused",
             value=1,
             tests=(
                 FamilyTest("test_missing_token", "protected", ("auth",), "auth-missing"),
@@ -118,51 +120,78 @@ FAMILIES: dict[str, Family] = {
         ),
         Family(
             "tenant_header",
+            summary="X-Tenant missing or unknown is refused",
             value=1,
             tests=(
                 FamilyTest("test_missing_tenant", "tenant", ("tenant_header",), "tenant-missing"),
                 FamilyTest("test_unknown_tenant", "tenant", ("tenant_header",), "tenant-unknown"),
             ),
         ),
-        Family("envelope", (FamilyTest("test_envelope", "all", ("envelope",), _HAPPY),), value=0),
-        Family("schema", (FamilyTest("test_field_types", "all", ("schema",), _HAPPY),), value=0),
+        Family(
+            "envelope",
+            summary="status/code/data/message shape",
+            tests=(FamilyTest("test_envelope", "all", ("envelope",), _HAPPY),),
+            value=0,
+        ),
+        Family(
+            "schema",
+            summary="field types against the contract",
+            tests=(FamilyTest("test_field_types", "all", ("schema",), _HAPPY),),
+            value=0,
+        ),
         # The happy answer is judged whole across three columns: the media type and envelope, the body's field
         # types, the status with the headers it requires.
-        Family("status", (FamilyTest("test_status", "all", ("success", "status", "headers"), _HAPPY),), value=0),
+        Family(
+            "status",
+            summary="status code documented, with the headers it requires",
+            tests=(FamilyTest("test_status", "all", ("success", "status", "headers"), _HAPPY),),
+            value=0,
+        ),
         Family(
             "fuzz",
-            (
+            summary="property-based requests from the contract",
+            tests=(
                 FamilyTest("test_fuzz_valid", "fuzz_positive", ("as_recorded",), "fuzz-positive"),
                 FamilyTest("test_fuzz_invalid", "fuzz_negative", ("as_recorded",), "fuzz-negative"),
             ),
         ),
         Family(
             "stateful",
-            (FamilyTest("test_crud", "crud", ("success", *ANSWER), "stateful"),),
+            summary="create/read/update/list/delete chains",
+            tests=(FamilyTest("test_crud", "crud", ("success", *ANSWER), "stateful"),),
             value=3,
         ),
         Family(
             "isolation",
-            (
+            summary="another academy cannot read or list this academy's resources, nor tell which of its ids exist",
+            tests=(
                 FamilyTest("test_isolation", "owned_reads", ("isolation", "no_existence_leak"), "isolation"),
                 FamilyTest("test_isolation_lists", "tenant_lists", ("no_foreign_items",), "isolation-lists"),
             ),
             value=2,
         ),
         # Who may call what (after the happy requests: a data leak outranks a field type).
-        Family("roles", (FamilyTest("test_foreign_role", "foreign_role", ("refused", "unchanged"), "roles"),), value=1),
+        Family(
+            "roles",
+            summary="a user identity the operation does not serve is refused (a student's token on the Admin API)",
+            tests=(FamilyTest("test_foreign_role", "foreign_role", ("refused", "unchanged"), "roles"),),
+            value=1,
+        ),
         Family(
             "binding",
-            (FamilyTest("test_other_academy_token", "bound_token", ("refused", "unchanged"), "binding"),),
+            summary="a token of the other academy is refused with this academy's X-Tenant",
+            tests=(FamilyTest("test_other_academy_token", "bound_token", ("refused", "unchanged"), "binding"),),
             value=1,
         ),
         Family(
             "ownership",
-            (FamilyTest("test_other_user", "owned_writes", ("refused", "unchanged"), "ownership"),),
+            summary="a second user of the academy cannot change or delete what the first created",
+            tests=(FamilyTest("test_other_user", "owned_writes", ("refused", "unchanged"), "ownership"),),
             value=1,
         ),
         Family(
             "language",
+            summary="Accept-Language ar/en conform and keep Arabic intact",
             value=4,
             tests=(
                 FamilyTest(
@@ -174,7 +203,12 @@ FAMILIES: dict[str, Family] = {
                 ),
             ),
         ),
-        Family("methods", (FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),), value=2),
+        Family(
+            "methods",
+            summary="an undeclared method on a documented path is refused with 405 and Allow",
+            tests=(FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),),
+            value=2,
+        ),
     )
 }
 TESTS: dict[str, tuple[Family, FamilyTest]] = {t.name: (f, t) for f in FAMILIES.values() for t in f.tests}

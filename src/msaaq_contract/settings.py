@@ -161,11 +161,15 @@ def run_mode(*, base_url: str | None, sim: bool, record_mode: str = "none") -> M
     """What a run is, decided in one place: the reference server (``--sim``), a live target (a base URL), or
     offline from cassettes; recording any target is ``record``."""
     if sim and base_url:
-        raise ConfigError("--sim and --base-url are exclusive", hint="choose the reference server or a live target")
+        raise ConfigError(
+            "--msaaq-sim and --msaaq-base-url are exclusive", hint="choose the reference server or a live target"
+        )
     mode: Mode = "sim" if sim else "live" if base_url else "offline"
     if record_mode not in ("", "none"):
         if mode == "offline":
-            raise ConfigError(f"--record-mode={record_mode} needs a target", hint="add --sim or --base-url URL")
+            raise ConfigError(
+                f"--msaaq-record-mode={record_mode} needs a target", hint="add --msaaq-sim or --msaaq-base-url URL"
+            )
         return "record"
     return mode
 

@@ -290,9 +290,9 @@ def load_contract(path: Path | str | None = None, *, check: bool = True, fresh: 
 
     Loads are cached per process; ``fresh=True`` reads the files again (after a command edited them).
     """
-    from .loader import DEFAULT_CONTRACT
+    from .loader import default_contract
 
-    target = Path(path) if path else DEFAULT_CONTRACT
+    target = Path(path) if path else default_contract()
     if target.is_dir():
         target = target / "openapi.yaml"
     if fresh:

@@ -24,7 +24,7 @@ from ..discovery.target import survey
 from ..errors import ConfigError
 from ..recording.cassettes import read_meta
 from ..settings import Credentials, Settings, require_live_credentials
-from .options import cassette_root, max_examples, resolve_settings
+from .options import cassette_root, max_examples, option, resolve_settings
 
 
 @dataclass
@@ -41,7 +41,7 @@ class Target:
 def open_target(config: pytest.Config, contract: Contract, settings: Settings, sending: Traffic | None) -> Target:
     if settings.mode == "offline":
         return offline(config, settings)
-    if config.getoption("sim"):
+    if option(config, "sim"):
         return simulated(config, contract)
     return live(config, contract, settings, sending)
 
@@ -49,14 +49,14 @@ def open_target(config: pytest.Config, contract: Contract, settings: Settings, s
 def offline(config: pytest.Config, settings: Settings) -> Target:
     meta = read_meta(cassette_root(config))
     fixtures = Fixtures.from_mapping(meta["fixtures"])
-    seed = config.getoption("seed")
+    seed = option(config, "seed")
     settings = replace(
         settings,
         seed=int(meta.get("seed", settings.seed)) if seed is None else int(seed),
         tenant=fixtures.tenant,
         other_tenant=fixtures.other_tenant,
     )
-    examples = int(config.getoption("max_examples") or meta.get("max_examples", 4))
+    examples = int(option(config, "max_examples") or meta.get("max_examples", 4))
     return Target(settings, fixtures, examples, meta=meta)
 
 
@@ -64,7 +64,7 @@ def simulated(config: pytest.Config, contract: Contract) -> Target:
     from ..refserver import demo_credentials, load_faults, start_server
     from ..refserver.seed import fixture_values
 
-    faults_file = config.getoption("sim_faults")
+    faults_file = option(config, "sim_faults")
     faults = load_faults(Path(faults_file)) if faults_file else None
     server = start_server(contract=contract, faults=faults)
     settings = resolve_settings(config, sim_base_url=server.base_url)

@@ -37,7 +37,7 @@ __all__ = ["Cassette", "ReplayClient", "ReplayLibrary", "read_cassette", "rereco
 
 
 def rerecord_hint(doc_id: str) -> str:
-    return f"re-record: pytest tests/conformance --sim --record-mode=rewrite -k '{doc_id}' -p no:xdist"
+    return f"re-record: pytest tests/conformance --msaaq-sim --msaaq-record-mode=rewrite -k '{doc_id}' -p no:xdist"
 
 
 @dataclass

@@ -149,7 +149,7 @@ def test_unreachable_target_stops_at_once_with_one_line(tmp_path):
     result = run_suite(
         "-k", "admin.courses", "--report-dir", str(tmp_path), env=live_env("http://127.0.0.1:9/v1")
     )  # fmt: skip
-    assert result.returncode == 3
+    assert result.returncode == 69
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert result.stderr.startswith("Exit: error: cannot reach http://127.0.0.1:9/v1")
     assert "failed" not in result.stdout and "Traceback" not in result.stdout + result.stderr
