@@ -42,9 +42,13 @@ def test_fuzzing_an_operation_without_input_costs_one_request(contract):
 
 
 def test_isolation_is_sent_as_the_other_academy(contract):
-    doc_id = next(d for d, o in contract.documented() if bucket_for(o, identities(contract)) == "adminUser")
-    plan = build(contract, [(doc_id, "isolation")], max_examples=25, chain_length=lambda d: 0)
+    admin = [d for d, o in contract.documented() if bucket_for(o, identities(contract)) == "adminUser"]
+    read = next(d for d in admin if contract.operation(d).path_params)
+    plan = build(contract, [(read, "isolation")], max_examples=25, chain_length=lambda d: 0)
     assert plan.by_bucket() == {"adminUser@other": 2}  # the real id, then a never-issued one
+    listing = next(d for d in admin if not contract.operation(d).path_params)
+    plan = build(contract, [(listing, "isolation")], max_examples=25, chain_length=lambda d: 0)
+    assert plan.by_bucket() == {"adminUser@other": 1}  # the other academy's list, once
 
 
 def test_foreign_token_probes_count_the_control_once_and_the_owners_requests(contract):

@@ -88,3 +88,22 @@ def owned_write(contract: Contract, op: Operation) -> bool:
     name = table.user_of(op)
     creatable = collection is not None and collection.create is not None and name in collection.create.security
     return creatable and name is not None and table[name].objects == "own"
+
+
+SCOPES = ("", "other", "second")  # whose token: this academy's user, the other academy's, a second user here
+
+
+def control_cassette(identity: str, scope: str) -> str:
+    """The recording of ``identity``'s positive control (``scope``: ``""``, ``other`` or ``second``)."""
+    return f"control-{identity}" + (f"-{scope}" if scope else "")
+
+
+def control_cassettes(contract: Contract) -> set[tuple[str, str]]:
+    """(documented id, recording name) of every positive control a run may record: one per user identity and
+    scope, under its control read."""
+    out: set[tuple[str, str]] = set()
+    for identity in identities(contract):
+        doc_id = control_operation(contract, identity.name) if identity.user else None
+        if doc_id is not None:
+            out.update((doc_id, control_cassette(identity.name, scope)) for scope in SCOPES)
+    return out

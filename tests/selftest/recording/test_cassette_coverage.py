@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from msaaq_contract.contract.access import control_cassettes
 from msaaq_contract.contract.resources import resource_graph
 from msaaq_contract.families import APPLICABILITY, applies_to, family_tests, path_ids
 from msaaq_contract.recording.files import find
@@ -30,15 +31,17 @@ def test_every_documented_id_has_its_cassettes(contract):
 
 
 def test_the_registry_names_every_committed_cassette(contract):
-    """Every cassette file on disk is one a registered test replays (a renamed test orphans nothing)."""
-    names = {
-        name
+    """Every cassette file on disk is one a registered test replays, or a positive control of the access
+    families (a renamed test orphans nothing)."""
+    named = {
+        (doc_id, name)
         for doc_id, op in contract.documented()
         for _, test in family_tests(contract, op, doc_id)
         for name in test.cassettes
     }
-    on_disk = {p.name.split(".")[0] for folder in CASSETTES.iterdir() if folder.is_dir() for p in folder.iterdir()}
-    assert on_disk - names == set()
+    named |= control_cassettes(contract)
+    on_disk = {(f.name, p.name.split(".")[0]) for f in CASSETTES.iterdir() if f.is_dir() for p in f.iterdir()}
+    assert on_disk - named == set()
 
 
 def test_the_stateful_rule_picks_the_chains(contract):
