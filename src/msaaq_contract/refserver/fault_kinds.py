@@ -60,6 +60,7 @@ class FaultKind:
     relax_tenant: ClassVar[bool] = False
     leak: ClassVar[bool] = False
     relax_validation: ClassVar[bool] = False  # serve a request the contract's validation refuses
+    unguarded: ClassVar[bool] = False  # creates and updates store every member sent, not only the fillable ones
 
     @property
     def ignores(self) -> frozenset[str]:

@@ -36,6 +36,7 @@ method_not_refused         a method the path does not declare gets 404 without `
 requires_field             creates and updates whose body lacks ``field`` get Laravel's 422 "The X field is required."
 accepts_invalid            requests the contract's validation refuses are served anyway (negative fuzzing's drill)
 optional_member_500        JSON writes with a member the schema does not require get a 500 (positive fuzzing's drill)
+mass_assignable            creates and updates store members their body does not declare (``$guarded = []``)
 =========================  ===========================================================================
 """
 
@@ -77,7 +78,7 @@ from .fault_kinds import (
 )
 from .fault_models import NullModelField, NumberAsString, UndeclaredEnumValue
 from .fault_rules import RequiresField
-from .fault_writes import DeleteDoesNothing, UpdateChangesNothing
+from .fault_writes import DeleteDoesNothing, MassAssignable, UpdateChangesNothing
 
 __all__ = ["CATALOGUE", "Catalogue", "Fault", "FaultKind", "load_faults"]
 
@@ -88,7 +89,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
-        RequiresField, AcceptsInvalid, OptionalMember500,
+        RequiresField, AcceptsInvalid, OptionalMember500, MassAssignable,
     )
 }  # fmt: skip
 
