@@ -152,6 +152,13 @@ FAMILIES: dict[str, Family] = {
             ),
         ),
         Family("methods", (FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),), value=2),
+        # Writes the run owns, with members only the server sets: a stored one is a data-integrity breach
+        # (OWASP API3), valued right after the happy requests.
+        Family(
+            "mass_assignment",
+            (FamilyTest("test_mass_assignment", "crud", ("mass_assignment",), "mass-assignment"),),
+            value=1,
+        ),
     )
 }
 TESTS: dict[str, tuple[Family, FamilyTest]] = {t.name: (f, t) for f in FAMILIES.values() for t in f.tests}

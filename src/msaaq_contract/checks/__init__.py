@@ -3,7 +3,7 @@
 Importing this package registers every check in ``CHECKS`` under the name used in reports and ``--checks``.
 """
 
-from . import auth, documented, envelope, fuzz, isolation, language, methods, schema, status, tenant
+from . import auth, documented, envelope, fuzz, isolation, language, mass_assignment, methods, schema, status, tenant
 from .base import CHECKS, CheckContext, ContractViolation, Exchange, Finding, RecordedRequest, check
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "fuzz",
     "isolation",
     "language",
+    "mass_assignment",
     "methods",
     "schema",
     "status",

@@ -23,6 +23,7 @@ from ..errors import MsaaqContractError
 from ..plan import Plan, build, value_rank
 from ..settings import RateLimit, parse_duration
 from . import live
+from .mass_assignment import requests_at_most
 
 ENV_DEADLINE = "MSAAQ_DEADLINE"
 ENV_RUN_DIR = "MSAAQ_RUN_DIR"
@@ -91,13 +92,17 @@ def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, ma
         # create + each link, the read again after an update, and once more after the delete
         return 1 + len(links) + ("update" in links) + ("delete" in links)
 
+    def probe_length(doc_id: str) -> int:
+        chain = every.get(doc_id)
+        return 0 if chain is None else requests_at_most(contract, chain)
+
     tests = []
     for item in items:
         family = _family(item)
         callspec = getattr(item, "callspec", None)
         if family and callspec is not None and "doc_id" in callspec.params:
             tests.append((str(callspec.params["doc_id"]), family))
-    plan = build(contract, tests, max_examples=max_examples, chain_length=chain_length)
+    plan = build(contract, tests, max_examples=max_examples, chain_length=chain_length, probe_length=probe_length)
     config.stash[PLAN] = plan
     config.stash[FUZZ_TESTS] = sum(1 for _, family in tests if family == "fuzz")
     return plan
