@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from msaaq_contract.checks.mass_assignment import probes
 from msaaq_contract.checks.schema import _properties
 from msaaq_contract.contract import Operation, load_contract
 from msaaq_contract.contract.identities import identities
+from msaaq_contract.contract.resources import resource_graph
 from msaaq_contract.families import negative_applies, path_ids
+from msaaq_contract.pytest_plugin.mass_assignment import requests_at_most
 from msaaq_contract.refserver import Fault, fixture_values
 
 REPO = Path(__file__).resolve().parents[3]
@@ -48,6 +51,8 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     # Only generated requests reach these two: they prove the fuzz family can fail.
     "accepts_invalid": ("json_write", {"fuzz"}, {}),
     "optional_member_500": ("json_write", {"fuzz"}, {}),
+    # Only a write of a member the body does not declare, read back twice, shows it.
+    "mass_assignable": ("probed_create", {"mass_assignment"}, {}),
 }
 
 
@@ -59,6 +64,11 @@ def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
             plain and negative_applies(op, doc_id) and not op.destructive and not op.undocumented
             and op.confidence != "low" and len(op.doc_ids) == 1 and op.path_params == ()
         )  # fmt: skip
+    if kind == "probed_create":  # a create the mass-assignment family probes (a response-only member, a delete)
+        chain = resource_graph(contract_of(op)).chains.get(doc_id)
+        if chain is None or op.confidence == "low" or not requests_at_most(contract_of(op), chain):
+            return False  # the fault never stores the row's own id: another member must show it
+        return any(p.member != chain.member for p in probes(contract_of(op), op, chain.links["read"]))
     if op.method != "get" or op.undocumented or op.confidence == "low" or len(op.doc_ids) > 1:
         return False
     if not any(op.responses[s].is_json for s in op.success_statuses):
