@@ -112,8 +112,8 @@ class Plan:
         )
         if budget_s is not None:
             out.append(
-                f"plan: --time-budget {_duration(budget_s)}: happy requests first, then refusals, isolation, "
-                "stateful chains, language, fuzz examples; what does not fit is not-run"
+                f"plan: --time-budget {_duration(budget_s)}: happy requests first, then refusals and mass-assignment "
+                "probes, isolation, stateful chains, language, fuzz examples; what does not fit is not-run"
             )
         return out
 
