@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .checks import CHECKS
 from .checks.base import Check
 from .contract import Contract, Operation
+from .contract.access import foreign_users, probe_kind, user_only
 from .contract.identities import identities
 from .contract.resources import resource_graph
 from .errors import ConfigError
@@ -137,7 +138,18 @@ FAMILIES: dict[str, Family] = {
             (FamilyTest("test_crud", "crud", ("success", "envelope", "schema", "status"), "stateful"),),
             value=3,
         ),
-        Family("isolation", (FamilyTest("test_isolation", "owned_reads", ("isolation",), "isolation"),), value=2),
+        Family(
+            "isolation",
+            (FamilyTest("test_isolation", "owned_reads", ("isolation", "no_existence_leak"), "isolation"),),
+            value=2,
+        ),
+        # Who may call what (after the happy requests: a data leak outranks a field type).
+        Family("roles", (FamilyTest("test_foreign_role", "foreign_role", ("refused", "unchanged"), "roles"),), value=1),
+        Family(
+            "binding",
+            (FamilyTest("test_other_academy_token", "bound_token", ("refused", "unchanged"), "binding"),),
+            value=1,
+        ),
         Family(
             "language",
             value=4,
@@ -233,7 +245,24 @@ def positive_ids(contract: Contract) -> list[str]:
     return [d for d, op in contract.documented() if not table.alters_own_account(op)]
 
 
+@functools.lru_cache(maxsize=4)
+def foreign_role_ids(contract: Contract) -> list[str]:
+    """Operations that require a user and can be probed with another user identity's token (reads, creates,
+    writes on a resource the probe creates)."""
+    return [
+        d for d, op in contract.documented() if foreign_users(contract, op) and probe_kind(contract, op) is not None
+    ]
+
+
+@functools.lru_cache(maxsize=4)
+def bound_token_ids(contract: Contract) -> list[str]:
+    """Operations that require a user and can be probed with that identity's token from the other academy."""
+    return [d for d, op in contract.documented() if user_only(contract, op) and probe_kind(contract, op) is not None]
+
+
 CONTRACT_RULES: dict[str, ContractRule] = {
+    "foreign_role": foreign_role_ids,
+    "bound_token": bound_token_ids,
     "paths": path_ids,
     "crud": chain_ids,
     "revocable": revocable_ids,

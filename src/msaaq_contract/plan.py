@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from .client.pacing import GUEST, LOGIN, WINDOW_S
 from .contract import Contract, Operation
+from .contract.access import foreign_users, probe_kind
 from .contract.identities import Identities, identities
 from .contract.logins import login_operations
 from .families import FAMILIES
@@ -132,6 +133,7 @@ def build(
     logins = login_operations(contract)
     happy_sent: set[str] = set()
     revoking: set[str] = set()
+    controlled: set[tuple[str, str]] = set()
     for doc_id, family in tests:
         op = contract.operation(doc_id)
         bucket = bucket_for(op, table, logins=logins)
@@ -146,7 +148,16 @@ def build(
                 plan.add(LOGIN, "tokens")
                 plan.add(bucket, family)
         elif family == "isolation":
-            plan.add(bucket_for(op, table, other=True), family)
+            plan.add(bucket_for(op, table, other=True), family, 2)  # the real id, then a never-issued one
+        elif family in ("roles", "binding"):
+            foreign = foreign_users(contract, op) if family == "roles" else [f"{table.user_of(op)}@other"]
+            for who in foreign:
+                if (who, family) not in controlled:  # the positive control: once per token (per process)
+                    controlled.add((who, family))
+                    plan.add(who, family)
+                plan.add(who, family)
+                if probe_kind(contract, op) == "write":
+                    plan.add(bucket, family, 2)  # the owner's create, and the owner's read afterwards
         elif family == "stateful":
             plan.add(bucket, family, chain_length(doc_id))
         elif family == "mass_assignment":  # its bound: the whole probe, though a conforming target stops early

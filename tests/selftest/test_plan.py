@@ -44,7 +44,20 @@ def test_fuzzing_an_operation_without_input_costs_one_request(contract):
 def test_isolation_is_sent_as_the_other_academy(contract):
     doc_id = next(d for d, o in contract.documented() if bucket_for(o, identities(contract)) == "adminUser")
     plan = build(contract, [(doc_id, "isolation")], max_examples=25, chain_length=lambda d: 0)
-    assert plan.by_bucket() == {"adminUser@other": 1}
+    assert plan.by_bucket() == {"adminUser@other": 2}  # the real id, then a never-issued one
+
+
+def test_foreign_token_probes_count_the_control_once_and_the_owners_requests(contract):
+    from msaaq_contract.contract.access import probe_kind
+
+    reads = [d for d, o in contract.documented() if o.area == "admin" and probe_kind(contract, o) == "read"][:2]
+    write = next(d for d, o in contract.documented() if o.area == "admin" and probe_kind(contract, o) == "write")
+    tests = [(d, "roles") for d in (*reads, write)] + [(write, "binding")]
+    plan = build(contract, tests, max_examples=25, chain_length=lambda d: 0)
+    # roles: one control, three probes with the student's token; the write's create and read as the admin
+    assert plan.counts["tenantStudent"]["roles"] == 4
+    assert plan.counts["adminUser"] == {"roles": 2, "binding": 2}
+    assert plan.counts["adminUser@other"]["binding"] == 2  # its control, then the probe
 
 
 def test_a_full_plan_and_its_eta(contract):

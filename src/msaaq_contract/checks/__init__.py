@@ -3,7 +3,20 @@
 Importing this package registers every check in ``CHECKS`` under the name used in reports and ``--checks``.
 """
 
-from . import auth, documented, envelope, fuzz, isolation, language, mass_assignment, methods, schema, status, tenant
+from . import (
+    access,
+    auth,
+    documented,
+    envelope,
+    fuzz,
+    isolation,
+    language,
+    mass_assignment,
+    methods,
+    schema,
+    status,
+    tenant,
+)
 from .base import CHECKS, CheckContext, ContractViolation, Exchange, Finding, RecordedRequest, check
 
 __all__ = [
@@ -13,6 +26,7 @@ __all__ = [
     "Exchange",
     "Finding",
     "RecordedRequest",
+    "access",
     "auth",
     "check",
     "documented",

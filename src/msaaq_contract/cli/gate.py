@@ -2,7 +2,8 @@
 
 Exit codes:
   0  every failure is a known deviation (still valid), and the run was complete
-  1  a new failure (regression), an expired baseline entry, an interrupted run, or a report where nothing ran
+  1  a new failure (regression), an expired baseline entry, an interrupted run, a report where nothing ran, or
+     (with --access-baseline) an identity refused in the baseline report and allowed now
   2  the report or the baseline is missing, corrupt or does not match its schema (one-line error)
 
 ``failed`` checks gate. ``uncertain`` (failure on a low-confidence operation: the contract may be at fault)
@@ -31,6 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser, command: str) -> None:
     parser.add_argument(
         "--baseline", type=Path, default=DEFAULT_BASELINE, help=f"known deviations (default: {DEFAULT_BASELINE})"
     )
+    parser.add_argument(
+        "--access-baseline",
+        type=Path,
+        default=None,
+        metavar="REPORT",
+        help="an earlier conformance.json: an identity it saw refused and this run saw allowed fails the gate",
+    )
     parser.add_argument("--today", default=None, metavar="YYYY-MM-DD", help="date to judge expiry by (default: today)")
     parser.add_argument(
         "--strict", action="store_true", help="also fail on 'uncertain' (contract doubt) and 'error' (target) checks"
@@ -50,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     today = _today(args.today)
     report = load_report(args.report)
     baseline = load_baseline(args.baseline)
-    result = evaluate(report, baseline, today, strict=args.strict)
+    access = load_report(args.access_baseline) if args.access_baseline is not None else None
+    result = evaluate(report, baseline, today, strict=args.strict, access_baseline=access)
     print("\n".join(render_result(result, str(args.baseline))))
     print_summary(result)
     return result.exit_code
@@ -71,10 +80,17 @@ def render_result(result: GateResult, baseline: str) -> list[str]:
         reasons.append(f"{len(result.new)} new failure{'s' if len(result.new) != 1 else ''}")
     if result.expired:
         reasons.append(f"{len(result.expired)} expired known deviation{'s' if len(result.expired) != 1 else ''}")
+    if result.escalations:
+        n = len(result.escalations)
+        reasons.append(f"{n} escalation{'s' if n != 1 else ''} in the authorization matrix")
     reasons += result.problems
     lines = [f"gate: FAILED ({'; '.join(reasons)})" if reasons else "gate: passed"]
     sections: list[tuple[str, list[str]]] = [
         (f"new failures (not in {baseline}):", _items(result.new)),
+        (
+            "escalations (refused in the access baseline, allowed now):",
+            [f"  {e.line}" for e in result.escalations],
+        ),
         (
             "expired known deviations (fix the endpoint, or renew the entry with a reason):",
             [_entry(d, baseline) for d in result.expired],
@@ -99,6 +115,7 @@ def render_result(result: GateResult, baseline: str) -> list[str]:
 def summary_rows(result: GateResult) -> list[tuple[str, int, str]]:
     return [
         ("new failures", len(result.new), "gates"),
+        ("authorization escalations", len(result.escalations), "gates"),
         ("known deviations (still failing)", len(result.known), ""),
         ("expired baseline entries", len(result.expired), "gates"),
         ("removable baseline entries", len(result.removable) + len(result.stale), ""),

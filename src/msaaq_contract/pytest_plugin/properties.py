@@ -11,3 +11,4 @@ CASSETTE = "msaaq_cassette"
 FINDINGS = "msaaq_findings"  # JSON: {"violations": [...], "warnings": [...]}
 TARGET_ERROR = "msaaq_target_error"  # set by the plugin when a test stopped on our own error
 NOT_RUN = "msaaq_not_run"  # set by the plugin when the time budget was spent before the test could send
+ACCESS = "msaaq_access"  # "<who>=allowed|refused|unclear": one cell of the authorization matrix per answer

@@ -40,6 +40,7 @@ class Runtime:
     other_credentials: Credentials | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     happy_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
+    controls: dict[tuple[str, bool], Any] = field(default_factory=dict)  # (identity, other) -> positive control
     down: str | None = None  # why the target is considered gone (set by ``probe``)
     budget: Budget = field(default_factory=Budget)  # --time-budget's deadline (none offline)
     fuzz_left: int = 0  # fuzz tests this process still expects to run: they share what the budget leaves

@@ -14,7 +14,7 @@ import pytest
 from ..checks import status
 from ..checks.base import Finding
 from ..checks.request import GUESSED
-from ..client.happy import build_happy_request
+from ..client.happy import PreparedCall, build_happy_request
 from ..contract import Contract, Operation
 from ..contract.flatten import flatten, types_of
 from ..contract.resources import Chain
@@ -27,7 +27,8 @@ UPDATED_CODE = "MSAAQUPDATED"
 TEXT_MEMBERS = ("title", "name", "description", "summary", "code")  # what a chain writes, in this order
 
 
-def _doc_id(op: Operation) -> str:
+def doc_id_of(op: Operation) -> str:
+    """The id a request to ``op`` is built and judged as: its first documented id, else its operationId."""
     return op.doc_ids[0] if op.doc_ids else op.operation_id
 
 
@@ -52,18 +53,12 @@ def run_chain(c: Conformance, chain: Chain) -> None:
         # The registry's checks of the chain; a step that need not succeed is not held to a success status.
         checks = [check for check in c.checks if expect_success or check is not status.success_expected]
         # Judged as the step's own operation: a finding lands on the documented id that broke.
-        c.judge(exchange, *checks, doc_id=_doc_id(op), step=name)
+        c.judge(exchange, *checks, doc_id=doc_id_of(op), step=name)
 
     def call_for(op: Operation, created: str | None, body: dict[str, Any] | None = None) -> Any:
         values = {op.path_params[-1].name: created} if created is not None and op.path.endswith("}") else None
         # the item path ends with the created resource's parameter
-        call = build_happy_request(contract, _doc_id(op), fixtures, values=values)
-        if body:
-            if call.data is not None:
-                call.data.update({k: str(v) for k, v in body.items()})
-            else:
-                call.json = {**(call.json or {}), **body}
-        return call
+        return with_body(build_happy_request(contract, doc_id_of(op), fixtures, values=values), body or {})
 
     created_id: str | None = None
     with missing_data_skips():
@@ -120,7 +115,7 @@ def run_chain(c: Conformance, chain: Chain) -> None:
                             expected="404",
                             actual=str(gone.status),
                         )
-                        c.record([still], gone, doc_id=_doc_id(delete_op), step="delete")
+                        c.record([still], gone, doc_id=doc_id_of(delete_op), step="delete")
         finally:
             if created_id is not None and "delete" in chain.links:
                 c.runtime.client.send(call_for(chain.links["delete"], created_id), mutating=True)
@@ -148,6 +143,45 @@ def _derived(prop: dict[str, Any]) -> str:
     if source == "create":
         return "a member the create accepts"
     return f"a member the contract derived from {ref}"
+
+
+def distinct_change(contract: Contract, op: Operation, current: dict[str, Any]) -> dict[str, Any]:
+    """One member ``op``'s body documents, set to a value it accepts that ``current`` does not hold (text
+    members first, then another enum value, a number plus one, the other boolean); {} when none fits."""
+    members = _members(contract, op.request_schema)
+    names = [n for n in TEXT_MEMBERS if n in members] + sorted(n for n in members if n not in TEXT_MEMBERS)
+    for name in names:
+        prop, now = members[name], current.get(name)
+        if prop.get("readOnly") or "format" in prop:
+            continue
+        for value in _candidates(prop, now, UPDATED_CODE if name == "code" else UPDATED_TEXT):
+            if value != now and jsonschema_rs.is_valid(prop, value):
+                return {name: value}
+    return {}
+
+
+def _candidates(prop: dict[str, Any], now: Any, text: str) -> list[Any]:
+    if prop.get("enum"):
+        return [v for v in prop["enum"] if v is not None]
+    types = types_of(prop)
+    number = now if isinstance(now, (int, float)) and not isinstance(now, bool) else 0
+    out: list[Any] = []
+    if "string" in types:
+        out.append(text)
+    if "integer" in types or "number" in types:
+        out += [int(number) + 1, int(number) - 1]
+    if "boolean" in types:
+        out.append(not now if isinstance(now, bool) else True)
+    return out
+
+
+def with_body(call: PreparedCall, change: dict[str, Any]) -> PreparedCall:
+    """``call`` with ``change`` merged into its body (as text in a form)."""
+    if change and call.data is not None:
+        call.data.update({k: str(v) for k, v in change.items()})
+    elif change:
+        call.json = {**(call.json or {}), **change}
+    return call
 
 
 def _update_change(
@@ -198,4 +232,4 @@ def _compare(c: Conformance, when: str, sent: Any, exchange: Exchange, writer: O
         for key, value in sent.items()
         if not (isinstance(value, (dict, list)) or key not in read or "password" in key) and not _same(value, read[key])
     ]
-    c.record(lost, exchange, doc_id=_doc_id(writer), step=when)
+    c.record(lost, exchange, doc_id=doc_id_of(writer), step=when)

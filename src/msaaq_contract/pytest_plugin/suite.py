@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from ..checks.access import access_of
 from ..checks.base import Check, CheckContext, ContractViolation, Finding
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
@@ -173,8 +174,9 @@ class Conformance:
                 pytest.skip(f"schemathesis cannot generate a {mode} request for {self.op.label} from the contract")
         self.conclude()
 
-    def other_tenant_call(self) -> tuple[PreparedCall, str | None]:
-        """The main academy's resource requested as the other academy: its X-Tenant and its own token."""
+    def other_tenant_call(self) -> tuple[PreparedCall, str | None, list[str]]:
+        """The main academy's resource requested as the other academy: its X-Tenant and its own token; and the
+        path parameters whose values differ between the academies (the tenant-owned ids)."""
         fixtures = self.runtime.fixtures
         # Tenant-owned: the other academy has its own id for it (the same value means the id is not scoped).
         if not fixtures.other_tenant:
@@ -185,7 +187,8 @@ class Conformance:
         call = self.call()
         with missing_data_skips():
             theirs = build_happy_request(self.contract, self.doc_id, fixtures, other_tenant=True).path_values
-        if not [name for name, value in call.path_values.items() if theirs[name] != value]:
+        owned = [name for name, value in call.path_values.items() if theirs[name] != value]
+        if not owned:
             pytest.skip(f"no tenant-owned id among {list(call.path_values)}: both academies use the same values")
         call.headers["X-Tenant"] = fixtures.other_tenant
         token: str | None = None
@@ -196,9 +199,19 @@ class Conformance:
                 token = self.runtime.client.tokens.get(call.identity)
             else:
                 token = self.runtime.client.tokens.get(call.identity, tenant=fixtures.other_tenant, credentials=other)
-        return call, token
+        return call, token, owned
 
     # -- judging ------------------------------------------------------------------------------------------
+    def access(self, who: str, exchange: Exchange) -> None:
+        """One cell of the authorization matrix: how this operation answered ``who`` (an identity, ``anonymous``,
+        ``<identity>@other`` for the other academy's token)."""
+        self.node.user_properties.append((properties.ACCESS, f"{who}={access_of(exchange.status)}"))
+
+    @property
+    def identity(self) -> str:
+        """Who the happy request is sent as: an identity of the contract, or ``anonymous``."""
+        return identities(self.contract).of(self.op) or "anonymous"
+
     def judge(
         self,
         exchange: Exchange,

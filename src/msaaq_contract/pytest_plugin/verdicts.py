@@ -17,6 +17,7 @@ import pytest
 from ..checks.base import Finding
 from ..contract import Contract
 from ..redaction import Redactor
+from ..reporting.access_matrix import combine, parse
 from ..reporting.verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report, RunInfo
 from . import properties
 
@@ -46,6 +47,7 @@ class VerdictCollector:
         self.interrupted = False
         # Findings a test made about another documented id (a stateful read step): (that id, family, finding)
         self.attributed: list[tuple[str, str, Finding, str]] = []
+        self.access: dict[str, dict[str, str]] = {}  # doc id -> the authorization matrix's row
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         self.interrupted = True
@@ -62,6 +64,9 @@ class VerdictCollector:
         if properties.ID not in props:
             return
         doc_id, family = str(props[properties.ID]), str(props[properties.FAMILY])
+        cells = [value for name, value in report.user_properties if name == properties.ACCESS]
+        if cells and report.when == "call":
+            combine(parse(cells), self.access.setdefault(doc_id, {}))
         payload = json.loads(str(props[properties.FINDINGS])) if properties.FINDINGS in props else {}
         outcome, target_error = _outcome(report, props)
         key = (doc_id, family)
@@ -130,6 +135,7 @@ class VerdictCollector:
                     confidence=entry.confidence,
                     source=entry.source,
                     checks=checks,
+                    access=dict(self.access.get(doc_id, {})),
                 )
             )
         return Report(run=info, endpoints=endpoints)

@@ -182,19 +182,31 @@ class Engine:
             if not relax_tenant:
                 return tenant_missing_reply(lang) if not header else tenant_unknown_reply(lang)
             tenant = ACADEMIES[0]
-        outcome, caller = self.auth.decide(op, req.headers.get("authorization"), tenant if op.tenant_required else None)
+        unbound = any(f.kind.unbound_tokens for f in faults)
+        outcome, caller = self.auth.decide(
+            op,
+            req.headers.get("authorization"),
+            tenant if op.tenant_required else None,
+            foreign_roles=any(f.kind.foreign_roles for f in faults),
+            unbound=unbound,
+        )
         if outcome != "ok":
             if not relax_auth:
                 return unauthenticated(lang)
             caller = self.demo_caller(op, tenant)
         academy = tenant or ACADEMIES[0]
+        refuse_after = False  # the write_before_refusal fault: store first, refuse afterwards
         if caller.kind == "admin" and caller.academy:
-            if tenant is not None and tenant != caller.academy:
-                return forbidden(lang)
-            academy = caller.academy
+            if tenant is not None and tenant != caller.academy and not unbound:
+                refuse_after = any(f.kind.write_before_refusal for f in faults)
+                if not refuse_after:
+                    return forbidden(lang)
+            academy = tenant if (refuse_after or unbound) and tenant else caller.academy
         leak = any(f.kind.leak for f in faults)
         rows = self.bind_rows(op, params, academy, leak)
         if rows is None:
+            if any(f.kind.tells_existence for f in faults) and self.bind_rows(op, params, academy, True) is not None:
+                return forbidden(lang)  # the existence_leak fault: another academy's row is "forbidden"
             return not_found(lang)
         # ``relax_validation`` (the accepts_invalid fault): what the contract refuses is served anyway.
         relax_validation = any(f.kind.relax_validation for f in faults)
@@ -227,7 +239,8 @@ class Engine:
         ctx = Ctx(op, lang, academy, caller, params, rows, values, body, url, leak, req.headers, ignores)
         ctx.unguarded = any(f.kind.unguarded for f in faults)
         special = self.flows.get(op.operation_id)
-        return special(self, ctx) if special else self.handlers.dispatch(ctx)
+        reply = special(self, ctx) if special else self.handlers.dispatch(ctx)
+        return forbidden(lang) if refuse_after else reply
 
     def bind_rows(self, op: Operation, params: dict[str, str], academy: str, leak: bool) -> dict[str, Row] | None:
         """The rows the path names, or None (404) for a malformed, unknown or foreign one."""

@@ -60,6 +60,11 @@ class FaultKind:
     relax_tenant: ClassVar[bool] = False
     leak: ClassVar[bool] = False
     relax_validation: ClassVar[bool] = False  # serve a request the contract's validation refuses
+    # Who may call what (fault_access.py): serve foreign identities, other academies' tokens, tell ids apart.
+    foreign_roles: ClassVar[bool] = False
+    unbound_tokens: ClassVar[bool] = False
+    write_before_refusal: ClassVar[bool] = False
+    tells_existence: ClassVar[bool] = False
     unguarded: ClassVar[bool] = False  # creates and updates store every member sent, not only the fillable ones
 
     @property

@@ -36,6 +36,10 @@ method_not_refused         a method the path does not declare gets 404 without `
 requires_field             creates and updates whose body lacks ``field`` get Laravel's 422 "The X field is required."
 accepts_invalid            requests the contract's validation refuses are served anyway (negative fuzzing's drill)
 optional_member_500        JSON writes with a member the schema does not require get a 500 (positive fuzzing's drill)
+foreign_role_served        a user token of an identity the operation does not list is served (a student's on admin)
+token_not_bound            another academy's token is served on this academy's X-Tenant
+write_before_refusal       another academy's update or delete is stored, then refused with 403
+existence_leak             another academy's row is refused with 403, a never-issued id with 404
 mass_assignable            creates and updates store members their body does not declare (``$guarded = []``)
 =========================  ===========================================================================
 """
@@ -52,6 +56,7 @@ import yaml
 
 from ..contract import Contract, Operation
 from ..errors import ConfigError
+from .fault_access import ExistenceLeak, ForeignRoleServed, TokenNotBound, WriteBeforeRefusal
 from .fault_inputs import AcceptsInvalid, OptionalMember500
 from .fault_kinds import (
     AuthNotEnforced,
@@ -89,7 +94,8 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
-        RequiresField, AcceptsInvalid, OptionalMember500, MassAssignable,
+        RequiresField, AcceptsInvalid, OptionalMember500, ForeignRoleServed, TokenNotBound, WriteBeforeRefusal,
+        ExistenceLeak, MassAssignable,
     )
 }  # fmt: skip
 

@@ -7,7 +7,9 @@ What gates (documented in ``cli/gate.py`` and the README):
   makes them gate like failures;
 - an expired baseline entry gates, whether or not it still matches anything, so accepted deviations are
   revisited instead of living forever;
-- an interrupted run, or a report in which no check ran, gates: its silence proves nothing.
+- an interrupted run, or a report in which no check ran, gates: its silence proves nothing;
+- with an access baseline (an earlier report), a cell of the authorization matrix that was refused there and is
+  allowed now gates: an escalation, whatever the contract says.
 Entries that now only match passing checks are "removable"; entries that match no endpoint/check of the
 report are "stale"; both are listed and do not gate.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .access_matrix import Escalation, escalations, matrix_of
 from .baseline import KnownDeviation
 from .render import check_one_line
 from .verdict import Report
@@ -50,18 +53,29 @@ class GateResult:
     unverified: list[KnownDeviation] = field(default_factory=list)
     stale: list[KnownDeviation] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # run-level reasons to fail (interrupted, empty)
+    # Cells of the authorization matrix refused in the access baseline and allowed now (--access-baseline).
+    escalations: list[Escalation] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        return not (self.new or self.expired or self.problems)
+        return not (self.new or self.expired or self.problems or self.escalations)
 
     @property
     def exit_code(self) -> int:
         return 0 if self.passed else 1
 
 
-def evaluate(report: Report, baseline: list[KnownDeviation], today: dt.date, strict: bool = False) -> GateResult:
+def evaluate(
+    report: Report,
+    baseline: list[KnownDeviation],
+    today: dt.date,
+    strict: bool = False,
+    access_baseline: Report | None = None,
+) -> GateResult:
+    """``access_baseline``: an earlier report whose authorization matrix this run must not escalate."""
     result = GateResult(strict=strict)
+    if access_baseline is not None:
+        result.escalations = escalations(matrix_of(access_baseline), report)
     gating = STRICT_FAILING if strict else FAILING
     matched: dict[int, list[str]] = {d.index: [] for d in baseline}
     ran = 0

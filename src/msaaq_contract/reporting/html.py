@@ -12,6 +12,7 @@ import html
 from collections import Counter
 from collections.abc import Iterable
 
+from . import access_matrix
 from .html_assets import CSS, JS
 from .markdown import overall
 from .render import describe_ledger
@@ -229,6 +230,28 @@ def _matrix(report: Report) -> str:
     )
 
 
+def _access(report: Report) -> str:
+    """The authorization matrix: per operation and identity, allowed / refused / unclear, blank = not tried."""
+    who = access_matrix.columns(report)
+    rows = [e for e in sorted(report.endpoints, key=lambda e: e.id) if e.access]
+    if not rows:
+        return ""
+    head = "".join(f"<th>{esc(w)}</th>" for w in who)
+    body = "".join(
+        f'<tr><th class="ep-head"><code>{esc(e.id)}</code></th>'
+        + "".join(f'<td class="a-{esc(e.access.get(w, "none"))}">{esc(e.access.get(w, ""))}</td>' for w in who)
+        + "</tr>"
+        for e in rows
+    )
+    return (
+        '<section id="access"><h2>Who may call what</h2><p>Per operation and identity: <b>allowed</b> (2xx, 3xx), '
+        "<b>refused</b> (401, 403, 404), <b>unclear</b> (any other answer); blank: not tried. "
+        "<code>@other</code>: the other academy's token.</p>"
+        f'<table id="access-matrix"><thead><tr><th>operation</th>{head}</tr></thead><tbody>{body}</tbody></table>'
+        "</section>"
+    )
+
+
 def render_html(report: Report) -> str:
     title = f"MSAAQ conformance: {overall(report)} ({report.run.target})"
     return (
@@ -236,6 +259,6 @@ def render_html(report: Report) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
-        f"{_header(report)}{_filters(report)}<main>{_matrix(report)}</main>"
+        f"{_header(report)}{_filters(report)}<main>{_matrix(report)}{_access(report)}</main>"
         f"<script>{JS}</script></body></html>\n"
     )

@@ -42,6 +42,9 @@ ul.legend { display: flex; gap: 10px; list-style: none; margin: 0; padding: 0; c
 .sw { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin-right: 4px;
   vertical-align: -1px; }
 main { padding: 8px 24px 40px; }
+#access-matrix { border-collapse: collapse; margin-top: 8px; font-size: 12px; }
+#access-matrix td, #access-matrix th { border: 1px solid #ddd; padding: 2px 6px; text-align: left; }
+#access-matrix td.a-allowed { background: #e8f5e9; } #access-matrix td.a-unclear { background: #fff8e1; }
 table#matrix { border-collapse: separate; border-spacing: 0; width: 100%; }
 #matrix thead th { position: sticky; top: var(--nav-height, 45px); z-index: 2; background: var(--head); font-size: 12px;
   border-bottom: 1px solid var(--line); padding: 4px; }

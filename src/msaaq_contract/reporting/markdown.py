@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from . import access_matrix
 from .render import check_one_line, describe_ledger, render_check
 from .verdict import FAMILIES, OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report
 
@@ -112,6 +113,12 @@ def render_markdown(report: Report) -> str:
     by_family: dict[str, dict[str, int]] = totals["by_family"]
     families = [f for f in FAMILIES if f in by_family] + sorted(set(by_family) - set(FAMILIES))
     lines += _count_table("family", [(f, by_family[f]) for f in families], with_total=True)
+    access = access_matrix.counts(report)
+    if access:
+        lines += ["", "## Who may call what", ""]
+        lines += ["Operations per identity (the matrix itself is in conformance.json and conformance.html).", ""]
+        lines += ["| identity | allowed | refused | unclear |", "|---|---:|---:|---:|"]
+        lines += [f"| {cell(w)} | {n['allowed']} | {n['refused']} | {n['unclear']} |" for w, n in access.items()]
     lines += ["", f"## Failures ({len(failed)})", ""]
     lines += _finding_table(failed, "message") if failed else ["None."]
     lines += ["", f"## Contract uncertain ({len(uncertain)})", ""]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ReportError
+from .access_matrix import combine
 from .verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Finding, Report, RunInfo
 from .writers import load_report
 
@@ -54,6 +55,7 @@ def merge_endpoints(a: EndpointVerdict, b: EndpointVerdict) -> EndpointVerdict:
         path=a.path or b.path,
         source=a.source or b.source,
         checks=checks,
+        access=combine(b.access.items(), dict(a.access)),
     )
 
 

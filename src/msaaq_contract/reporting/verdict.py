@@ -71,6 +71,8 @@ class EndpointVerdict:
     confidence: str
     source: str
     checks: dict[str, CheckVerdict] = field(default_factory=dict)
+    # The authorization matrix's row: identity -> allowed | refused | unclear (reporting/access_matrix.py).
+    access: dict[str, str] = field(default_factory=dict)
 
     @property
     def section(self) -> str:
@@ -89,6 +91,8 @@ class EndpointVerdict:
     def to_dict(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in _ENDPOINT_FIELDS}
         data["checks"] = {k: v.to_dict() for k, v in self.checks.items()}
+        if self.access:
+            data["access"] = dict(sorted(self.access.items()))
         data["outcome"] = self.outcome
         return data
 
@@ -104,11 +108,12 @@ class EndpointVerdict:
             confidence=data.get("confidence", "high"),
             source=data.get("source", ""),
             checks={k: CheckVerdict.from_dict(v) for k, v in data.get("checks", {}).items()},
+            access={str(k): str(v) for k, v in (data.get("access") or {}).items()},
         )
 
 
 _CHECK_FIELDS = tuple(f.name for f in fields(CheckVerdict))
-_ENDPOINT_FIELDS = tuple(f.name for f in fields(EndpointVerdict) if f.name != "checks")
+_ENDPOINT_FIELDS = tuple(f.name for f in fields(EndpointVerdict) if f.name not in ("checks", "access"))
 
 
 @dataclass

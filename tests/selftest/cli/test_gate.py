@@ -176,3 +176,36 @@ def test_bad_today_exits_2(gate):
     code, _, err = gate(one_failure(), "[]\n", "--today", "tomorrow")
     assert code == 2
     assert err == "error: --today 'tomorrow' is not a date — use YYYY-MM-DD\n"
+
+
+def with_access(**cells: str) -> Report:
+    report = one_failure()
+    report.endpoints[1].access = dict(cells)
+    return report
+
+
+def test_an_identity_refused_in_the_access_baseline_and_allowed_now_fails_the_gate(gate, tmp_path):
+    before = tmp_path / "before"
+    write_reports(with_access(tenantStudent="refused", adminUser="allowed"), before, formats=["json"])
+    now = with_access(tenantStudent="allowed", adminUser="allowed")
+    entry = ("admin.courses.get-course", "schema", "2026-12-31")
+    code, out, _ = gate(now, baseline_yaml(entry), "--access-baseline", str(before / "conformance.json"))
+    assert code == 1
+    assert out.splitlines()[0] == "gate: FAILED (1 escalation in the authorization matrix)"
+    assert "  admin.courses.list-courses  tenantStudent: refused -> allowed" in out.splitlines()
+    assert "  authorization escalations             1  gates" in out
+
+
+def test_a_matrix_that_keeps_or_narrows_its_refusals_passes_the_gate(gate, tmp_path):
+    before = tmp_path / "before"
+    write_reports(with_access(tenantStudent="refused", adminUser="allowed"), before, formats=["json"])
+    narrower = with_access(tenantStudent="refused", adminUser="refused", anonymous="allowed")  # a new cell
+    entry = ("admin.courses.get-course", "schema", "2026-12-31")
+    code, out, _ = gate(narrower, baseline_yaml(entry), "--access-baseline", str(before / "conformance.json"))
+    assert code == 0, out
+
+
+def test_a_missing_access_baseline_is_a_one_line_error(gate, tmp_path):
+    code, _, err = gate(with_access(), "[]\n", "--access-baseline", str(tmp_path / "nope.json"))
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1

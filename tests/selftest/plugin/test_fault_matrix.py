@@ -18,6 +18,7 @@ import yaml
 from msaaq_contract.checks.mass_assignment import probes
 from msaaq_contract.checks.schema import _properties
 from msaaq_contract.contract import Operation, load_contract
+from msaaq_contract.contract.access import probe_kind
 from msaaq_contract.contract.identities import identities
 from msaaq_contract.contract.resources import resource_graph
 from msaaq_contract.families import negative_applies, path_ids
@@ -51,6 +52,11 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     # Only generated requests reach these two: they prove the fuzz family can fail.
     "accepts_invalid": ("json_write", {"fuzz"}, {}),
     "optional_member_500": ("json_write", {"fuzz"}, {}),
+    # Who may call what: each keeps the answers well-formed and breaks one authorization rule.
+    "foreign_role_served": ("protected_read", {"roles"}, {}),
+    "token_not_bound": ("protected_read", {"binding"}, {}),
+    "write_before_refusal": ("owned_write", {"binding"}, {}),
+    "existence_leak": ("owned_read", {"isolation"}, {}),
     # Only a write of a member the body does not declare, read back twice, shows it.
     "mass_assignable": ("probed_create", {"mass_assignment"}, {}),
 }
@@ -64,6 +70,9 @@ def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
             plain and negative_applies(op, doc_id) and not op.destructive and not op.undocumented
             and op.confidence != "low" and len(op.doc_ids) == 1 and op.path_params == ()
         )  # fmt: skip
+    if kind == "owned_write":  # an update or delete the foreign-token probes make their own resource for
+        sure = not op.undocumented and op.confidence != "low" and len(op.doc_ids) == 1
+        return sure and probe_kind(contract_of(op), op) == "write"
     if kind == "probed_create":  # a create the mass-assignment family probes (a response-only member, a delete)
         chain = resource_graph(contract_of(op)).chains.get(doc_id)
         if chain is None or op.confidence == "low" or not requests_at_most(contract_of(op), chain):
