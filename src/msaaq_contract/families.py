@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .checks import CHECKS
 from .checks.base import Check
+from .checks.mass_assignment import probed_creates
 from .contract import Contract, Operation
 from .contract.access import foreign_users, probe_kind, user_only
 from .contract.identities import identities
@@ -168,7 +169,7 @@ FAMILIES: dict[str, Family] = {
         # (OWASP API3), valued right after the happy requests.
         Family(
             "mass_assignment",
-            (FamilyTest("test_mass_assignment", "crud", ("mass_assignment",), "mass-assignment"),),
+            (FamilyTest("test_mass_assignment", "mass_assignable", ("mass_assignment",), "mass-assignment"),),
             value=1,
         ),
     )
@@ -260,8 +261,15 @@ def bound_token_ids(contract: Contract) -> list[str]:
     return [d for d, op in contract.documented() if user_only(contract, op) and probe_kind(contract, op) is not None]
 
 
+@functools.lru_cache(maxsize=4)
+def mass_assignable_ids(contract: Contract) -> list[str]:
+    """The creates the mass-assignment family probes (``checks.mass_assignment.probed_creates``)."""
+    return probed_creates(contract)
+
+
 CONTRACT_RULES: dict[str, ContractRule] = {
     "foreign_role": foreign_role_ids,
+    "mass_assignable": mass_assignable_ids,
     "bound_token": bound_token_ids,
     "paths": path_ids,
     "crud": chain_ids,

@@ -22,6 +22,7 @@ import jsonschema_rs
 
 from ..contract import Contract, Operation
 from ..contract.flatten import flatten, types_of
+from ..contract.resources import Chain, resource_graph
 from ..contract.shapes import object_members, success_data
 from ..redaction import SENSITIVE_KEY
 from .base import CheckContext, Exchange, Finding, check, compact
@@ -110,6 +111,23 @@ def probes(
         if pair is not None:
             found.append(Probe(name, *pair, why="readOnly" if read_only else "response-only"))
     return found
+
+
+def deleter(contract: Contract, chain: Chain) -> Operation | None:
+    """The delete of what ``chain`` creates: its link, else its collection's (the resource graph's)."""
+    made = resource_graph(contract).created_by(chain.create)
+    return chain.links.get("delete") or (made.delete if made is not None else None)
+
+
+def probed_creates(contract: Contract) -> list[str]:
+    """The creates the family probes: a chain's create whose read shows a member its body does not declare, on a
+    resource the contract can delete (a probe leaves nothing behind; payouts and subscriptions have no delete)."""
+    chains = resource_graph(contract).chains
+    return sorted(
+        doc_id
+        for doc_id, chain in chains.items()
+        if deleter(contract, chain) is not None and probes(contract, chain.create, chain.links["read"])
+    )
 
 
 def stored(sent: Any, read: Any) -> bool:

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from ..checks.mass_assignment import Probe, probes, stored
+from ..checks.mass_assignment import Probe, deleter, probes, stored
 from ..client.happy import PreparedCall, build_happy_request
 from ..contract import Contract, Operation
-from ..contract.resources import Chain, resource_graph
+from ..contract.resources import Chain
 from ..exchange import Exchange
 from .suite import Conformance, missing_data_skips
 
@@ -136,12 +136,6 @@ class MassAssignmentProbe:
             ):
                 runtime.lifecycle.schedule_cleanup(_doc_id(self.chain.create), answer)
         self.made.clear()
-
-
-def deleter(contract: Contract, chain: Chain) -> Operation | None:
-    """The delete of what ``chain`` creates: its link, else its collection's (the resource graph's)."""
-    made = resource_graph(contract).created_by(chain.create)
-    return chain.links.get("delete") or (made.delete if made is not None else None)
 
 
 def requests_at_most(contract: Contract, chain: Chain) -> int:

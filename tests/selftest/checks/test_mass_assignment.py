@@ -8,7 +8,16 @@ import copy
 import pytest
 from tests.selftest.fixtures.responses import ctx, exchange, titles
 
-from msaaq_contract.checks.mass_assignment import DATE_TIMES, INTEGERS, TEXTS, mass_assignment, probes, stored
+from msaaq_contract.checks.mass_assignment import (
+    DATE_TIMES,
+    INTEGERS,
+    TEXTS,
+    deleter,
+    mass_assignment,
+    probed_creates,
+    probes,
+    stored,
+)
 from msaaq_contract.contract import Contract
 from msaaq_contract.contract.flatten import flatten, types_of
 from msaaq_contract.contract.loader import Bundle
@@ -126,3 +135,14 @@ def _declared(contract: Contract, op) -> set[str]:
 
 def _read_members(contract: Contract, chain) -> dict:
     return object_members(contract, success_data(contract, chain.links["read"]))
+
+
+def test_the_family_probes_the_creates_it_can_undo_and_that_have_something_to_send(contract):
+    chains = resource_graph(contract).chains
+    picked = set(probed_creates(contract))
+    assert picked and picked <= set(chains)
+    for doc_id, chain in chains.items():
+        can_undo = deleter(contract, chain) is not None
+        has_members = bool(probes(contract, chain.create, chain.links["read"]))
+        assert (doc_id in picked) == (can_undo and has_members), doc_id
+    assert any(deleter(contract, c) is None for c in chains.values())  # e.g. payouts: never probed

@@ -11,6 +11,7 @@ import json
 from types import SimpleNamespace
 
 import pytest
+import yaml
 from tests.selftest.plugin.test_end_to_end import run_suite
 from tests.selftest.plugin.test_live_destructive import stored_rows
 from tests.selftest.plugin.test_live_unknown_target import live_env
@@ -99,3 +100,22 @@ def test_without_allow_writes_nothing_is_sent_to_a_live_target():
     for chain in resource_graph(contract).chains.values():
         with pytest.raises(pytest.skip.Exception, match=r"mutating: .* refused against staging\.example\.test"):
             MassAssignmentProbe(conformance, chain).run()
+
+
+@pytest.mark.slow
+def test_a_recording_of_the_fault_replays_offline_to_the_same_verdicts(tmp_path):
+    faults = tmp_path / "faults.yaml"
+    faults.write_text(yaml.safe_dump([{"fault": "mass_assignable", "operations": list(BROKEN)}]))
+    cassettes, recorded, replayed = tmp_path / "cassettes", tmp_path / "recorded", tmp_path / "replayed"
+    selected = ["-p", "no:xdist", "-m", "mass_assignment", "-k", " or ".join((CREATE_ONLY, CREATE_AND_UPDATE[0]))]
+    run_suite(
+        "--sim", "--sim-faults", str(faults), "--record-mode=rewrite", *selected, "--cassette-dir", str(cassettes),
+        "--report-dir", str(recorded),
+    )  # fmt: skip
+    result = run_suite(*selected, "--cassette-dir", str(cassettes), "--report-dir", str(replayed))
+    assert result.returncode == 1, result.stdout[-3000:]
+    live, offline = rows_of(recorded), rows_of(replayed)
+    assert {d: r["outcome"] for d, r in offline.items()} == {d: r["outcome"] for d, r in live.items()}
+    assert {d for d, r in offline.items() if r["outcome"] == "failed"} == set(BROKEN)
+    messages = {d: sorted(f["message"] for f in r["violations"]) for d, r in live.items()}
+    assert messages == {d: sorted(f["message"] for f in r["violations"]) for d, r in offline.items()}
