@@ -1,3 +1,5 @@
-# pytest only honours pytest_plugins in the root conftest. The conformance suite needs nothing but the plugin;
-# the self-tests' fixtures (respx, reference servers) are imported by tests/selftest/conftest.py.
-pytest_plugins = ["msaaq_contract.pytest_plugin"]
+# The plugin loads through its pytest11 entry point (pyproject.toml), as it does in any project that installs the
+# package. pytester runs it in temporary projects (tests/selftest/plugin/test_package.py); pytest honours
+# pytest_plugins only here, in the root conftest. The self-tests' own fixtures (respx, reference servers) are
+# imported by tests/selftest/conftest.py.
+pytest_plugins = ["pytester"]

@@ -37,6 +37,7 @@ def demo_env(base_url: str) -> dict[str, str]:
         "MSAAQ_STUDENT_EMAIL": f"student@{A}", "MSAAQ_STUDENT_PASSWORD": "demo-password", "MSAAQ_OTHER_TENANT": B,
         "MSAAQ_OTHER_ADMIN_EMAIL": f"admin@{B}", "MSAAQ_OTHER_ADMIN_PASSWORD": "demo-password",
         "MSAAQ_OTHER_STUDENT_EMAIL": f"student@{B}", "MSAAQ_OTHER_STUDENT_PASSWORD": "demo-password",
+        "MSAAQ_SECOND_STUDENT_EMAIL": f"member2@{A}", "MSAAQ_SECOND_STUDENT_PASSWORD": "demo-password",
     }  # fmt: skip
 
 

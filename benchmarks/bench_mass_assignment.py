@@ -6,7 +6,7 @@ costs in requests.
 Four runs of the family's tests (``-m mass_assignment``), each on a fresh reference server:
 
 * clean (``--sim``): false alarms (must be 0) and the requests of a conforming target;
-* clean behind the varying proxy, as a live target with ``--allow-writes``: false alarms under harmless
+* clean behind the varying proxy, as a live target with ``--msaaq-allow-writes``: false alarms under harmless
   variations, requests, and rows the probes left on the target (must be 0);
 * ``mass_assignable`` on every create and update: detection over the resources whose fault can show (a probed
   member other than the row's own id, which the fault never stores), and the requests;
@@ -64,7 +64,7 @@ def showable() -> tuple[list[str], int]:
 def run(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="bench-mass-assignment-"))
     command = [
-        sys.executable, "-m", "pytest", "tests/conformance", "-m", "mass_assignment", "--report-dir", str(work),
+        sys.executable, "-m", "pytest", "tests/conformance", "-m", "mass_assignment", "--msaaq-report-dir", str(work),
         "-p", "no:xdist", "-q", "--no-header", *args,
     ]  # fmt: skip
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("MSAAQ_")}
@@ -78,7 +78,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
 def with_faults(operations: list[str]) -> list[str]:
     path = Path(tempfile.mkdtemp(prefix="bench-mass-assignment-faults-")) / "faults.yaml"
     path.write_text(yaml.safe_dump([{"fault": "mass_assignable", "operations": operations}]))
-    return ["--sim", "--sim-faults", str(path)]
+    return ["--msaaq-sim", "--msaaq-sim-faults", str(path)]
 
 
 def rows_left(server: Any) -> int:
@@ -91,10 +91,10 @@ def main() -> None:
     ids, bound = showable()
     creates = sorted({chain.create.operation_id for chain in resource_graph(contract).chains.values()})
     print(f"resources the family probes: {len(ids)} where the fault can show; plan bound {bound} requests")
-    clean = run("--sim")
+    clean = run("--msaaq-sim")
     with start_server() as server, start_proxy(server.base_url, Variations.parse(["all"], latency_ms=2)) as proxy:
         before = rows_left(server)
-        proxied = run("--allow-writes", env={**LIVE_ENV, "MSAAQ_BASE_URL": proxy.base_url})
+        proxied = run("--msaaq-allow-writes", env={**LIVE_ENV, "MSAAQ_BASE_URL": proxy.base_url})
         left = rows_left(server) - before
     everywhere = run(*with_faults(["*"]))
     create_only = run(*with_faults(creates))

@@ -195,7 +195,13 @@ class Builder:
                     "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
                 }
             elif 200 <= status < 300:
-                out[str(status)] = {"description": "Success.", "content": {media: {"schema": schema}}}
+                content: dict[str, Any] = {"schema": schema}
+                if media == "application/octet-stream" and not resp.get("media_type"):
+                    # The sources name no type for this file: another one is accepted and reported, never
+                    # silently (x-decisions/unknown-file-types).
+                    note = f" (their note: {resp['note']})" if resp.get("note") else ""
+                    content["x-media-type-unknown"] = f"the sources name no media type for this file{note}"
+                out[str(status)] = {"description": "Success.", "content": {media: content}}
         if rec["id"].startswith("tenant.") or rec["id"].startswith("admin."):
             out["400"] = response_ref("TenantError")
         if security != "none" or 401 in accepted:

@@ -16,11 +16,32 @@
 
 from __future__ import annotations
 
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    """Exit codes beyond pytest's own (0-5: ok, failed, interrupted, internal error, usage error, no tests): the
+    README's table ("Exit codes") is this one, and a self-test runs each row. The two of ours come from BSD's
+    sysexits.h, where nothing of pytest's lands."""
+
+    OK = 0
+    FINDINGS = 1  # CLI: breaking changes, a gate regression, uncovered ids (pytest: a check failed)
+    BAD_INPUT = 2  # CLI: usage or bad input (argparse's own code). Under pytest, 4: its USAGE_ERROR
+    PYTEST_USAGE = 4  # pytest.ExitCode.USAGE_ERROR: bad option, broken contract, missing or refused credential
+    TARGET_UNREACHABLE = 69  # EX_UNAVAILABLE: nothing was judged; pytest's 3 is its own internal error
+    INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug of msaaq-contract's CLI (a traceback follows), never a finding
+    INTERRUPTED = 130  # CLI: Ctrl-C (128 + SIGINT). pytest's own code for it is 2
+
 
 class MsaaqContractError(Exception):
-    """Base of every error this package raises on purpose."""
+    """Base of every error this package raises on purpose. ``exit_code`` is the CLI's; under pytest every one of
+    them but an unreachable target is a usage error (``pytest_exit_code``)."""
 
-    exit_code = 2
+    exit_code: int = Exit.BAD_INPUT
+
+    @property
+    def pytest_exit_code(self) -> int:
+        return int(Exit.PYTEST_USAGE if self.exit_code == Exit.BAD_INPUT else self.exit_code)
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -60,7 +81,7 @@ class UnsafeTarget(MsaaqContractError):
 
 
 class TargetError(MsaaqContractError):
-    exit_code = 3
+    exit_code = Exit.TARGET_UNREACHABLE
 
 
 class TargetUnreachable(TargetError):

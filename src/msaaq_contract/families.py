@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 from .checks import CHECKS
 from .checks.base import Check
+from .checks.documented import ANSWER
 from .checks.mass_assignment import probed_creates
 from .contract import Contract, Operation
-from .contract.access import foreign_users, probe_kind, user_only
+from .contract.access import foreign_users, owned_write, probe_kind, user_only
 from .contract.identities import identities
 from .contract.resources import resource_graph
 from .errors import ConfigError
@@ -85,6 +86,7 @@ class Family:
     # What a --time-budget run sends first (lower first): each id's happy request, the refusals, isolation,
     # stateful chains, language variants, fuzz examples last.
     value: int = 5
+    summary: str = ""  # what it checks: the help of its pytest marker (``pytest --markers``)
 
     def applies(self, contract: Contract, op: Operation, doc_id: str) -> bool:
         """The family has at least one test for ``doc_id``."""
@@ -108,6 +110,7 @@ FAMILIES: dict[str, Family] = {
     for f in (
         Family(
             "auth",
+            summary="missing / malformed / revoked tokens are refused",
             value=1,
             tests=(
                 FamilyTest("test_missing_token", "protected", ("auth",), "auth-missing"),
@@ -118,58 +121,103 @@ FAMILIES: dict[str, Family] = {
         ),
         Family(
             "tenant_header",
+            summary="X-Tenant missing or unknown is refused",
             value=1,
             tests=(
                 FamilyTest("test_missing_tenant", "tenant", ("tenant_header",), "tenant-missing"),
                 FamilyTest("test_unknown_tenant", "tenant", ("tenant_header",), "tenant-unknown"),
             ),
         ),
-        Family("envelope", (FamilyTest("test_envelope", "all", ("envelope",), _HAPPY),), value=0),
-        Family("schema", (FamilyTest("test_field_types", "all", ("schema",), _HAPPY),), value=0),
-        Family("status", (FamilyTest("test_status", "all", ("success", "status"), _HAPPY),), value=0),
+        Family(
+            "envelope",
+            summary="status/code/data/message shape",
+            tests=(FamilyTest("test_envelope", "all", ("envelope",), _HAPPY),),
+            value=0,
+        ),
+        Family(
+            "schema",
+            summary="field types against the contract",
+            tests=(FamilyTest("test_field_types", "all", ("schema",), _HAPPY),),
+            value=0,
+        ),
+        # The happy answer is judged whole across three columns: the media type and envelope, the body's field
+        # types, the status with the headers it requires.
+        Family(
+            "status",
+            summary="status code documented, with the headers it requires",
+            tests=(FamilyTest("test_status", "all", ("success", "status", "headers"), _HAPPY),),
+            value=0,
+        ),
         Family(
             "fuzz",
-            (
+            summary="property-based requests from the contract",
+            tests=(
                 FamilyTest("test_fuzz_valid", "fuzz_positive", ("as_recorded",), "fuzz-positive"),
                 FamilyTest("test_fuzz_invalid", "fuzz_negative", ("as_recorded",), "fuzz-negative"),
             ),
         ),
         Family(
             "stateful",
-            (FamilyTest("test_crud", "crud", ("success", "envelope", "schema", "status"), "stateful"),),
+            summary="create/read/update/list/delete chains",
+            tests=(FamilyTest("test_crud", "crud", ("success", *ANSWER), "stateful"),),
             value=3,
         ),
         Family(
             "isolation",
-            (FamilyTest("test_isolation", "owned_reads", ("isolation", "no_existence_leak"), "isolation"),),
+            summary="another academy cannot read or list this academy's resources, nor tell which of its ids exist",
+            tests=(
+                FamilyTest("test_isolation", "owned_reads", ("isolation", "no_existence_leak"), "isolation"),
+                FamilyTest("test_isolation_lists", "tenant_lists", ("no_foreign_items",), "isolation-lists"),
+            ),
             value=2,
         ),
         # Who may call what (after the happy requests: a data leak outranks a field type).
-        Family("roles", (FamilyTest("test_foreign_role", "foreign_role", ("refused", "unchanged"), "roles"),), value=1),
+        Family(
+            "roles",
+            summary="a user identity the operation does not serve is refused (a student's token on the Admin API)",
+            tests=(FamilyTest("test_foreign_role", "foreign_role", ("refused", "unchanged"), "roles"),),
+            value=1,
+        ),
         Family(
             "binding",
-            (FamilyTest("test_other_academy_token", "bound_token", ("refused", "unchanged"), "binding"),),
+            summary="a token of the other academy is refused with this academy's X-Tenant",
+            tests=(FamilyTest("test_other_academy_token", "bound_token", ("refused", "unchanged"), "binding"),),
+            value=1,
+        ),
+        Family(
+            "ownership",
+            summary="a second user of the academy cannot change or delete what the first created",
+            tests=(FamilyTest("test_other_user", "owned_writes", ("refused", "unchanged"), "ownership"),),
             value=1,
         ),
         Family(
             "language",
+            summary="Accept-Language ar/en conform and keep Arabic intact",
             value=4,
             tests=(
                 FamilyTest(
                     "test_language",
                     "reads",
-                    ("success", "envelope", "schema", "language"),
+                    ("success", *ANSWER, "language"),
                     "language-{param}",
                     param=("lang", LANGUAGES),
                 ),
             ),
         ),
-        Family("methods", (FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),), value=2),
+        Family(
+            "methods",
+            summary="an undeclared method on a documented path is refused with 405 and Allow",
+            tests=(FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),),
+            value=2,
+        ),
         # Writes the run owns, with members only the server sets: a stored one is a data-integrity breach
         # (OWASP API3), valued right after the happy requests.
         Family(
             "mass_assignment",
-            (FamilyTest("test_mass_assignment", "mass_assignable", ("mass_assignment",), "mass-assignment"),),
+            summary="members only the server sets, sent twice on the run's own writes, are not stored",
+            tests=(
+                FamilyTest("test_mass_assignment", "mass_assignable", ("mass_assignment", *ANSWER), "mass-assignment"),
+            ),
             value=1,
         ),
     )
@@ -262,6 +310,23 @@ def bound_token_ids(contract: Contract) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4)
+def owned_write_ids(contract: Contract) -> list[str]:
+    """Updates and deletes of what a user creates as their own (``x-identity.objects: own``)."""
+    return [d for d, op in contract.documented() if owned_write(contract, op)]
+
+
+@functools.lru_cache(maxsize=4)
+def tenant_list_ids(contract: Contract) -> list[str]:
+    """Lists of a stored resource that a caller must be identified for (a token or an academy)."""
+    graph = resource_graph(contract)
+    return [
+        d
+        for d, op in contract.documented()
+        if op.method == "get" and op.auth != "none" and graph.binding(op).role == "list" and graph.binding(op).target
+    ]
+
+
+@functools.lru_cache(maxsize=4)
 def mass_assignable_ids(contract: Contract) -> list[str]:
     """The creates the mass-assignment family probes (``checks.mass_assignment.probed_creates``)."""
     return probed_creates(contract)
@@ -269,6 +334,8 @@ def mass_assignable_ids(contract: Contract) -> list[str]:
 
 CONTRACT_RULES: dict[str, ContractRule] = {
     "foreign_role": foreign_role_ids,
+    "tenant_lists": tenant_list_ids,
+    "owned_writes": owned_write_ids,
     "mass_assignable": mass_assignable_ids,
     "bound_token": bound_token_ids,
     "paths": path_ids,

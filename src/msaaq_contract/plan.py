@@ -148,9 +148,11 @@ def build(
                 plan.add(LOGIN, "tokens")
                 plan.add(bucket, family)
         elif family == "isolation":
-            plan.add(bucket_for(op, table, other=True), family, 2)  # the real id, then a never-issued one
-        elif family in ("roles", "binding"):
-            foreign = foreign_users(contract, op) if family == "roles" else [f"{table.user_of(op)}@other"]
+            # a read: the real id, then a never-issued one; a list: once
+            plan.add(bucket_for(op, table, other=True), family, 1 if op.path_params == () else 2)
+        elif family in ("roles", "binding", "ownership"):
+            own = table.user_of(op)
+            foreign = {"roles": foreign_users(contract, op), "binding": [f"{own}@other"]}.get(family, [f"{own}#second"])
             for who in foreign:
                 if (who, family) not in controlled:  # the positive control: once per token (per process)
                     controlled.add((who, family))

@@ -276,17 +276,34 @@ class Redactor:
         return re.sub(r'name="([^"]+)"\r?\n\r?\n(.*?)\r?\n--', field, text, flags=re.DOTALL)
 
     def curl(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> str:
-        """A reproducible curl line with every secret masked."""
-        parts = [f"curl -X {method.upper()} '{self.url(url)}'"]
+        """A reproducible curl line with every secret masked: one line, every value quoted for a POSIX shell
+        (bash/zsh for a value with a line break), and a body longer than ``CURL_BODY`` characters cut and said
+        so in a trailing comment."""
+        parts = ["curl", "-X", method.upper(), shell_quote(self.url(url))]
         for name, value in sorted(self.headers(headers).items()):
             if name.lower() in ("content-length", "host", "accept-encoding", "connection", "user-agent"):
                 continue
-            parts.append(f"-H '{name}: {value}'")
+            parts += ["-H", shell_quote(f"{name}: {value}")]
         red = self.body(body, str(headers.get("content-type", headers.get("Content-Type", ""))))
         if red:
             shown = red.decode("utf-8", errors="replace")
-            parts.append(f"--data-raw '{shown[:2000]}'")
-        return " ".join(parts).replace("\n", " ")
+            parts += ["--data-raw", shell_quote(shown[:CURL_BODY])]
+            if len(shown) > CURL_BODY:
+                parts.append(f"# body cut at {CURL_BODY} of {len(shown)} characters")
+        return " ".join(parts)
+
+
+CURL_BODY = 2000  # characters of a request body a curl line shows
+_ANSI_C = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shell_quote(value: str) -> str:
+    """``value`` as one shell word: in single quotes (``'`` written ``'\\''``), or, when it holds a line break or
+    another control character, in ANSI-C quotes (``$'...'``) so the curl stays on one line."""
+    if not any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "'" + value.replace("'", "'\\''") + "'"
+    out = "".join(_ANSI_C.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 32 or ord(c) == 127 else c) for c in value)
+    return f"$'{out}'"
 
 
 def normalise_body(body: bytes | str | None, content_type: str = "") -> str:

@@ -29,6 +29,8 @@ ENV_OTHER_CREDENTIALS = {
     "student_email": "MSAAQ_OTHER_STUDENT_EMAIL",
     "student_password": "MSAAQ_OTHER_STUDENT_PASSWORD",
 }
+# A second user of the main academy (the ownership family): each identity's variables with SECOND_ after MSAAQ_.
+ENV_SECOND_CREDENTIALS = {k: v.replace("MSAAQ_OTHER_", "MSAAQ_SECOND_") for k, v in ENV_OTHER_CREDENTIALS.items()}
 ENV_CREDENTIALS = {
     "client_id": "MSAAQ_CLIENT_ID",
     "client_secret": "MSAAQ_CLIENT_SECRET",
@@ -102,6 +104,7 @@ class Settings:
     other_tenant: str | None = None
     credentials: Credentials = field(default_factory=Credentials)
     other_credentials: Credentials | None = None
+    second_credentials: Credentials | None = None  # a second user of the main academy (ownership checks)
     allow_writes: bool = False
     allow_production: bool = False
     rate_limit: RateLimit | None = None
@@ -143,12 +146,12 @@ class Settings:
         return self.allow_writes
 
     def secrets(self) -> list[str]:
-        other = self.other_credentials.secrets() if self.other_credentials else []
-        return self.credentials.secrets() + other
+        more = [c for c in (self.other_credentials, self.second_credentials) if c is not None]
+        return self.credentials.secrets() + [v for c in more for v in c.secrets()]
 
     def personal(self) -> list[str]:
-        other = self.other_credentials.personal() if self.other_credentials else []
-        return self.credentials.personal() + other
+        more = [c for c in (self.other_credentials, self.second_credentials) if c is not None]
+        return self.credentials.personal() + [v for c in more for v in c.personal()]
 
 
 DEFAULT_SEED = 20261127
@@ -158,11 +161,15 @@ def run_mode(*, base_url: str | None, sim: bool, record_mode: str = "none") -> M
     """What a run is, decided in one place: the reference server (``--sim``), a live target (a base URL), or
     offline from cassettes; recording any target is ``record``."""
     if sim and base_url:
-        raise ConfigError("--sim and --base-url are exclusive", hint="choose the reference server or a live target")
+        raise ConfigError(
+            "--msaaq-sim and --msaaq-base-url are exclusive", hint="choose the reference server or a live target"
+        )
     mode: Mode = "sim" if sim else "live" if base_url else "offline"
     if record_mode not in ("", "none"):
         if mode == "offline":
-            raise ConfigError(f"--record-mode={record_mode} needs a target", hint="add --sim or --base-url URL")
+            raise ConfigError(
+                f"--msaaq-record-mode={record_mode} needs a target", hint="add --msaaq-sim or --msaaq-base-url URL"
+            )
         return "record"
     return mode
 
@@ -208,6 +215,7 @@ def resolve(
         other_tenant=env.get("MSAAQ_OTHER_TENANT") or None,
         credentials=credentials_from_env(env),
         other_credentials=other_credentials_from_env(env),
+        second_credentials=other_credentials_from_env(env, ENV_SECOND_CREDENTIALS),
         allow_writes=bool(option("allow_writes")),
         allow_production=bool(option("allow_production")),
         rate_limit=RateLimit.parse(rate) if rate else None,
@@ -223,10 +231,13 @@ def credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials:
     return Credentials(**{k: env.get(v, "") for k, v in ENV_CREDENTIALS.items()})
 
 
-def other_credentials_from_env(env: Mapping[str, str] | None = None) -> Credentials | None:
-    """The other academy's users, sharing the main OAuth client; None when none is configured."""
+def other_credentials_from_env(
+    env: Mapping[str, str] | None = None, variables: Mapping[str, str] = ENV_OTHER_CREDENTIALS
+) -> Credentials | None:
+    """The other academy's users (or, with ``ENV_SECOND_CREDENTIALS``, a second user of the main academy),
+    sharing the main OAuth client; None when none is configured."""
     env = os.environ if env is None else env
-    values = {k: env.get(v, "") for k, v in ENV_OTHER_CREDENTIALS.items()}
+    values = {k: env.get(v, "") for k, v in variables.items()}
     if not any(values.values()):
         return None
     main = credentials_from_env(env)

@@ -1,6 +1,6 @@
-"""The conformance suite opens its own cassettes per documented id and family (``msaaq_contract.recording``), so
-pytest-recording's per-test fixtures have nothing to do here; these no-ops keep 4,500 tests from paying for
-them. pytest-recording still provides ``--record-mode``."""
+"""The conformance suite opens its own cassettes per documented id and family (``msaaq_contract.recording``). In a
+project that also has pytest-recording installed, its per-test fixtures would have nothing to do here: these
+no-ops keep 4,500 tests from paying for them (``--msaaq-record-mode`` is the suite's own option)."""
 
 import pytest
 

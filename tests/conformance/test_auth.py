@@ -10,6 +10,7 @@ MALFORMED = "not-a-valid-token"
 def test_missing_token(conformance, doc_id):
     with conformance.recording():
         exchange = conformance.send(conformance.call(), token=None)
+    conformance.access("anonymous", exchange)
     conformance.check(exchange, expectation={"variant": "no token"})
 
 
@@ -33,4 +34,5 @@ def test_revoked_token(conformance, doc_id, revoked_token):
 def test_public_without_token(conformance, doc_id):
     with conformance.recording():
         exchange = conformance.send(conformance.call(), token=None)
+    conformance.access("anonymous", exchange)
     conformance.check(exchange)

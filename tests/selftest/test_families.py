@@ -45,7 +45,7 @@ def test_every_named_check_and_rule_exists():
 def test_the_reports_use_the_registry_order():
     assert REPORT_COLUMNS == tuple(families.FAMILIES) == (
         "auth", "tenant_header", "envelope", "schema", "status", "fuzz", "stateful", "isolation", "roles",
-        "binding", "language", "methods", "mass_assignment",
+        "binding", "ownership", "language", "methods", "mass_assignment",
     )  # fmt: skip
 
 
@@ -100,3 +100,51 @@ def test_the_suite_folder_is_configurable_and_testpaths_count(tmp_path):
     assert runs_suite(_config(tmp_path, ["api_tests"], suites=("api_tests",)))
     assert not runs_suite(_config(tmp_path, ["tests/conformance"], suites=("api_tests",)))
     assert runs_suite(_config(tmp_path, [], testpaths=("tests/selftest", "tests/conformance")))
+
+
+# Checks that hold the answer they judge to ``documented_answer`` themselves (a refusal, an anonymous answer, a
+# generated request's answer, a tenant error); ``test_refusal_checks_judge_the_whole_answer`` shows each does.
+WHOLE_INSIDE = {"auth", "public", "isolation", "as_recorded", "tenant_header", "refused", "no_foreign_items"}
+
+
+def test_every_answer_a_family_receives_is_judged_whole():
+    """Each registered test judges its answers with the documented-answer checks (``ANSWER``), itself or through
+    a check that calls ``documented_answer``; the happy answer spreads them over its three columns. The methods
+    family judges methods no operation declares: no documented answer exists for them."""
+    from msaaq_contract.checks.documented import ANSWER
+
+    by_cassette: dict[str, set[str]] = {}
+    for family in families.FAMILIES.values():
+        for test in family.tests:
+            for cassette in test.cassettes:
+                by_cassette.setdefault(cassette, set()).update(test.checks)
+    partial = {
+        cassette: sorted(set(ANSWER) - checks)
+        for cassette, checks in by_cassette.items()
+        if cassette != "methods" and not checks & WHOLE_INSIDE and not set(ANSWER) <= checks
+    }
+    assert partial == {}
+
+
+@pytest.mark.parametrize(
+    ("check", "doc_id", "status", "expectation"),
+    [
+        ("auth", "admin.courses.get-course", 401, None),
+        ("public", "tenant.get-tenant-details", 200, None),
+        ("isolation", "admin.courses.get-course", 404, None),
+        ("as_recorded", "admin.courses.get-course", 200, {"mode": "positive"}),
+        ("tenant_header", "tenant.courses.list-courses", 400, {"code": "TENANT_NOT_FOUND"}),
+        ("refused", "admin.courses.get-course", 401, {"who": "tenantStudent"}),
+        ("no_foreign_items", "admin.courses.list-courses", 200, {"foreign_ids": {"id": ["1"]}}),
+        ("no_existence_leak", "admin.courses.get-course", 404, None),
+    ],
+)
+def test_refusal_checks_judge_the_whole_answer(contract, check, doc_id, status, expectation):
+    """An answer of the status each check accepts, whose media type alone breaks the contract, fails."""
+    from tests.selftest.fixtures.responses import ctx, exchange, titles
+
+    op = contract.operation(doc_id)
+    spec = op.responses[str(status)]
+    body = spec.examples[0] if spec.examples else {"status": "failed", "code": "X", "message": {"body": "x"}}
+    answer = exchange(contract, doc_id, status, body, content_type="application/problem+json")
+    assert "Unexpected media type" in titles(CHECKS[check](ctx(contract, doc_id, expectation), answer))

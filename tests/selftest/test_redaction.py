@@ -1,10 +1,13 @@
 """Redaction: nothing secret or personal survives into what we write; placeholders are stable."""
 
 import json
+import subprocess
+
+import pytest
 
 from msaaq_contract.checks.base import Finding, compact, short
 from msaaq_contract.pytest_plugin.junit import Case, JUnitLog
-from msaaq_contract.redaction import REDACTED, Redactor, normalise_body
+from msaaq_contract.redaction import REDACTED, Redactor, normalise_body, shell_quote
 from msaaq_contract.reporting.verdict import CheckVerdict, EndpointVerdict, Report, RunInfo
 from msaaq_contract.reporting.writers import redacted, write_reports
 
@@ -183,3 +186,21 @@ def test_junit_is_written_redacted():
     log.cases["t::x"] = Case("t::x", kind="failure", message=f"got {SECRET}", text=f"mail {EMAIL_CANARY}")
     xml = log.render(Redactor([SECRET]))
     assert SECRET not in xml and EMAIL_CANARY not in xml and "got &lt;redacted&gt;" in xml
+
+
+@pytest.mark.parametrize("value", ["it's", "a\nb\tc", "x\\y'z", "plain", '$HOME `id` "q"'])
+def test_curl_values_are_one_shell_word_each(value):
+    quoted = shell_quote(value)
+    echoed = subprocess.run(["bash", "-c", f"printf %s {quoted}"], capture_output=True, text=True, check=True)
+    assert echoed.stdout == value and "\n" not in quoted
+
+
+def test_curl_runs_in_a_shell_and_says_when_its_body_is_cut():
+    line = Redactor().curl("post", "https://x.test/v1/a?q=1&b=2", {"Content-Type": "text/plain"}, b"O'Brien\n" * 300)
+    assert "\n" not in line and line.endswith("# body cut at 2000 of 2400 characters")
+    shell = 'curl() { printf "%s\\0" curl "$@"; }\n' + line  # the line as bash runs it, each word shown
+    words = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=True).stdout.split("\0")
+    assert words[:4] == ["curl", "-X", "POST", "https://x.test/v1/a?q=1&b=2"]
+    assert words[-2] == ("O'Brien\n" * 300)[:2000]
+    short = Redactor().curl("post", "https://x.test/v1/a", {"Content-Type": "text/plain"}, b"O'Brien")
+    assert short.endswith("--data-raw 'O'\\''Brien'") and "cut" not in short

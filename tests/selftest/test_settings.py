@@ -30,7 +30,7 @@ def test_the_reference_server_ignores_a_base_url_from_the_environment():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"base_url": "https://x/v1", "sim": True}, "--sim and --base-url are exclusive"),
+        ({"base_url": "https://x/v1", "sim": True}, "--msaaq-sim and --msaaq-base-url are exclusive"),
         ({"base_url": None, "sim": False, "record_mode": "rewrite"}, "needs a target"),
     ],
 )

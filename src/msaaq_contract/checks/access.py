@@ -16,7 +16,7 @@ import re
 from typing import Any
 
 from .base import CheckContext, Exchange, Finding, check, short
-from .documented import documented_refusal
+from .documented import documented_answer, documented_refusal
 
 REFUSED = (401, 403, 404)
 
@@ -70,8 +70,9 @@ def refused(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
 
 @check("unchanged")
 def unchanged(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
-    """The owner's read after a refused foreign write: the resource is still there (``expectation.sent``: the
-    members the refused update sent, ``expectation.before``: their values before it)."""
+    """The owner's read after a refused foreign write: the resource is still there and holds none of what the
+    write sent (``expectation.sent``: the members the refused update sent, ``expectation.before``: the
+    resource before it, ``expectation.markers``: texts only the write could have stored)."""
     expectation = ctx.expectation or {}
     written = str(expectation.get("write") or "write")
     if exchange.status == 404 or exchange.status == 410:
@@ -90,10 +91,15 @@ def unchanged(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     data = exchange.data if isinstance(exchange.data, dict) else {}
     sent: dict[str, Any] = expectation.get("sent") or {}
     before: dict[str, Any] = expectation.get("before") or {}
+    # A member the resource did not show before counts only for a value no one but the write could have put
+    # there (the probe's own marker text): a server default may equal any other value.
+    markers = set(expectation.get("markers") or ())
     changed = [
         name
         for name, value in sent.items()
-        if name in data and name in before and before[name] != value and data[name] == value
+        if name in data
+        and data[name] == value
+        and (before[name] != value if name in before else isinstance(value, str) and value in markers)
     ]
     if not changed:
         return []
@@ -135,11 +141,13 @@ def no_existence_leak(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     once the ids and volatile members are taken out."""
     expectation = ctx.expectation or {}
     real: Exchange | None = expectation.get("real")
+    whole = documented_answer(ctx, exchange)  # the never-issued id's refusal is a documented answer too
     if real is None or real.status not in REFUSED:
-        return []  # a served foreign id is the isolation check's finding, not this one
+        return whole  # a served foreign id is the isolation check's finding, not this one
     ids = tuple(str(v) for v in expectation.get("ids", ()))
     if real.status != exchange.status:
         return [
+            *whole,
             Finding(
                 check="no_existence_leak",
                 title="Refusal tells which ids exist",
@@ -147,10 +155,11 @@ def no_existence_leak(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 f"{exchange.status}: the status tells which ids exist",
                 expected=f"HTTP {real.status} for both",
                 actual=f"{real.status} (real id) vs {exchange.status} (never issued)",
-            )
+            ),
         ]
     if normalised(real, ids) != normalised(exchange, ids):
         return [
+            *whole,
             Finding(
                 check="no_existence_leak",
                 title="Refusal tells which ids exist",
@@ -158,6 +167,41 @@ def no_existence_leak(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 "but with different bodies: the body tells which ids exist",
                 expected="the same body (ids and timestamps aside)",
                 actual=f"{short(real.text, 80)} vs {short(exchange.text, 80)}",
-            )
+            ),
         ]
-    return []
+    return whole
+
+
+@check("no_foreign_items")
+def no_foreign_items(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    """The other academy's list (its ``X-Tenant``, its token) holds none of this academy's ids
+    (``expectation.foreign_ids``: member -> the ids of this academy's items)."""
+    whole = documented_answer(ctx, exchange)  # the other academy's list, judged as the answer it documents
+    if not 200 <= exchange.status < 300:
+        return whole  # a refused list leaks nothing
+    parsed, body = exchange.json_body
+    data = body.get("data") if parsed and isinstance(body, dict) else None
+    items = data if isinstance(data, list) else []
+    wanted: dict[str, list[str]] = (ctx.expectation or {}).get("foreign_ids") or {}
+    found = sorted(
+        {
+            f"{member}={item[member]}"
+            for item in items
+            if isinstance(item, dict)
+            for member, ids in wanted.items()
+            if member in item and str(item[member]) in ids
+        }
+    )
+    if not found:
+        return whole
+    return [
+        *whole,
+        Finding(
+            check="no_foreign_items",
+            title="Cross-tenant leak in a list",
+            message=f"the other academy's {ctx.operation.label} lists this academy's items ({', '.join(found)})",
+            expected="none of this academy's ids",
+            actual=", ".join(found),
+            pointer="/data",
+        ),
+    ]

@@ -3,7 +3,7 @@
 Success bodies carry ``data`` (single, list, paginated), ``message`` (actions) or the documented exception
 (ping, OAuth token, files). Error bodies are ``{status: "failed", code: UPPER_SNAKE, message: {body}}``, and
 422 is Laravel's ``{message, errors}``. ``status: "success"`` with a 4xx, or ``"failed"`` with a 2xx, is a
-contradiction whatever the schema says.
+contradiction whatever the schema says. The media type is judged first, in full (``media``).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from .base import CheckContext, Exchange, Finding, check, short
+from .media import media_type
 
 CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 DATA_KINDS = {"single", "list", "paginated"}
@@ -23,19 +24,12 @@ def _finding(title: str, message: str, **extra: Any) -> Finding:
 
 @check("envelope")
 def envelope(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
+    """The media type in full (``media``), then, for a JSON answer, the envelope its status calls for."""
+    media = media_type(ctx, exchange)
     spec = ctx.operation.response_for(exchange.status)
-    expects_json = exchange.status >= 400 or (spec is not None and spec.is_json) or spec is None
-    if not expects_json:
-        return _media(spec.media_type if spec else None, exchange)
-    if "json" not in exchange.content_type:
-        return [
-            _finding(
-                "Not a JSON response",
-                f"HTTP {exchange.status} answered with Content-Type {exchange.content_type or '(none)'}",
-                expected="application/json",
-                actual=exchange.content_type or "(none)",
-            )
-        ]
+    expects_json = exchange.status >= 400 or spec is None or spec.is_json
+    if any(f.is_error for f in media) or not expects_json:
+        return media
     parsed, body = exchange.json_body
     if not parsed:
         return [_finding("Body is not valid JSON", f"HTTP {exchange.status} body: {exchange.text[:80]!r}")]
@@ -44,27 +38,6 @@ def envelope(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     if exchange.status >= 400:
         return _error_envelope(exchange.status, body)
     return _success_envelope(ctx, exchange.status, body)
-
-
-def _media(expected: str | None, exchange: Exchange) -> list[Finding]:
-    """The media type in full (``application/zip`` is not ``application/pdf``); parameters such as ``charset``
-    are not part of it (a server may add them), and a documented ``image/*`` takes any image."""
-    if not expected or expected in ("*/*", "application/octet-stream"):
-        return []
-    wanted = expected.split(";")[0].strip().lower()
-    got = exchange.content_type  # lower case, without parameters
-    major, _, minor = wanted.partition("/")
-    fits = got.partition("/")[0] == major if minor == "*" else got == wanted
-    if got and not fits:
-        return [
-            _finding(
-                "Unexpected media type",
-                f"documented {expected}, got {exchange.content_type}",
-                expected=expected,
-                actual=exchange.content_type,
-            )
-        ]
-    return []
 
 
 def _success_envelope(ctx: CheckContext, status: int, body: dict[str, Any]) -> list[Finding]:

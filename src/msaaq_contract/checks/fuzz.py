@@ -1,19 +1,17 @@
 """Fuzzing verdicts: a valid generated request must not get a 5xx and must conform; an invalid one must be
-refused with a 4xx that is the documented error (its envelope, and its body against the schema of its status,
-e.g. ``error.Validation`` for a 422), never a 2xx or a 5xx. The same functions run as schemathesis
-custom checks (see ``msaaq_contract.fuzz``) and in hand-written tests; offline, ``as_recorded`` decides which
-of the two a recorded request gets from what the current contract says of that request."""
+refused with a 4xx that is the documented answer of its status (``documented``: a status the operation documents,
+its media type, envelope and body against its schema, e.g. ``error.Validation`` for a 422), never a 2xx or a
+5xx. The same functions run as schemathesis custom checks (see ``msaaq_contract.fuzz``) and in hand-written
+tests; offline, ``as_recorded`` decides which of the two a recorded request gets from what the current contract
+says of that request."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
 from .base import CheckContext, Exchange, Finding, check
-from .documented import documented_refusal
-from .envelope import envelope
+from .documented import answer_findings, documented_refusal
 from .request import request_problems
-from .schema import schema
-from .status import status_documented
 
 
 @check("no_server_error")
@@ -33,11 +31,12 @@ def no_server_error(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
 
 @check("conforms")
 def conforms(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
-    """Everything a response must satisfy whatever the request: documented status, envelope, field types."""
+    """Everything a response must satisfy whatever the request: the documented answer (status, media type,
+    envelope, field types, required headers)."""
     findings = no_server_error(ctx, exchange)
     if findings:
         return findings
-    return status_documented(ctx, exchange) + envelope(ctx, exchange) + schema(ctx, exchange)
+    return answer_findings(ctx, exchange)
 
 
 @check("rejects_invalid")

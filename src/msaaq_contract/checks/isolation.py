@@ -1,6 +1,6 @@
 """Tenant isolation: a resource of the main academy, requested as another academy (its X-Tenant and its
-token), must not be returned. A refusal (401/403/404) passes when it is the documented error (its envelope, and
-its body against the schema of its status); a 2xx is a leak."""
+token), must not be returned. A refusal (401/403/404) passes when it is the documented answer of its status
+(``documented``: a status the operation documents, its media type, envelope and schema); a 2xx is a leak."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Our checks as schemathesis custom checks, for users of the schemathesis CLI.
 
     SCHEMATHESIS_HOOKS=msaaq_contract.checks.schemathesis_hooks schemathesis run contract.json --url ... \\
-        --checks msaaq_envelope,msaaq_schema,msaaq_status
+        --checks msaaq_answer            # or its parts: msaaq_envelope,msaaq_schema,msaaq_status
 
 The same functions judge the suite's own tests: one implementation. Each adapter finds the contract operation
 by method and path, runs the check, and raises a ``Failure`` with the first violation.
@@ -20,6 +20,7 @@ from schemathesis.core.failures import Failure
 from ..contract import Contract, load_contract
 from ..redaction import Redactor
 from .base import Check, CheckContext
+from .documented import documented_answer
 from .envelope import envelope
 from .schema import schema
 from .schemathesis_exchange import from_schemathesis
@@ -70,4 +71,11 @@ def msaaq_schema(ctx: Any, response: Any, case: Any) -> bool | None:
 def msaaq_status(ctx: Any, response: Any, case: Any) -> bool | None:
     """MSAAQ documented status codes."""
     run_check(status_documented, response, case)
+    return None
+
+
+@schemathesis.check
+def msaaq_answer(ctx: Any, response: Any, case: Any) -> bool | None:
+    """MSAAQ documented answer: status, media type in full, envelope, field types and required headers."""
+    run_check(documented_answer, response, case)
     return None

@@ -1,5 +1,6 @@
 """Tenant header: a tenant operation without ``X-Tenant`` (or with an unknown one) is refused with 400 and
-exactly the documented body (which also fits the schema documented for that 400).
+exactly the documented body, which is also the documented answer of that 400 (``documented``: media type,
+envelope, schema, headers).
 
 The documented body is the contract's own example of that 400 whose ``code`` is the one expected; where the
 contract gives no such example, the status, the code and the schema are judged, not the message text."""
@@ -10,7 +11,7 @@ from typing import Any
 
 from ..contract.model import Operation
 from .base import CheckContext, Exchange, Finding, check, short
-from .schema import schema
+from .documented import documented_answer
 
 
 def documented_tenant_error(operation: Operation, code: str) -> dict[str, Any]:
@@ -80,4 +81,4 @@ def tenant_refused(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 pointer="/message",
             )
         )
-    return findings + [f for f in schema(ctx, exchange) if f.is_error]
+    return findings + documented_answer(ctx, exchange)

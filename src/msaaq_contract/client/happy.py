@@ -105,6 +105,13 @@ class Fixtures:
         """Any known value of ``name`` (body fields such as ``course_id`` refer to an existing resource)."""
         return self._by_name.get(name)
 
+    def other_value_by_name(self, name: str) -> Any:
+        """Any known value of ``name`` in the other academy."""
+        for values in (self.other_tenant_path, *self.other_tenant_operations.values(), *self.other_discovered.values()):
+            if name in values:
+                return values[name]
+        return None
+
     @functools.cached_property
     def _by_name(self) -> dict[str, Any]:
         # built once: example bodies ask for it on every *_id field of every request

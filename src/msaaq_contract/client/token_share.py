@@ -1,22 +1,22 @@
 """One token per identity across pytest-xdist workers of a live run.
 
-The controller names a private folder (``MSAAQ_TOKEN_SHARE``, mode 0700, deleted at the end of the session);
-each worker reads a token from it before logging in and writes the one it fetched. A file lock serialises the
-workers, so a live target sees one login per identity instead of one per worker. Token values never leave
-this folder: it is not a cassette or a report, and it is removed when the run ends.
+The controller names a private folder (mode 0700, deleted at the end of the session; the workers get it in
+xdist's ``workerinput``);
+each worker reads a token from it before logging in and writes the one it fetched. A file lock (filelock, on any
+platform) serialises the workers, so a live target sees one login per identity instead of one per worker. Token
+values never leave this folder: it is not a cassette or a report, and it is removed when the run ends.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-ENV = "MSAAQ_TOKEN_SHARE"
+from filelock import FileLock
 
 
 class TokenShare:
@@ -25,16 +25,10 @@ class TokenShare:
         self.file = folder / "tokens.json"
         self.wall = wall
 
-    @classmethod
-    def from_env(cls) -> TokenShare | None:
-        folder = os.environ.get(ENV)
-        return cls(Path(folder)) if folder and Path(folder).is_dir() else None
-
     @contextlib.contextmanager
     def locked(self) -> Iterator[dict[str, dict[str, float | str]]]:
         """The shared table, held under an exclusive lock; changes are written back on exit."""
-        with open(self.folder / "lock", "a+") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with FileLock(self.folder / "lock"):
             try:
                 table = json.loads(self.file.read_text()) if self.file.is_file() else {}
             except ValueError:

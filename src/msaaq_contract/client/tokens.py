@@ -78,27 +78,37 @@ class TokenStore:
         """The token was revoked: the target now treats it as a guest's."""
         self._owners.pop(value, None)
 
-    def _own(self, identity: str, tenant: str | None, value: str) -> str:
+    def _own(self, identity: str, tenant: str | None, value: str, user: str = "") -> str:
         if self._spec(identity).user:  # a client token has no user: the target counts it as a guest's
-            self._owners[value] = identity if not tenant or tenant == self.tenant else f"{identity}@other"
+            bucket = identity if not tenant or tenant == self.tenant else f"{identity}@other"
+            self._owners[value] = f"{bucket}#{user}" if user else bucket
         return value
 
     def get(
-        self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
+        self,
+        identity: str,
+        *,
+        fresh: bool = False,
+        tenant: str | None = None,
+        credentials: Credentials | None = None,
+        user: str = "",
     ) -> str:
-        key = (identity, tenant)
+        """``user`` names another user of the same identity and academy (``second``): its token is kept apart."""
+        key = (identity, f"{tenant or ''}#{user}" if user else tenant)
         with self._lock:
             token = self._tokens.get(key)
             if fresh:
                 fetched = self._fetch(identity, tenant or self.tenant, credentials or self.credentials)
-                return self._own(identity, tenant, fetched.value)
+                return self._own(identity, tenant, fetched.value, user)
             if token is None or self.clock() >= token.expires_at:
-                token = self._shared_or_fetch(identity, tenant, credentials)
+                token = self._shared_or_fetch(identity, tenant, credentials, user)
                 self._tokens[key] = token
-            return self._own(identity, tenant, token.value)
+            return self._own(identity, tenant, token.value, user)
 
-    def _shared_or_fetch(self, identity: str, tenant: str | None, credentials: Credentials | None) -> Token:
-        share_key = f"{identity}@{tenant or ''}"
+    def _shared_or_fetch(
+        self, identity: str, tenant: str | None, credentials: Credentials | None, user: str = ""
+    ) -> Token:
+        share_key = f"{identity}@{tenant or ''}" + (f"#{user}" if user else "")
         if self.share is not None:
             found = self.share.get(share_key)
             if found is not None:

@@ -39,7 +39,13 @@ class Tokens(Protocol):
     """Where a sender's bearer tokens come from (``tokens.TokenStore`` live; a placeholder offline)."""
 
     def get(
-        self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
+        self,
+        identity: str,
+        *,
+        fresh: bool = False,
+        tenant: str | None = None,
+        credentials: Credentials | None = None,
+        user: str = "",
     ) -> str: ...
 
     def forget(self, value: str) -> None: ...
@@ -76,6 +82,7 @@ class Client:
         ledger: Ledger | None = None,
         logins: Callable[[str, str], bool] | None = None,
         identities: Identities | None = None,
+        share: TokenShare | None = None,
     ) -> None:
         self.settings = settings
         self.base_url = (base_url or settings.base_url).rstrip("/")
@@ -96,16 +103,23 @@ class Client:
             settings.credentials,
             settings.tenant,
             clock=clock,
-            share=TokenShare.from_env(),
+            share=share,
             identities=identities,
         )
 
     @classmethod
     def for_contract(
-        cls, settings: Settings, contract: Contract, *, pacer: Pacer | None = None, ledger: Ledger | None = None
+        cls,
+        settings: Settings,
+        contract: Contract,
+        *,
+        pacer: Pacer | None = None,
+        ledger: Ledger | None = None,
+        share: TokenShare | None = None,
     ) -> Client:
         """The client of a live run: its identities and login routes read from ``contract``, pacing and counting
-        with the process's ``pacer`` and ``ledger``."""
+        with the process's ``pacer`` and ``ledger``, its tokens shared with the run's other processes through
+        ``share``."""
         return cls(
             settings,
             base_url=settings.base_url,
@@ -113,6 +127,7 @@ class Client:
             ledger=ledger,
             logins=LoginRoutes(contract),
             identities=identities(contract),
+            share=share,
         )
 
     @functools.cached_property

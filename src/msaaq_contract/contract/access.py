@@ -76,3 +76,15 @@ def control_operation(contract: Contract, identity: str) -> str | None:
         ):
             candidates.append(doc_id)
     return min(candidates) if candidates else None
+
+
+def owned_write(contract: Contract, op: Operation) -> bool:
+    """An update or delete of what a user of ``op``'s identity created, where that identity's objects are its
+    users' own (``x-identity.objects: own``): another user of the same academy must be refused."""
+    table = identities(contract)
+    if not user_only(contract, op) or probe_kind(contract, op) != "write":
+        return False
+    collection = written_collection(contract, op)
+    name = table.user_of(op)
+    creatable = collection is not None and collection.create is not None and name in collection.create.security
+    return creatable and name is not None and table[name].objects == "own"

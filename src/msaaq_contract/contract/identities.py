@@ -41,6 +41,7 @@ IDENTITY_SCHEMA: dict[str, Any] = {
             "minProperties": 1,
             "additionalProperties": {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*$"},
         },
+        "objects": {"enum": ["own", "shared"]},
     },
 }
 OWN_ACCOUNT_SCHEMA: dict[str, Any] = {
@@ -66,6 +67,9 @@ class Identity:
     ttl: str | None  # JSON pointer of its lifetime in seconds, when the answer says
     credentials: Mapping[str, str]  # placeholder -> the environment variable that holds it
     session_end: Operation | None = None  # the ``x-session: ends`` operation that revokes its token
+    # ``own``: what one user of this identity creates is theirs, another user of the same academy may not change
+    # it (students); ``shared``: the academy's users share what they create (dashboard users).
+    objects: Literal["own", "shared"] = "shared"
 
     @property
     def user(self) -> bool:
@@ -259,6 +263,7 @@ class _Reader:
             needs=needs,
             token=block["token"],
             ttl=block.get("ttl"),
+            objects=block.get("objects", "shared"),
             credentials=block["credentials"],
         )
 

@@ -31,6 +31,14 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 DEFAULT_CONTRACT = Path("contracts") / "openapi.yaml"
 
 
+def default_contract() -> Path:
+    """``contracts/openapi.yaml`` of the current directory when there is one, else the contract the package ships
+    (a project laid out by ``msaaq-contract init`` overrides it by putting its own there)."""
+    from ..shipped import shipped_contract
+
+    return DEFAULT_CONTRACT if DEFAULT_CONTRACT.is_file() else shipped_contract()
+
+
 def escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
@@ -182,7 +190,7 @@ def bundle(path: Path | str | None = None, texts: Mapping[Path, str] | None = No
 
     ``texts`` stands in for the content of some files (a contract about to be written, checked first).
     """
-    root = Path(path) if path else DEFAULT_CONTRACT
+    root = Path(path) if path else default_contract()
     if root.is_dir():
         root = root / "openapi.yaml"
     bundler = _Bundler(root, texts)

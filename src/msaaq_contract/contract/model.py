@@ -47,10 +47,15 @@ class ResponseSpec:
     headers: tuple[str, ...] = ()
     # The documented example bodies (``example`` and each of ``examples``' values), e.g. the exact tenant errors.
     examples: tuple[Any, ...] = ()
+    # The headers the answer must carry (``required: true``), e.g. a redirect's ``Location``.
+    required_headers: tuple[str, ...] = ()
+    # ``x-media-type-unknown`` on the media type: why the sources name no type for this body (a download of
+    # any file); another type is then accepted and reported as a warning, never silently.
+    media_type_unknown: str | None = None
 
     @property
     def is_json(self) -> bool:
-        return self.media_type is not None and "json" in self.media_type
+        return self.media_type is not None and is_json_media_type(self.media_type)
 
 
 @dataclass(frozen=True)
@@ -174,8 +179,15 @@ class Contract:
             rcontent = resp.get("content") or {}
             mt = next(iter(rcontent), None)
             media = rcontent[mt] if mt else {}
+            headers = {name: self.deref(h) for name, h in (resp.get("headers") or {}).items()}
             responses[str(status)] = ResponseSpec(
-                str(status), mt, media.get("schema"), tuple(resp.get("headers", {})), self._examples(media)
+                str(status),
+                mt,
+                media.get("schema"),
+                tuple(headers),
+                self._examples(media),
+                tuple(name for name, h in headers.items() if isinstance(h, dict) and h.get("required")),
+                media.get("x-media-type-unknown"),
             )
         security = tuple(name for req in raw.get("security", []) for name in req)
         docs = tuple(
@@ -244,6 +256,13 @@ class Contract:
         return len(self.operations)
 
 
+def is_json_media_type(media_type: str) -> bool:
+    """``application/json`` or a structured ``+json`` type (RFC 6839), judged on the type, not on a substring:
+    ``text/x-json`` or ``application/json-seq`` are not JSON documents."""
+    essence = media_type.split(";")[0].strip().lower()
+    return essence == "application/json" or (essence.startswith("application/") and essence.endswith("+json"))
+
+
 @functools.lru_cache(maxsize=4096)
 def route_pattern(path: str) -> tuple[re.Pattern[str], tuple[str, ...]]:
     """The regex of a path template (one group per parameter) and the parameter names, in order."""
@@ -271,9 +290,9 @@ def load_contract(path: Path | str | None = None, *, check: bool = True, fresh: 
 
     Loads are cached per process; ``fresh=True`` reads the files again (after a command edited them).
     """
-    from .loader import DEFAULT_CONTRACT
+    from .loader import default_contract
 
-    target = Path(path) if path else DEFAULT_CONTRACT
+    target = Path(path) if path else default_contract()
     if target.is_dir():
         target = target / "openapi.yaml"
     if fresh:

@@ -34,6 +34,15 @@ class Found:
 Binding = dict[str, Found]
 
 
+def values_by_param(found: Discovered) -> dict[str, set[str]]:
+    """Every value ``found`` holds, per path parameter."""
+    out: dict[str, set[str]] = {}
+    for bindings in found.values.values():
+        for param, value in bindings.items():
+            out.setdefault(param, set()).add(str(value.value))
+    return out
+
+
 @dataclass
 class Discovered:
     """What one exploration of one academy found: per documented id, its path values or why they are missing."""
@@ -56,8 +65,19 @@ def is_destroyed(op: Operation, slot: Slot) -> bool:
 
 
 class Explorer:
-    def __init__(self, contract: Contract, send: Send, tenant: str, *, fanout: int = FANOUT) -> None:
+    def __init__(
+        self,
+        contract: Contract,
+        send: Send,
+        tenant: str,
+        *,
+        fanout: int = FANOUT,
+        avoid: Mapping[str, set[str]] | None = None,
+    ) -> None:
+        """``avoid``: per parameter, values to take last (the main academy's, when exploring the other one: a
+        list that leaks them must not make both academies look alike and hide the leak from isolation)."""
         self.contract = contract
+        self.avoid = avoid or {}
         self.send = send
         self.tenant = tenant
         self.fanout = fanout
@@ -154,4 +174,6 @@ class Explorer:
             for i, item in enumerate(items)
             if isinstance(item, Mapping) and slot.accepts(item.get(producer.member))
         ]
+        avoided = self.avoid.get(slot.param, set())
+        found.sort(key=lambda f: str(f.value) in avoided)  # stable: the target's order otherwise
         return found, f"{where} listed no items" if not items else f"{where} listed no {shape}{producer.member}"

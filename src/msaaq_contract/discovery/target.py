@@ -1,7 +1,7 @@
 """One look at a live target before anything is judged: is it usable, and which data does it hold?
 
 ``preflight`` fetches a token for every identity the environment has credentials for: a target that cannot be
-reached stops the run at once with one line (exit 3) instead of failing thousands of tests. ``discover``
+reached stops the run at once with one line (exit 69) instead of failing thousands of tests. ``discover``
 explores both academies (``explore.py``) and returns a ``TargetData`` that the pytest plugin shares with its
 xdist workers (JSON) and ``msaaq-contract discover`` writes as a reviewable fixtures file (``fixtures_file.py``).
 """
@@ -18,12 +18,13 @@ from typing import Any
 from ..client.happy import MissingTargetData, PreparedCall
 from ..client.ledger import Ledger, sending_as
 from ..client.pacing import Pacer
+from ..client.token_share import TokenShare
 from ..client.transport import Client
 from ..contract import Contract
 from ..errors import ConfigError
 from ..exchange import Exchange
 from ..settings import Credentials, Settings
-from .explore import Discovered, Explorer, Found
+from .explore import Discovered, Explorer, Found, values_by_param
 
 OTHER_ENV_HINT = "MSAAQ_OTHER_ADMIN_EMAIL/_PASSWORD and MSAAQ_OTHER_STUDENT_EMAIL/_PASSWORD"
 
@@ -146,16 +147,21 @@ def discover(
                 )
             return client.send(call, token=token)
 
-        other = Explorer(contract, send_other, other_tenant).explore()
+        other = Explorer(contract, send_other, other_tenant, avoid=values_by_param(main)).explore()
     return TargetData(client.base_url, main, other, seconds=time.monotonic() - started)
 
 
 def survey(
-    contract: Contract, settings: Settings, *, pacer: Pacer | None = None, ledger: Ledger | None = None
+    contract: Contract,
+    settings: Settings,
+    *,
+    pacer: Pacer | None = None,
+    ledger: Ledger | None = None,
+    share: TokenShare | None = None,
 ) -> TargetData:
     """Preflight, then discovery of both academies, with a client of its own (closed before returning) that
-    paces and counts with the run's ``pacer`` and ``ledger``."""
-    client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger)
+    paces and counts with the run's ``pacer`` and ``ledger`` and leaves its tokens in ``share``."""
+    client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger, share=share)
     try:
         preflight(client, settings.credentials)
         with sending_as("discovery"):

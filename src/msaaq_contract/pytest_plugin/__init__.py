@@ -1,6 +1,6 @@
 """The pytest plugin: the only part of the package that imports pytest.
 
-Loaded by the root ``conftest.py`` (``pytest_plugins = ["msaaq_contract.pytest_plugin"]``). Nothing happens at
+Loaded through the ``pytest11`` entry point ``msaaq`` (``-p no:msaaq`` disables it). Nothing happens at
 import time: the contract is read when conformance tests are parametrized, and the target (reference server,
 tokens, cassettes) is prepared by the session fixture the first conformance test asks for.
 """
@@ -17,14 +17,23 @@ from typing import Any
 import pytest
 
 from ..checks.base import ContractViolation
-from ..client.token_share import ENV as ENV_TOKEN_SHARE
 from ..errors import MsaaqContractError, OverBudget, TargetUnreachable
 from ..redaction import Redactor
 from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
+from .handoff import handoff, to_worker
 from .junit import JUnitLog
-from .options import add_options, contract_path, report_dir, resolve_settings, runs_suite
+from .options import (
+    add_options,
+    contract_path,
+    option,
+    record_mode,
+    report_dir,
+    resolve_settings,
+    runs_suite,
+    warn_deprecated,
+)
 from .properties import NOT_RUN, TARGET_ERROR
 from .runtime import Runtime, describe_run, start_runtime
 from .verdicts import VerdictCollector, write
@@ -37,8 +46,28 @@ REDACTOR = pytest.StashKey[Redactor]()
 RUNS_SUITE = pytest.StashKey[bool]()
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    add_options(parser)
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    add_options(parser, pluginmanager)
+
+
+# Markers besides one per family (families.FAMILIES): registered by the plugin, so --strict-markers holds in any
+# project that installs it.
+MARKERS = {
+    "msaaq": "msaaq(family): a conformance test of a registered family (families.py)",
+    "admin": "operation of the Admin API (/admin/...)",
+    "tenant": "operation of the Tenant API (/tenant/...)",
+    "oauth": "OAuth token endpoint and ping",
+    "mutating": "sends a non-read request (refused against remote targets without --msaaq-allow-writes)",
+}
+
+
+def _register_markers(config: pytest.Config) -> None:
+    from ..families import FAMILIES
+
+    for name, text in MARKERS.items():
+        config.addinivalue_line("markers", text if text.startswith(f"{name}(") else f"{name}: {text}")
+    for family in FAMILIES.values():
+        config.addinivalue_line("markers", f"{family.name}: check family: {family.summary or family.name}")
 
 
 def _runs_conformance(config: pytest.Config) -> bool:
@@ -50,7 +79,8 @@ def _runs_conformance(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "msaaq(family): a conformance test of a registered family (families.py)")
+    _register_markers(config)
+    warn_deprecated(config)
     collector = VerdictCollector()
     config.stash[COLLECTOR] = collector
     config.pluginmanager.register(collector, "msaaq-verdicts")  # receives every test report (and Ctrl-C)
@@ -60,23 +90,21 @@ def pytest_configure(config: pytest.Config) -> None:
     if _runs_conformance(config) and getattr(config.option, "xmlpath", None) is None and not _is_worker(config):
         config.stash[JUNIT] = JUnitLog()  # reports/junit.xml, unless --junitxml asks for pytest's own writer
         config.pluginmanager.register(config.stash[JUNIT], "msaaq-junit")
-    record_mode = config.getoption("record_mode", default="none")
+    recording = record_mode(config)
     workers = getattr(config.option, "numprocesses", None)
     is_live = live.is_live(config)
-    if is_live and workers not in (None, 0, "0") and not _is_worker(config) and ENV_TOKEN_SHARE not in os.environ:
-        # One login per identity for the whole run: the workers (spawned after this) inherit the folder.
-        share = tempfile.mkdtemp(prefix="msaaq-tokens-")
-        os.environ[ENV_TOKEN_SHARE] = share
-        config.add_cleanup(lambda: _drop_folder(share, ENV_TOKEN_SHARE))
-    sends = is_live or bool(config.getoption("sim"))
+    if is_live and workers not in (None, 0, "0") and not _is_worker(config):
+        # One login per identity for the whole run: the workers (started after this) get the folder.
+        share = handoff(config)["token_share"] = tempfile.mkdtemp(prefix="msaaq-tokens-")
+        config.add_cleanup(lambda: shutil.rmtree(share, ignore_errors=True))
+    sends = is_live or bool(option(config, "sim"))
     if sends and _runs_conformance(config) and not _is_worker(config):
         traffic.start_clock(config)  # the time budget counts from here, discovery included
-        if workers not in (None, 0, "0") and traffic.ENV_RUN_DIR not in os.environ:
-            run_dir = tempfile.mkdtemp(prefix="msaaq-run-")  # the workers leave the plan here
-            os.environ[traffic.ENV_RUN_DIR] = run_dir
-            config.add_cleanup(lambda: _drop_folder(run_dir, traffic.ENV_RUN_DIR))
-    if record_mode not in (None, "none") and workers not in (None, 0, "0"):
-        raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --record-mode runs")
+        if workers not in (None, 0, "0"):
+            run_dir = handoff(config)["run_dir"] = tempfile.mkdtemp(prefix="msaaq-run-")  # the plan, from a worker
+            config.add_cleanup(lambda: shutil.rmtree(run_dir, ignore_errors=True))
+    if recording != "none" and workers not in (None, 0, "0"):
+        raise pytest.UsageError("recording runs serially: add -p no:xdist or -n 0 to --msaaq-record-mode runs")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -85,17 +113,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     config = session.config
     if _is_worker(config) or not _runs_conformance(config) or not live.is_live(config) or config.option.collectonly:
         return
-    if config.getoption("plan"):  # a dry run sends nothing, not even a login
+    if option(config, "plan"):  # a dry run sends nothing, not even a login
         return
     try:
         live.prepare(config, contract_path(config), traffic.traffic(config))
     except MsaaqContractError as exc:
-        # Nothing was judged: say so in the reports, then stop with the error's own exit code (3: target).
-        _write_reports(config, exc.exit_code, aborted=exc.one_line())
+        # Nothing was judged: say so in the reports, then stop with the error's own exit code (69: target).
+        _write_reports(config, exc.pytest_exit_code, aborted=exc.one_line())
         reporter = config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
             config.pluginmanager.register(_OneLineStop(reporter), "msaaq-one-line-stop")
-        pytest.exit(run_redactor(config).text(f"error: {exc.one_line()}"), returncode=exc.exit_code)
+        pytest.exit(run_redactor(config).text(f"error: {exc.one_line()}"), returncode=exc.pytest_exit_code)
 
 
 class _OneLineStop:
@@ -118,13 +146,19 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [run_redactor(config).text(f"msaaq discovery: {data.summary()}")]
 
 
-def _drop_folder(folder: str, env: str) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
-    os.environ.pop(env, None)
-
-
 def _is_worker(config: pytest.Config) -> bool:
     return hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session: pytest.Session) -> None:
+    """A contract that cannot be read is a usage error (exit 4) before any module is collected: raised while
+    parametrizing, it would be a collection error per module, which pytest exits with 2 (its "interrupted")."""
+    if _runs_conformance(session.config):
+        try:
+            _contract(str(contract_path(session.config)))
+        except MsaaqContractError as exc:
+            raise pytest.UsageError(f"error: {exc.one_line()}") from None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -155,6 +189,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist starts a worker: what the controller prepared for it travels in its ``workerinput``."""
+    to_worker(node)
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Under pytest-xdist, all tests of one documented endpoint go to one worker (see ``scheduling``)."""
     if not _runs_conformance(config) or config.getoption("dist") not in ("load", "loadscope", "no"):
@@ -172,7 +212,7 @@ def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
             pytestconfig, traffic.traffic(pytestconfig), fuzz_tests=pytestconfig.stash.get(traffic.FUZZ_TESTS, 0)
         )
     except MsaaqContractError as exc:
-        pytest.exit(run_redactor(pytestconfig).text(f"error: {exc.one_line()}"), returncode=exc.exit_code)
+        pytest.exit(run_redactor(pytestconfig).text(f"error: {exc.one_line()}"), returncode=exc.pytest_exit_code)
     pytestconfig.stash[RUNTIME] = runtime
     yield runtime
     runtime.write_cassette_meta()
@@ -247,7 +287,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     if _is_worker(config) and traffic.TRAFFIC in config.stash:
         config.workeroutput[traffic.LEDGER_OUTPUT] = config.stash[traffic.TRAFFIC].ledger.to_dict()  # type: ignore[attr-defined]
-    if config.getoption("plan") and _runs_conformance(config):
+    if option(config, "plan") and _runs_conformance(config):
         session.exitstatus = pytest.ExitCode.OK  # the plan was printed: a dry run that did its job
         return  # it judged nothing: the last run's reports stay
     if _is_worker(config) or not _runs_conformance(config) or config.option.collectonly:
@@ -300,7 +340,7 @@ def _write_reports(config: pytest.Config, exitstatus: int, aborted: str | None =
 
 def _ledger(config: pytest.Config, runtime: Runtime | None) -> dict[str, Any] | None:
     """Every request this run sent to its target; None offline (nothing is sent)."""
-    sends = live.is_live(config) or bool(config.getoption("sim"))
+    sends = live.is_live(config) or bool(option(config, "sim"))
     if not sends or (traffic.TRAFFIC not in config.stash and runtime is None):
         return None
     return traffic.traffic(config).ledger.to_dict()

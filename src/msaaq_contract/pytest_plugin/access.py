@@ -14,15 +14,20 @@ probe is skipped with the reason: a broken account is never a pass.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
-from ..checks.access import no_existence_leak, refused, unchanged
+from ..checks.access import no_existence_leak, no_foreign_items, refused, unchanged
+from ..checks.base import Finding
+from ..checks.documented import documented_answer
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
 from ..contract.access import control_operation, probe_kind, written_collection
+from ..contract.identities import identities
+from ..contract.resources import resource_graph
 from ..errors import UnsafeTarget
 from ..exchange import Exchange
 from .stateful import distinct_change, doc_id_of, with_body
@@ -39,28 +44,36 @@ class Control:
     reason: str = ""
 
 
-def cell(identity: str, other: bool) -> str:
-    """The authorization matrix's column of ``identity`` (``@other``: the other academy's token)."""
-    return f"{identity}@other" if other else identity
+# Whose token a probe sends: the main academy's user of an identity (""), the other academy's ("other"), or a
+# second user of the main academy ("second").
+Scope = Literal["", "other", "second"]
+Foreign = tuple[str, Scope]
 
 
-def _label(identity: str, other: bool) -> str:
-    return f"the other academy's {identity}" if other else identity
+def cell(identity: str, scope: Scope) -> str:
+    """The authorization matrix's column: ``identity``, ``identity@other`` (the other academy's token) or
+    ``identity#second`` (a second user of this academy)."""
+    return {"": identity, "other": f"{identity}@other", "second": f"{identity}#second"}[scope]
 
 
-def control(c: Conformance, identity: str, *, other: bool) -> Control:
-    """Whether ``identity``'s token (the other academy's with ``other``, on its own academy) was served where
-    it should be; once per process: the contract's control read of that identity, recorded as
-    ``cassettes/<its id>/control-<identity>[-other]``."""
+def _label(identity: str, scope: Scope) -> str:
+    return {"": identity, "other": f"the other academy's {identity}", "second": f"a second {identity}"}[scope]
+
+
+def control(c: Conformance, identity: str, scope: Scope) -> Control:
+    """Whether ``identity``'s token (of ``scope``; the other academy's on its own academy) was served where it
+    should be; once per process: the contract's control read of that identity, recorded as
+    ``cassettes/<its id>/control-<identity>[-other|-second]``."""
     runtime = c.runtime
-    key = (identity, other)
+    key = (identity, scope)
     found: Control | None = runtime.controls.get(key)
     if found is None:
-        found = runtime.controls[key] = _control(c, identity, other)
+        found = runtime.controls[key] = _control(c, identity, scope)
     return found
 
 
-def _control(c: Conformance, identity: str, other: bool) -> Control:
+def _control(c: Conformance, identity: str, scope: Scope) -> Control:
+    other = scope == "other"
     runtime = c.runtime
     doc_id = control_operation(c.contract, identity)
     if doc_id is None:
@@ -69,61 +82,78 @@ def _control(c: Conformance, identity: str, other: bool) -> Control:
     try:
         call = build_happy_request(c.contract, doc_id, runtime.fixtures, other_tenant=other)
     except MissingTargetData as exc:
-        return Control(False, f"no positive control for {_label(identity, other)}: {exc.reason}")
-    token = token_of(c, identity, other)
+        return Control(False, f"no positive control for {_label(identity, scope)}: {exc.reason}")
+    token = token_of(c, identity, scope)
     lib = runtime.cassettes
     if lib is None:
         answer = runtime.client.send(call, token=token)
     else:
-        with lib.use(doc_id, f"control-{identity}" + ("-other" if other else "")):
+        with lib.use(doc_id, f"control-{identity}" + (f"-{scope}" if scope else "")):
             answer = runtime.client.send(call, token=token)
     if 200 <= answer.status < 300:
         return Control(True)
     where = "on its own academy" if other else "on an operation it may call"
     return Control(
         False,
-        f"no positive control: {_label(identity, other)}'s token got HTTP {answer.status} from {op.label} {where}; "
+        f"no positive control: {_label(identity, scope)}'s token got HTTP {answer.status} from {op.label} {where}; "
         "a refusal with it would prove nothing (check that account)",
     )
 
 
-def token_of(c: Conformance, identity: str, other: bool) -> str:
+def token_of(c: Conformance, identity: str, scope: Scope) -> str:
     runtime = c.runtime
     tokens = runtime.client.tokens
     with sending_as("tokens"):
-        if not other:
-            return tokens.get(identity)
-        return tokens.get(identity, tenant=runtime.fixtures.other_tenant, credentials=runtime.other_credentials)
+        if scope == "other":
+            return tokens.get(identity, tenant=runtime.fixtures.other_tenant, credentials=runtime.other_credentials)
+        if scope == "second":
+            return tokens.get(identity, credentials=runtime.second_credentials, user="second")
+        return tokens.get(identity)
 
 
-def foreign_probes(c: Conformance, who: list[tuple[str, bool]]) -> None:
-    """Send this test's operation as each ``(identity, other)`` (``other``: that identity's token from the other
-    academy, with this academy's ``X-Tenant``), judge each refusal and what the owner reads afterwards; each
-    answer joins the authorization matrix."""
-    op = c.op
+def _skip_without_users(c: Conformance, who: list[Foreign]) -> None:
+    """The other academy's and a second user's probes need their credentials (a replay has its recordings)."""
     runtime = c.runtime
-    no_other = not runtime.fixtures.other_tenant or (runtime.other_credentials is None and not runtime.offline)
-    if any(other for _, other in who) and no_other:
+    scopes = {scope for _, scope in who}
+    if "other" in scopes and (
+        not runtime.fixtures.other_tenant or (runtime.other_credentials is None and not runtime.offline)
+    ):
         pytest.skip(
             "tokens bound to their academy need a second academy with its users: set MSAAQ_OTHER_TENANT and "
             "MSAAQ_OTHER_ADMIN_* / MSAAQ_OTHER_STUDENT_*"
         )
+    if "second" in scopes and not runtime.offline:
+        second = runtime.second_credentials
+        values = dataclasses.asdict(second) if second is not None else {}
+        for identity, _ in who:
+            missing = identities(c.contract)[identity].missing(values)
+            if missing:
+                wanted = " and ".join(v.replace("MSAAQ_", "MSAAQ_SECOND_") for v in missing)
+                pytest.skip(f"ownership checks need a second {identity} of this academy: set {wanted}")
+
+
+def foreign_probes(c: Conformance, who: list[Foreign]) -> None:
+    """Send this test's operation as each ``(identity, scope)`` (``other``: that identity's token from the other
+    academy, with this academy's ``X-Tenant``; ``second``: a second user of this academy), judge each refusal
+    and what the owner reads afterwards; each answer joins the authorization matrix."""
+    op = c.op
+    _skip_without_users(c, who)
     kind = probe_kind(c.contract, op)
     if kind is None or not who:  # the registry's rules leave these out; a hand-picked test is skipped, not judged
         pytest.skip(f"{op.label} has no foreign identity to probe with a read, a create or a write it can undo")
-    for identity, other in who:
-        checked = control(c, identity, other=other)
+    for identity, scope in who:
+        checked = control(c, identity, scope)
         if not checked.ok:
             pytest.skip(checked.reason)
     try:
         with c.recording():
-            for identity, other in who:
-                expectation: dict[str, Any] = {"who": _label(identity, other)}
+            for identity, scope in who:
+                expectation: dict[str, Any] = {"who": _label(identity, scope)}
                 if kind == "write":
-                    _write_probe(c, identity, other, expectation)
+                    _write_probe(c, identity, scope, expectation)
                     continue
-                answer = c.send(c.call(), token=token_of(c, identity, other))
-                c.access(cell(identity, other), answer)
+                answer = c.send(c.call(), token=token_of(c, identity, scope))
+                c.access(cell(identity, scope), answer)
                 c.judge(answer, refused, expectation=expectation)
                 if kind == "create":  # a wrongly accepted create is deleted at the end, like every creation
                     c.runtime.lifecycle.schedule_cleanup(c.doc_id, answer)
@@ -132,7 +162,7 @@ def foreign_probes(c: Conformance, who: list[tuple[str, bool]]) -> None:
     c.conclude()
 
 
-def _write_probe(c: Conformance, identity: str, other: bool, expectation: dict[str, Any]) -> None:
+def _write_probe(c: Conformance, identity: str, scope: Scope, expectation: dict[str, Any]) -> None:
     """Create a resource as its owner, send this update or delete on it as ``identity``, read it back as the
     owner: a refused write must have changed nothing."""
     contract, op, fixtures = c.contract, c.op, c.runtime.fixtures
@@ -147,23 +177,38 @@ def _write_probe(c: Conformance, identity: str, other: bool, expectation: dict[s
     if not 200 <= created.status < 300:  # the owner's create is judged by its own tests
         pytest.skip(f"could not create the resource to probe {op.label} on: {create.label} got HTTP {created.status}")
     c.runtime.lifecycle.schedule_cleanup(doc_id_of(create), created)
+    c.judge(created, documented_answer, doc_id=doc_id_of(create), step="the owner's create")
     before = created.data if isinstance(created.data, dict) else {}
     if collection.member not in before:
         pytest.skip(f"{create.label} answered no data.{collection.member} to probe {op.label} on")
     values = {**parents, collection.param: str(before[collection.member])}
     write = build_happy_request(contract, c.doc_id, fixtures, values=values)
     # A value the resource does not hold yet, so that a read shows whether the refused write was stored.
-    write = with_body(write, distinct_change(contract, op, before) if write.method != "DELETE" else {})
-    answer = c.send(write, token=token_of(c, identity, other), mutating=True)
-    c.access(cell(identity, other), answer)
+    change = distinct_change(contract, op, before) if write.method != "DELETE" else {}
+    write = with_body(write, change)
+    answer = c.send(write, token=token_of(c, identity, scope), mutating=True)
+    c.access(cell(identity, scope), answer)
     c.judge(answer, refused, expectation=expectation)
-    if collection.read is None or answer.status not in REFUSED:
+    if answer.status not in REFUSED:
         return  # served: already the finding; another answer: nothing a read would add
+    if collection.read is None:
+        unverified = Finding(
+            check="unchanged",
+            title="Refused write not verified",
+            message=f"the contract has no read of {collection.item}: whether the refused {op.method.upper()} "
+            "changed nothing cannot be checked",
+            severity="warning",
+        )
+        c.record([unverified], answer)
+        return
     read_id = doc_id_of(collection.read)
     read = c.send(build_happy_request(contract, read_id, fixtures, values=values), mutating=False)
     sent = write.json if isinstance(write.json, dict) else (write.data or {})
     scalars = {k: v for k, v in sent.items() if isinstance(v, (str, int, float, bool))}
+    markers = [v for v in change.values() if isinstance(v, str)]
     after = {**expectation, "write": f"{op.method.upper()} {op.path}", "sent": scalars, "before": before}
+    after["markers"] = markers
+    c.judge(read, documented_answer, doc_id=read_id, step="the owner's read after")
     c.judge(read, unchanged, expectation=after, step="the owner's read after")
 
 
@@ -196,3 +241,28 @@ def existence_pair(c: Conformance, call: PreparedCall, token: str | None, real: 
     unknown = call.copy(path=path, path_values=values)
     answer = c.send(unknown, token=token)
     c.judge(answer, no_existence_leak, expectation={"real": real, "ids": (real_value, fake)}, step="never-issued id")
+
+
+def other_academy_list(c: Conformance) -> None:
+    """This list operation as the other academy (its ``X-Tenant``, its token, its own parents): none of this
+    academy's items may be in it. The ids compared are the values this academy has for the listed resource's
+    path parameter (pinned or discovered) that the other academy does not share."""
+    fixtures = c.runtime.fixtures
+    if not fixtures.other_tenant:
+        pytest.skip("list isolation needs a second academy: set MSAAQ_OTHER_TENANT and its users (MSAAQ_OTHER_*)")
+    target = resource_graph(c.contract).binding(c.op).target
+    params = sorted(target.params) if target is not None else []
+    mine = {p: str(fixtures.value_by_name(p)) for p in params if fixtures.value_by_name(p) is not None}
+    theirs = {p: str(fixtures.other_value_by_name(p)) for p in params}
+    foreign = sorted({value for p, value in mine.items() if value != theirs[p]})
+    if not foreign:
+        pytest.skip(f"no `{'`, `'.join(params) or 'id'}` of this academy that the other academy does not share")
+    with missing_data_skips():
+        call = build_happy_request(c.contract, c.doc_id, fixtures, other_tenant=True)
+    token = token_of(c, call.identity, "other") if call.identity else None
+    with c.recording():
+        answer = c.send(call, token=token)
+        c.judge(
+            answer, no_foreign_items, expectation={"foreign_ids": {"id": foreign, **dict.fromkeys(params, foreign)}}
+        )
+    c.conclude()

@@ -78,15 +78,22 @@ def endpoint_of(nodeid: str) -> str:
     return param
 
 
+def doc_id_of(item: pytest.Item) -> str | None:
+    """The documented id a conformance test is parametrized with; None for other tests, and for a test no
+    operation of the contract applies to (pytest skips it: "got empty parameter set")."""
+    callspec = getattr(item, "callspec", None)
+    doc_id = callspec.params.get("doc_id") if callspec is not None else None
+    return doc_id if isinstance(doc_id, str) else None
+
+
 def modify_items(config: pytest.Config, items: list[pytest.Item]) -> None:
     contract: Contract | None = None
     for item in items:
         marker = item.get_closest_marker("msaaq")
-        callspec = getattr(item, "callspec", None)
-        if marker is None or callspec is None or "doc_id" not in callspec.params:
+        doc_id = doc_id_of(item)
+        if marker is None or doc_id is None:
             continue
         contract = contract or _contract(str(contract_path(config)))
-        doc_id = callspec.params["doc_id"]
         family = family_of(marker)
         op = contract.operation(doc_id)
         item.add_marker(getattr(pytest.mark, op.area if op.area in ("admin", "tenant", "oauth") else "admin"))

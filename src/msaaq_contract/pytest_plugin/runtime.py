@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,8 @@ from ..recording.cassettes import CassetteLibrary, read_meta, write_meta
 from ..recording.replay import ReplayClient, ReplayLibrary
 from ..redaction import Redactor
 from ..settings import ENV_CREDENTIALS, Credentials, Settings
-from .options import cassette_root, contract_path, resolve_settings
+from .handoff import token_share
+from .options import cassette_root, contract_path, option, record_mode, resolve_settings
 from .targets import open_target
 
 
@@ -38,9 +38,10 @@ class Runtime:
     max_examples: int
     server: Any = None
     other_credentials: Credentials | None = None
+    second_credentials: Credentials | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     happy_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
-    controls: dict[tuple[str, bool], Any] = field(default_factory=dict)  # (identity, other) -> positive control
+    controls: dict[tuple[str, str], Any] = field(default_factory=dict)  # (identity, scope) -> positive control
     down: str | None = None  # why the target is considered gone (set by ``probe``)
     budget: Budget = field(default_factory=Budget)  # --time-budget's deadline (none offline)
     fuzz_left: int = 0  # fuzz tests this process still expects to run: they share what the budget leaves
@@ -165,10 +166,10 @@ def describe_run(config: pytest.Config) -> dict[str, Any]:
         if settings.mode == "offline":
             meta = read_meta(cassette_root(config))
             source = meta.get("recorded_from")
-            seed = int(meta.get("seed", seed)) if config.getoption("seed") is None else seed
+            seed = int(meta.get("seed", seed)) if option(config, "seed") is None else seed
     except MsaaqContractError:
         return {"target": "not started", "mode": "offline", "seed": 0}
-    sim = bool(config.getoption("sim"))
+    sim = bool(option(config, "sim"))
     labels = {"offline": "offline (cassettes)", "sim": "reference server (--sim)"}
     target = labels.get(settings.mode) or ("reference server (--sim)" if sim else settings.base_url)
     verdict_on = provenance.verdict_on(settings.mode, simulated=sim, target=settings.base_url, recorded_from=source)
@@ -191,16 +192,16 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         client = ReplayClient(cassettes)
     else:
         pacer, ledger = (sending.pacer, sending.ledger) if sending else (None, None)
-        client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger)
+        client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger, share=token_share(config))
     if settings.mode == "record":
-        record_mode = str(config.getoption("record_mode", default="none") or "none")
-        cassettes = CassetteLibrary(cassette_root(config), record_mode, redactor, actual_base=settings.base_url)
+        cassettes = CassetteLibrary(cassette_root(config), record_mode(config), redactor, actual_base=settings.base_url)
     runtime = Runtime(
         config.rootpath, settings, contract, target.fixtures, client, cassettes, redactor, target.examples,
-        target.server, target.other_credentials, target.meta,
+        target.server, target.other_credentials, target.second_credentials, target.meta,
     )  # fmt: skip
     if settings.mode != "offline" and sending is not None:
-        workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
+        workerinput = getattr(config, "workerinput", None)
+        workers = int(workerinput.get("workercount", 1)) if workerinput is not None else 1
         runtime.budget = sending.budget
         runtime.started = sending.started
         runtime.fuzz_left = -(-fuzz_tests // workers)  # this process's share, rounded up

@@ -1,7 +1,8 @@
 """Stateful chains: create -> read -> update -> read -> list -> delete -> read, following the contract's links.
 
-What was written must be what is read back, and a deleted resource must be gone (404). Whatever a chain
-created is deleted at the end, also when a step fails.
+What was written must be what is read back, and a deleted resource must be gone: a 404 that is the read's
+documented 404 (``checks.documented``), as every step's answer is the documented answer of its operation.
+Whatever a chain created is deleted at the end, also when a step fails.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 
 from ..checks import status
 from ..checks.base import Finding
+from ..checks.documented import documented_answer
 from ..checks.request import GUESSED
 from ..client.happy import PreparedCall, build_happy_request
 from ..contract import Contract, Operation
@@ -107,7 +109,10 @@ def run_chain(c: Conformance, chain: Chain) -> None:
                     created_id = None
                     gone = c.send(call_for(read_op, str(data[field])))
                     steps.append(f"read-after-delete -> {gone.status}")
-                    if gone.status != 404:
+                    if gone.status == 404:
+                        # Gone, and said the way the read documents its 404: status, media type, body, headers.
+                        c.judge(gone, documented_answer, doc_id=doc_id_of(read_op), step="read-after-delete")
+                    else:
                         still = Finding(
                             check="stateful",
                             title="Deleted resource still served",

@@ -24,7 +24,7 @@ from ..discovery.target import survey
 from ..errors import ConfigError
 from ..recording.cassettes import read_meta
 from ..settings import Credentials, Settings, require_live_credentials
-from .options import cassette_root, max_examples, resolve_settings
+from .options import cassette_root, max_examples, option, resolve_settings
 
 
 @dataclass
@@ -34,13 +34,14 @@ class Target:
     examples: int  # examples per fuzz test and mode
     server: Any = None  # the reference server a --sim session started (stopped with the session)
     other_credentials: Credentials | None = None  # the other academy's users (isolation)
+    second_credentials: Credentials | None = None  # a second user of the main academy (ownership)
     meta: dict[str, Any] = field(default_factory=dict)  # the cassettes' metadata (offline)
 
 
 def open_target(config: pytest.Config, contract: Contract, settings: Settings, sending: Traffic | None) -> Target:
     if settings.mode == "offline":
         return offline(config, settings)
-    if config.getoption("sim"):
+    if option(config, "sim"):
         return simulated(config, contract)
     return live(config, contract, settings, sending)
 
@@ -48,14 +49,14 @@ def open_target(config: pytest.Config, contract: Contract, settings: Settings, s
 def offline(config: pytest.Config, settings: Settings) -> Target:
     meta = read_meta(cassette_root(config))
     fixtures = Fixtures.from_mapping(meta["fixtures"])
-    seed = config.getoption("seed")
+    seed = option(config, "seed")
     settings = replace(
         settings,
         seed=int(meta.get("seed", settings.seed)) if seed is None else int(seed),
         tenant=fixtures.tenant,
         other_tenant=fixtures.other_tenant,
     )
-    examples = int(config.getoption("max_examples") or meta.get("max_examples", 4))
+    examples = int(option(config, "max_examples") or meta.get("max_examples", 4))
     return Target(settings, fixtures, examples, meta=meta)
 
 
@@ -63,20 +64,29 @@ def simulated(config: pytest.Config, contract: Contract) -> Target:
     from ..refserver import demo_credentials, load_faults, start_server
     from ..refserver.seed import fixture_values
 
-    faults_file = config.getoption("sim_faults")
+    faults_file = option(config, "sim_faults")
     faults = load_faults(Path(faults_file)) if faults_file else None
     server = start_server(contract=contract, faults=faults)
     settings = resolve_settings(config, sim_base_url=server.base_url)
     creds, other = demo_credentials("academy-a"), demo_credentials("academy-b")
+    second = demo_credentials("academy-a", second=True)
     fixtures = Fixtures.from_mapping(fixture_values(contract), credentials=creds)
+    # The demo users' addresses stay out of the redactor's list, as the other academy's always did.
     settings = replace(settings, credentials=creds, tenant=fixtures.tenant, other_tenant=fixtures.other_tenant)
-    return Target(settings, fixtures, max_examples(config, settings.mode), server=server, other_credentials=other)
+    examples = max_examples(config, settings.mode)
+    return Target(settings, fixtures, examples, server=server, other_credentials=other, second_credentials=second)
 
 
 def live(config: pytest.Config, contract: Contract, settings: Settings, sending: Traffic | None) -> Target:
     require_live_credentials(settings)
     fixtures = live_fixtures(config, contract, settings, sending)
-    return Target(settings, fixtures, max_examples(config, settings.mode), other_credentials=settings.other_credentials)
+    return Target(
+        settings,
+        fixtures,
+        max_examples(config, settings.mode),
+        other_credentials=settings.other_credentials,
+        second_credentials=settings.second_credentials,
+    )
 
 
 def live_fixtures(

@@ -2,7 +2,7 @@
 
 The pacer and the ledger are shared by every client of a process: discovery's (on the xdist controller or the
 only process) and the suite's. The time budget starts when pytest is configured; its deadline travels to the
-xdist workers as a wall-clock time (``MSAAQ_DEADLINE``), and each worker paces ``1/workers`` of each bucket's
+xdist workers as a wall-clock time (``handoff``), and each worker paces ``1/workers`` of each bucket's
 limit. Workers hand their ledgers to the controller in ``workeroutput``; the controller adds them to its own.
 """
 
@@ -23,10 +23,11 @@ from ..errors import MsaaqContractError
 from ..plan import Plan, build, value_rank
 from ..settings import RateLimit, parse_duration
 from . import live
+from .collection import doc_id_of
+from .handoff import handoff
 from .mass_assignment import requests_at_most
+from .options import option
 
-ENV_DEADLINE = "MSAAQ_DEADLINE"
-ENV_RUN_DIR = "MSAAQ_RUN_DIR"
 LEDGER_OUTPUT = "msaaq_ledger"
 TRAFFIC = pytest.StashKey[Traffic]()
 PLAN = pytest.StashKey[Plan]()
@@ -34,7 +35,7 @@ FUZZ_TESTS = pytest.StashKey[int]()
 
 
 def time_budget(config: Any) -> float | None:
-    raw = config.getoption("time_budget", None) or os.environ.get("MSAAQ_TIME_BUDGET")
+    raw = option(config, "time_budget") or os.environ.get("MSAAQ_TIME_BUDGET")
     return parse_duration(str(raw)) if raw else None
 
 
@@ -44,13 +45,8 @@ def start_clock(config: pytest.Config) -> None:
         budget = time_budget(config)
     except MsaaqContractError as exc:
         raise pytest.UsageError(f"error: {exc.one_line()}") from None
-    if budget is not None and ENV_DEADLINE not in os.environ:
-        os.environ[ENV_DEADLINE] = repr(time.time() + budget)
-        config.add_cleanup(_drop_deadline)
-
-
-def _drop_deadline() -> None:
-    os.environ.pop(ENV_DEADLINE, None)
+    if budget is not None:
+        handoff(config)["deadline"] = repr(time.time() + budget)
 
 
 def traffic(config: pytest.Config) -> Traffic:
@@ -58,12 +54,14 @@ def traffic(config: pytest.Config) -> Traffic:
     if found is not None:
         return found
     deadline = None
-    if os.environ.get(ENV_DEADLINE):
-        deadline = time.monotonic() + (float(os.environ[ENV_DEADLINE]) - time.time())
+    wall_deadline = handoff(config).get("deadline")
+    if wall_deadline:
+        deadline = time.monotonic() + (float(wall_deadline) - time.time())
     budget = Budget(deadline=deadline)
-    raw = config.getoption("rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
+    raw = option(config, "rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
     ceiling = RateLimit.parse(str(raw)) if raw else None
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
+    workerinput = getattr(config, "workerinput", None)
+    workers = int(workerinput.get("workercount", 1)) if workerinput is not None else 1
     found = config.stash[TRAFFIC] = Traffic(Pacer(ceiling=ceiling, share=workers, budget=budget), Ledger())
     return found
 
@@ -98,19 +96,18 @@ def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, ma
 
     tests = []
     for item in items:
-        family = _family(item)
-        callspec = getattr(item, "callspec", None)
-        if family and callspec is not None and "doc_id" in callspec.params:
-            tests.append((str(callspec.params["doc_id"]), family))
+        family, doc_id = _family(item), doc_id_of(item)
+        if family and doc_id is not None:
+            tests.append((doc_id, family))
     plan = build(contract, tests, max_examples=max_examples, chain_length=chain_length, probe_length=probe_length)
     config.stash[PLAN] = plan
     config.stash[FUZZ_TESTS] = sum(1 for _, family in tests if family == "fuzz")
     return plan
 
 
-def share_plan(plan: Plan) -> None:
+def share_plan(config: pytest.Config, plan: Plan) -> None:
     """An xdist worker leaves the plan for the controller, which prints it once the collection is known."""
-    folder = os.environ.get(ENV_RUN_DIR)
+    folder = handoff(config).get("run_dir")
     if folder:
         target = Path(folder) / "plan.json"
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
@@ -118,8 +115,8 @@ def share_plan(plan: Plan) -> None:
         tmp.replace(target)
 
 
-def shared_plan() -> Plan | None:
-    folder = os.environ.get(ENV_RUN_DIR)
+def shared_plan(config: pytest.Config) -> Plan | None:
+    folder = handoff(config).get("run_dir")
     path = Path(folder) / "plan.json" if folder else None
     if path is None or not path.is_file():
         return None
@@ -146,8 +143,8 @@ class TrafficHooks:
 
     @pytest.hookimpl(trylast=True)  # after -k/-m deselection: the plan is of what will run
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
-        sends = live.is_live(config) or bool(config.getoption("sim"))
-        if not (sends or config.getoption("plan")):
+        sends = live.is_live(config) or bool(option(config, "sim"))
+        if not (sends or option(config, "plan")):
             return  # offline: nothing is sent, nothing to plan
         if time_budget(config) is not None:
             order_by_value(items)
@@ -162,10 +159,10 @@ class TrafficHooks:
         workerinput = getattr(config, "workerinput", None)
         if workerinput is not None:
             if workerinput.get("workerid") == "gw0":
-                share_plan(plan)
+                share_plan(config, plan)
         else:
             _say(config, plan_lines(config, plan))
-        if config.getoption("plan"):  # the dry run: the plan was the point
+        if option(config, "plan"):  # the dry run: the plan was the point
             config.hook.pytest_deselected(items=list(items))
             items[:] = []
 
@@ -175,7 +172,7 @@ class TrafficHooks:
         config = node.config
         if config.stash.get(PLAN, None) is not None:
             return
-        plan = shared_plan()
+        plan = shared_plan(config)
         if plan is not None:
             config.stash[PLAN] = plan
             _say(config, plan_lines(config, plan))

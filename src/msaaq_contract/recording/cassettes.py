@@ -123,7 +123,7 @@ class CassetteLibrary:
         except OSError as exc:
             raise CassetteError(
                 f"cannot write cassettes under {path.parent} ({exc.strerror})",
-                hint="make the cassette folder writable or choose another --cassette-dir",
+                hint="make the cassette folder writable or choose another --msaaq-cassette-dir",
             ) from None
 
     # -- redaction hooks ------------------------------------------------------------------------------------
@@ -179,7 +179,7 @@ def read_meta(root: Path) -> dict[str, Any]:
     if not path.is_file():
         raise CassetteError(
             f"no {META_FILE} in {root}",
-            hint="record the cassettes: pytest tests/conformance --sim --record-mode=rewrite -p no:xdist",
+            hint="record the cassettes: pytest tests/conformance --msaaq-sim --msaaq-record-mode=rewrite -p no:xdist",
         )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -37,7 +37,7 @@ __all__ = ["Cassette", "ReplayClient", "ReplayLibrary", "read_cassette", "rereco
 
 
 def rerecord_hint(doc_id: str) -> str:
-    return f"re-record: pytest tests/conformance --sim --record-mode=rewrite -k '{doc_id}' -p no:xdist"
+    return f"re-record: pytest tests/conformance --msaaq-sim --msaaq-record-mode=rewrite -k '{doc_id}' -p no:xdist"
 
 
 @dataclass
@@ -149,7 +149,13 @@ class OfflineTokens:
     """Offline no token is fetched or sent: the recording holds the answers (and was recorded redacted)."""
 
     def get(
-        self, identity: str, *, fresh: bool = False, tenant: str | None = None, credentials: Credentials | None = None
+        self,
+        identity: str,
+        *,
+        fresh: bool = False,
+        tenant: str | None = None,
+        credentials: Credentials | None = None,
+        user: str = "",
     ) -> str:
         return OFFLINE_TOKEN
 

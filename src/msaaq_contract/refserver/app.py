@@ -77,10 +77,11 @@ class RefServerApp:
     async def _send(reply: Reply, send: Send, *, head: bool, lang: str) -> None:
         payload = reply.encode()
         headers = [
-            (b"content-type", reply.media_type.encode()),
             (b"content-length", str(len(payload)).encode()),
             (b"content-language", lang.encode()),
         ]
+        if reply.media_type:  # a reply without one (a fault) sends no Content-Type at all
+            headers.insert(0, (b"content-type", reply.media_type.encode()))
         headers += [(k.lower().encode(), v.encode("latin-1", "replace")) for k, v in reply.headers.items()]
         await send({"type": "http.response.start", "status": reply.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if head else payload})

@@ -30,6 +30,11 @@ def student_email(academy: str) -> str:
     return f"student@{academy}"
 
 
+def second_student_email(academy: str) -> str:
+    """A second student of the academy (its second seeded member): the ownership checks' other user."""
+    return f"member2@{academy}"
+
+
 @dataclass(frozen=True)
 class DemoCredentials:
     client_id: str = DEFAULT_CLIENT_ID
@@ -51,14 +56,15 @@ class DemoCredentials:
             password=password or env.get(ENV_PREFIX + "PASSWORD") or DEFAULT_PASSWORD,
         )
 
-    def as_dict(self, academy: str = ACADEMIES[0]) -> dict[str, str]:
-        """The fields of ``settings.Credentials`` for ``academy``: ``Credentials(**creds.as_dict())``."""
+    def as_dict(self, academy: str = ACADEMIES[0], *, second: bool = False) -> dict[str, str]:
+        """The fields of ``settings.Credentials`` for ``academy``: ``Credentials(**creds.as_dict())``; ``second``:
+        the academy's second student (no second dashboard user is seeded)."""
         return {
             "client_id": self.client_id,
             "client_secret": self.client_secret,
-            "admin_email": admin_email(academy),
-            "admin_password": self.password,
-            "student_email": student_email(academy),
+            "admin_email": "" if second else admin_email(academy),
+            "admin_password": "" if second else self.password,
+            "student_email": second_student_email(academy) if second else student_email(academy),
             "student_password": self.password,
         }
 
@@ -66,7 +72,10 @@ class DemoCredentials:
         """Human-readable lines for the ``serve`` banner."""
         out = [f"  OAuth client : {self.client_id} / {self.client_secret}"]
         for academy in ACADEMIES:
-            out.append(f"  {academy}: admin {admin_email(academy)}, student {student_email(academy)}")
+            out.append(
+                f"  {academy}: admin {admin_email(academy)}, student {student_email(academy)} "
+                f"(a second student: {second_student_email(academy)})"
+            )
         out.append(f"  password     : {self.password}")
         return out
 
@@ -76,8 +85,11 @@ def academy_domain(academy: str) -> str:
     return academy if "." in academy else f"{academy}.msaaq.test"
 
 
-def demo_credentials(academy: str = "academy-a", base: DemoCredentials | None = None) -> Credentials:
-    """The suite's ``Credentials`` for one demo academy (flags/env overrides through ``base``)."""
+def demo_credentials(
+    academy: str = "academy-a", base: DemoCredentials | None = None, *, second: bool = False
+) -> Credentials:
+    """The suite's ``Credentials`` for one demo academy (flags/env overrides through ``base``); ``second``: its
+    second student."""
     from ..settings import Credentials
 
-    return Credentials(**(base or DemoCredentials.resolve()).as_dict(academy_domain(academy)))
+    return Credentials(**(base or DemoCredentials.resolve()).as_dict(academy_domain(academy), second=second))

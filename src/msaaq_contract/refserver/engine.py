@@ -47,7 +47,7 @@ from .schemas import SchemaIndex
 from .store import Row, Store
 from .synth import Synthesizer
 from .throttle import ServerThrottle, Throttle
-from .views import View
+from .views import OWNER, View
 
 API_PREFIX = "/v1"
 SPOOFABLE = ("PUT", "PATCH", "DELETE")
@@ -208,6 +208,12 @@ class Engine:
             if any(f.kind.tells_existence for f in faults) and self.bind_rows(op, params, academy, True) is not None:
                 return forbidden(lang)  # the existence_leak fault: another academy's row is "forbidden"
             return not_found(lang)
+        if (
+            caller.kind == "student"
+            and not any(f.kind.owner_not_checked for f in faults)
+            and self.foreign_row(op, rows, caller)
+        ):
+            return not_found(lang)  # Laravel's scoped query: another student's comment is not found for this one
         # ``relax_validation`` (the accepts_invalid fault): what the contract refuses is served anyway.
         relax_validation = any(f.kind.relax_validation for f in faults)
         values, errors = check_query(op.parameters, query, lang)
@@ -265,6 +271,14 @@ class Engine:
                 return None
             previous = rows[param] = found[0]
         return rows
+
+    def foreign_row(self, op: Operation, rows: dict[str, Row], caller: Caller) -> bool:
+        """An update or delete of a row another user created (``OWNER``): not this caller's to change."""
+        binding = self.resources.binding(op)
+        if binding.role not in ("update", "delete") or not binding.chain:
+            return False
+        owner = rows[binding.chain[-1][1]].doc.get(OWNER)
+        return owner is not None and owner != caller.user_id
 
     def demo_caller(self, op: Operation, tenant: str | None) -> Caller:
         """Who an unauthenticated call is served as under the auth_not_enforced fault."""

@@ -3,13 +3,14 @@
 The Laravel regressions behind them: one guard for the dashboard's users and the academies' students (a
 student's token authenticates on the Admin API); a token checked for validity but not for its academy (the
 ``X-Tenant`` middleware trusts the header, not the token's academy); a policy checked after ``$model->save()``;
-``findOrFail`` scoped after an ``authorize`` that answers 403 for another academy's row and 404 for no row.
+``findOrFail`` scoped after an ``authorize`` that answers 403 for another academy's row and 404 for no row; a
+``Comment::findOrFail($id)`` that lost its ``->where('user_id', ...)``.
 """
 
 from __future__ import annotations
 
 from ..contract import Operation
-from ..contract.access import foreign_users, user_only
+from ..contract.access import foreign_users, owned_write, user_only
 from .fault_kinds import Catalogue, FaultKind
 
 
@@ -52,3 +53,13 @@ class ExistenceLeak(FaultKind):
 
     def applies(self, op: Operation, catalogue: Catalogue) -> bool:
         return bool(catalogue.resources.binding(op).chain)
+
+
+class OwnerNotChecked(FaultKind):
+    """A student may update or delete what another student of the academy created."""
+
+    name = "owner_not_checked"
+    owner_not_checked = True
+
+    def applies(self, op: Operation, catalogue: Catalogue) -> bool:
+        return owned_write(catalogue.contract, op)

@@ -65,6 +65,7 @@ class FaultKind:
     unbound_tokens: ClassVar[bool] = False
     write_before_refusal: ClassVar[bool] = False
     tells_existence: ClassVar[bool] = False
+    owner_not_checked: ClassVar[bool] = False
     unguarded: ClassVar[bool] = False  # creates and updates store every member sent, not only the fillable ones
 
     @property

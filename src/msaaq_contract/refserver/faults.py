@@ -40,6 +40,10 @@ foreign_role_served        a user token of an identity the operation does not li
 token_not_bound            another academy's token is served on this academy's X-Tenant
 write_before_refusal       another academy's update or delete is stored, then refused with 403
 existence_leak             another academy's row is refused with 403, a never-issued id with 404
+owner_not_checked          a student may update or delete what another student of the academy created
+json_like_media_type       JSON served as ``media_type`` (``application/problem+json``)
+file_without_content_type  a documented file served without ``Content-Type``
+undocumented_refusal       a 404 becomes a 403 where the operation documents no 403
 mass_assignable            creates and updates store members their body does not declare (``$guarded = []``)
 =========================  ===========================================================================
 """
@@ -56,7 +60,8 @@ import yaml
 
 from ..contract import Contract, Operation
 from ..errors import ConfigError
-from .fault_access import ExistenceLeak, ForeignRoleServed, TokenNotBound, WriteBeforeRefusal
+from .fault_access import ExistenceLeak, ForeignRoleServed, OwnerNotChecked, TokenNotBound, WriteBeforeRefusal
+from .fault_answers import FileWithoutContentType, JsonLikeMediaType, UndocumentedRefusal
 from .fault_inputs import AcceptsInvalid, OptionalMember500
 from .fault_kinds import (
     AuthNotEnforced,
@@ -95,7 +100,8 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
         RequiresField, AcceptsInvalid, OptionalMember500, ForeignRoleServed, TokenNotBound, WriteBeforeRefusal,
-        ExistenceLeak, MassAssignable,
+        ExistenceLeak, OwnerNotChecked, JsonLikeMediaType, FileWithoutContentType, UndocumentedRefusal,
+        MassAssignable,
     )
 }  # fmt: skip
 

@@ -18,7 +18,7 @@ from .envelopes import Reply
 from .services import Services
 from .store import Row
 from .texts import message
-from .views import SECRET_FIELDS, paginate, search_filter_sort
+from .views import OWNER, SECRET_FIELDS, paginate, search_filter_sort
 
 SYNTHETIC_LIST_SIZE = 3
 ROLE_MESSAGE = {"create": "saved", "update": "saved", "delete": "deleted", "bulk_delete": "deleted"}
@@ -184,6 +184,8 @@ class Handlers:
         doc: dict[str, Any] = {"id": new_id if target.integer_ids else str(new_id), **fields}
         doc.setdefault("created_at", FIXED_ISO)
         doc.setdefault("updated_at", FIXED_ISO)
+        if ctx.caller.kind == "student" and ctx.caller.user_id is not None:
+            doc[OWNER] = ctx.caller.user_id  # a student's comment or review is theirs (the engine checks it)
         if parent is not None and target.parent_field:
             doc[target.parent_field] = parent.doc.get("id", parent.id)
         row = Row(target.key, str(new_id), ctx.academy, parent.id if parent else "", doc, {})

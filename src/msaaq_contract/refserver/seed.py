@@ -18,7 +18,7 @@ from typing import Any
 from ..contract import Contract
 from ..contract.resources import Resource, ResourceGraph, resource_graph
 from .clock import FIXED_ISO
-from .credentials import ACADEMIES, DemoCredentials, admin_email, student_email
+from .credentials import ACADEMIES, DemoCredentials, admin_email, second_student_email, student_email
 from .schemas import SchemaIndex
 from .store import Identity, Row, Store
 from .synth import SAMPLE_UUID
@@ -28,6 +28,7 @@ TOP_LEVEL_ROWS = 3
 CHILDREN_PER_PARENT = 2
 PRIMARY_PARENTS = 2
 CART_RESOURCE = "_carts"  # the students' carts; not a contract resource
+SECOND_MEMBER = "Member 2"  # the seeded members row n°2 (its e-mail is second_student_email)
 DEMO_PEOPLE = {"members": ("Omar Khaled", "عمر خالد"), "users": ("Sara Ahmed", "سارة أحمد")}
 ACADEMY_NAMES = {
     ACADEMIES[0]: ("Academy A", "أكاديمية أ"),
@@ -147,6 +148,9 @@ def seed(store: Store, contract: Contract, credentials: DemoCredentials, seed_pl
             Identity("student", academy, student_email(academy), admin_id, DEMO_PEOPLE["members"][0]),
             credentials.password,
         )
+        # The academy's second member logs in too: the other user of the ownership checks.
+        second = Identity("student", academy, second_student_email(academy), admin_id + 1, SECOND_MEMBER)
+        store.add_identity(second, credentials.password)
     store.insert_many(seed_plan.rows + list(_carts(seed_plan)))
 
 

@@ -15,7 +15,8 @@ from ..contract.flatten import types_of
 from .schemas import SchemaIndex
 from .synth import Synthesizer
 
-SECRET_FIELDS = frozenset({"password", "password_confirmation", "old_password", "token", "_method"})
+OWNER = "_owner"  # the student who created a row: never read from a request, never rendered
+SECRET_FIELDS = frozenset({"password", "password_confirmation", "old_password", "token", "_method", OWNER})
 DEFAULT_PER_PAGE = 15
 _CONSTRAINTS = {"type", "properties", "items", "enum", "const", "anyOf", "oneOf", "allOf", "$ref", "required"}
 LINK_WINDOW = 10

@@ -4,7 +4,7 @@ refusals that must not tell which ids exist. Each passes the conforming answer a
 import pytest
 from tests.selftest.fixtures.responses import ctx, exchange, titles, valid_body
 
-from msaaq_contract.checks.access import access_of, no_existence_leak, refused, unchanged
+from msaaq_contract.checks.access import access_of, no_existence_leak, no_foreign_items, refused, unchanged
 
 COURSE = "admin.courses.get-course"
 UPDATE = "admin.courses.update-course"
@@ -69,9 +69,13 @@ def _pair(contract, real_status, real_body, fake_status, fake_body):
     return no_existence_leak(ctx(contract, COURSE, {"real": real, "ids": ("1001", "999999999")}), fake)
 
 
+def _missing(text):
+    return {"status": "failed", "code": "NOT_FOUND", "message": {"body": text}}
+
+
 def test_alike_refusals_pass_once_ids_and_timestamps_are_taken_out(contract):
-    real = {"message": "No query results for model [Course] 1001.", "at": "2026-12-06T10:00:00Z"}
-    fake = {"message": "No query results for model [Course] 999999999.", "at": "2026-12-06T10:00:03Z"}
+    real = _missing("No query results for model [Course] 1001 at 2026-12-06T10:00:00Z.")
+    fake = _missing("No query results for model [Course] 999999999 at 2026-12-06T10:00:03Z.")
     assert _pair(contract, 404, real, 404, fake) == []
 
 
@@ -96,3 +100,38 @@ def test_a_served_real_id_is_left_to_the_isolation_check(contract):
                                                   (500, "unclear")])  # fmt: skip
 def test_the_matrix_reads_each_status(status, reading):
     assert access_of(status) == reading
+
+
+LIST = "admin.courses.list-courses"
+
+
+def _listed(contract, *ids):
+    body = valid_body(contract, LIST)
+    item = body["data"][0] if body["data"] else {}
+    body["data"] = [{**item, "id": i} for i in ids]
+    return exchange(contract, LIST, 200, body)
+
+
+def test_the_other_academy_s_list_without_this_academy_s_ids_passes(contract):
+    expectation = {"foreign_ids": {"id": ["1001", "1002"]}}
+    assert no_foreign_items(ctx(contract, LIST, expectation), _listed(contract, 2001, 2002)) == []
+
+
+def test_the_other_academy_s_list_with_this_academy_s_id_fails(contract):
+    expectation = {"foreign_ids": {"id": ["1001"]}}
+    findings = no_foreign_items(ctx(contract, LIST, expectation), _listed(contract, 2001, 1001))
+    assert titles(findings) == ["Cross-tenant leak in a list"]
+    assert findings[0].actual == "id=1001"
+
+
+def test_a_refused_list_leaks_nothing(contract):
+    refusal = exchange(contract, LIST, 401, UNAUTHENTICATED)
+    assert no_foreign_items(ctx(contract, LIST, {"foreign_ids": {"id": ["1001"]}}), refusal) == []
+
+
+def test_a_marker_the_resource_did_not_show_before_proves_the_refused_write(contract):
+    read = exchange(contract, COURSE, 200, {"data": {"id": 7, "title": "Marker", "price": 1}})
+    after = {**_after({"title": "Marker", "price": 1}, {}), "markers": ["Marker"]}
+    findings = unchanged(ctx(contract, UPDATE, after), read)
+    assert titles(findings) == ["Refused write was applied"] and "title" in findings[0].message
+    assert "price" not in findings[0].message  # a number the server may default to proves nothing

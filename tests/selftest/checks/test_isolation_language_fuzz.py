@@ -10,6 +10,7 @@ from msaaq_contract.checks.isolation import not_leaked
 from msaaq_contract.checks.language import arabic_intact
 
 COURSE = "admin.courses.get-course"
+WITH_INPUT = "admin.abandoned-carts.store-reminder"  # documents a 422
 NOT_FOUND = {"status": "failed", "code": "NOT_FOUND", "message": {"body": "Not found."}}
 
 
@@ -79,7 +80,11 @@ def test_conforms_combines_status_envelope_and_schema(contract):
 
 def test_invalid_request_refused_passes(contract):
     body = {"message": "The amount must be a number.", "errors": {"amount": ["must be a number"]}}
-    assert rejects_invalid(ctx(contract, COURSE), exchange(contract, COURSE, 422, body)) == []
+    assert rejects_invalid(ctx(contract, WITH_INPUT), exchange(contract, WITH_INPUT, 422, body)) == []
+    # The same refusal where the operation documents no 422 is no documented answer.
+    assert "Undocumented status code" in titles(
+        rejects_invalid(ctx(contract, COURSE), exchange(contract, COURSE, 422, body))
+    )
 
 
 @pytest.mark.parametrize(

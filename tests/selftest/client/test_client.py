@@ -119,7 +119,7 @@ def test_a_failing_token_endpoint_is_the_target_s_error_not_the_credentials():
     with pytest.raises(TargetUnreachable) as err:
         make_client(FakeTime()).send(call())
     assert "answered HTTP 502 when asked for a token: the target is failing" in err.value.one_line()
-    assert err.value.exit_code == 3
+    assert err.value.exit_code == 69
 
 
 @respx.mock

@@ -87,5 +87,8 @@ def test_a_renamed_path_makes_the_recording_stale_with_the_rerecord_command(tmp_
         f"CassetteError: {DOC}/conformance: the recorded GET /v1/admin/courses/1001 no longer fits "
         "GET /admin/course/{course} (recorded against GET /admin/courses/{course})"
     ) in result.stdout
-    assert f"re-record: pytest tests/conformance --sim --record-mode=rewrite -k '{DOC}' -p no:xdist" in result.stdout
+    assert (
+        f"re-record: pytest tests/conformance --msaaq-sim --msaaq-record-mode=rewrite -k '{DOC}' -p no:xdist"
+        in result.stdout
+    )
     assert checks[(DOC, "envelope")]["outcome"] == "error"

@@ -98,7 +98,10 @@ def test_missing_and_corrupt_cassettes_are_one_line_errors_and_the_run_goes_on(r
     assert result.returncode == 1
     assert "CassetteError: admin.coupons.get-coupon/conformance: no cassette at" in result.stdout
     assert "corrupt cassette" in result.stdout
-    assert "re-record: pytest tests/conformance --sim --record-mode=rewrite -k 'admin.coupons.list'" in result.stdout
+    assert (
+        "re-record: pytest tests/conformance --msaaq-sim --msaaq-record-mode=rewrite -k 'admin.coupons.list'"
+        in result.stdout
+    )
     outcomes = verdicts(tmp_path)
     assert outcomes[("admin.coupons.get-coupon", "envelope")] == "error"
     assert outcomes[("admin.coupons.list", "auth")] == "error"
@@ -129,7 +132,7 @@ def test_live_run_without_credentials_is_a_usage_error(tmp_path):
     result = run_suite(
         "--base-url", "https://staging.example.invalid/v1", "-k", "tenant.ping-pong", "--report-dir", str(tmp_path)
     )
-    assert result.returncode == 2
+    assert result.returncode == 4
     assert "needs MSAAQ_CLIENT_ID, MSAAQ_CLIENT_SECRET, MSAAQ_TENANT" in result.stdout + result.stderr
 
 

@@ -57,6 +57,11 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     "token_not_bound": ("protected_read", {"binding"}, {}),
     "write_before_refusal": ("owned_write", {"binding"}, {}),
     "existence_leak": ("owned_read", {"isolation"}, {}),
+    "owner_not_checked": ("owned_write", {"ownership"}, {}),
+    # Answers whose body fits its envelope: only the documented-answer judgement (status, media type) sees them.
+    "json_like_media_type": ("read", {"envelope"}, {}),
+    "file_without_content_type": ("file_read", {"envelope"}, {}),
+    "undocumented_refusal": ("owned_read", {"isolation"}, {}),
     # Only a write of a member the body does not declare, read back twice, shows it.
     "mass_assignable": ("probed_create", {"mass_assignment"}, {}),
 }
@@ -80,6 +85,8 @@ def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
         return any(p.member != chain.member for p in probes(contract_of(op), op, chain.links["read"]))
     if op.method != "get" or op.undocumented or op.confidence == "low" or len(op.doc_ids) > 1:
         return False
+    if kind == "file_read":  # a documented file, not JSON
+        return not any(op.responses[s].is_json for s in op.success_statuses)
     if not any(op.responses[s].is_json for s in op.success_statuses):
         return False
     if kind == "protected_read":

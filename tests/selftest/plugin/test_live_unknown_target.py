@@ -26,7 +26,8 @@ from msaaq_contract.refserver.variations import Variations
 SUBSET = (
     "admin.courses.get-course or admin.courses.delete-course or admin.courses.create-course "
     "or admin.courses.chapters.contents.show-content or tenant.courses.course-details or tenant.cart.get-cart-by-uuid "
-    "or admin.coupons.get-coupon or admin.msaaqpay.transactions.refund or tenant.pages.page-details"
+    "or admin.coupons.get-coupon or admin.msaaqpay.transactions.refund or tenant.pages.page-details "
+    "or tenant.articles.comments.update-comment"
 )
 
 
@@ -46,6 +47,8 @@ def live_env(base_url: str) -> dict[str, str]:
         "MSAAQ_OTHER_ADMIN_PASSWORD": "demo-password",
         "MSAAQ_OTHER_STUDENT_EMAIL": f"student@{b}",
         "MSAAQ_OTHER_STUDENT_PASSWORD": "demo-password",
+        "MSAAQ_SECOND_STUDENT_EMAIL": f"member2@{a}",
+        "MSAAQ_SECOND_STUDENT_PASSWORD": "demo-password",
     }
 
 
@@ -146,7 +149,7 @@ def test_unreachable_target_stops_at_once_with_one_line(tmp_path):
     result = run_suite(
         "-k", "admin.courses", "--report-dir", str(tmp_path), env=live_env("http://127.0.0.1:9/v1")
     )  # fmt: skip
-    assert result.returncode == 3
+    assert result.returncode == 69
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert result.stderr.startswith("Exit: error: cannot reach http://127.0.0.1:9/v1")
     assert "failed" not in result.stdout and "Traceback" not in result.stdout + result.stderr

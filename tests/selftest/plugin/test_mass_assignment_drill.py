@@ -2,7 +2,7 @@
 varying proxy, no fixtures file): where the server stores members its bodies do not declare (the
 ``mass_assignable`` fault: on a create only, and on a create and its update) the probe fails on the broken
 operation's row, naming the member and both values; every other resource passes, as Laravel's ``$fillable``
-ignores the members; nothing the probes created is left behind; without ``--allow-writes`` a remote target is
+ignores the members; nothing the probes created is left behind; without ``--msaaq-allow-writes`` a remote target is
 sent nothing."""
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def rows_of(report_dir) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def drill(tmp_path_factory):
     runs = {}
-    for name, writes in (("faulty", ["--allow-writes"]),):
+    for name, writes in (("faulty", ["--msaaq-allow-writes"]),):
         out = tmp_path_factory.mktemp(f"mass-assignment-{name}")
         faults = [Fault("mass_assignable", operations=list(BROKEN))]
         with (
@@ -46,7 +46,7 @@ def drill(tmp_path_factory):
         ):
             before = stored_rows(server)
             result = run_suite(
-                *writes, "-p", "no:xdist", "-rs", "-m", "mass_assignment", "--report-dir", str(out),
+                *writes, "-p", "no:xdist", "-rs", "-m", "mass_assignment", "--msaaq-report-dir", str(out),
                 env=live_env(proxy.base_url),
             )  # fmt: skip
             after = stored_rows(server)
@@ -109,10 +109,10 @@ def test_a_recording_of_the_fault_replays_offline_to_the_same_verdicts(tmp_path)
     cassettes, recorded, replayed = tmp_path / "cassettes", tmp_path / "recorded", tmp_path / "replayed"
     selected = ["-p", "no:xdist", "-m", "mass_assignment", "-k", " or ".join((CREATE_ONLY, CREATE_AND_UPDATE[0]))]
     run_suite(
-        "--sim", "--sim-faults", str(faults), "--record-mode=rewrite", *selected, "--cassette-dir", str(cassettes),
-        "--report-dir", str(recorded),
+        "--msaaq-sim", "--msaaq-sim-faults", str(faults), "--record-mode=rewrite", *selected,
+        "--msaaq-cassette-dir", str(cassettes), "--msaaq-report-dir", str(recorded),
     )  # fmt: skip
-    result = run_suite(*selected, "--cassette-dir", str(cassettes), "--report-dir", str(replayed))
+    result = run_suite(*selected, "--msaaq-cassette-dir", str(cassettes), "--msaaq-report-dir", str(replayed))
     assert result.returncode == 1, result.stdout[-3000:]
     live, offline = rows_of(recorded), rows_of(replayed)
     assert {d: r["outcome"] for d, r in offline.items()} == {d: r["outcome"] for d, r in live.items()}

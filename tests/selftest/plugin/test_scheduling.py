@@ -38,7 +38,7 @@ def scheduler(items, workers=2, budget=None):
     config = SimpleNamespace(
         getvalue=lambda name: [f"{workers}*popen"],
         option=SimpleNamespace(loadscopereorder=True),
-        getoption=lambda name, default=None: budget if name == "time_budget" else default,
+        getoption=lambda name, default=None: budget if name == "msaaq_time_budget" else default,
     )
     sched = ByEndpoint(config)
     nodes = [FakeWorker(f"gw{i}") for i in range(workers)]

@@ -79,7 +79,8 @@ def test_a_request_of_another_operation_is_stale_with_the_rerecord_command(contr
     line = caught.value.one_line()
     assert "the recorded GET /v1/admin/courses/1001 no longer fits GET /admin/courses" in line
     assert line.endswith(
-        "re-record: pytest tests/conformance --sim --record-mode=rewrite -k 'admin.courses.get-course' -p no:xdist"
+        "re-record: pytest tests/conformance --msaaq-sim --msaaq-record-mode=rewrite"
+        " -k 'admin.courses.get-course' -p no:xdist"
     )
 
 

@@ -48,7 +48,8 @@ def test_the_catalogue_has_the_documented_faults():
         "slow_response", "undocumented_status", "extra_field", "null_model_field", "number_as_string",
         "undeclared_enum_value", "update_changes_nothing", "delete_does_nothing", "method_not_refused",
         "requires_field", "accepts_invalid", "optional_member_500", "foreign_role_served", "token_not_bound",
-        "write_before_refusal", "existence_leak", "mass_assignable",
+        "write_before_refusal", "existence_leak", "owner_not_checked", "json_like_media_type",
+        "file_without_content_type", "undocumented_refusal", "mass_assignable",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
@@ -124,6 +125,34 @@ def test_wrong_content_type(refserver, ref_client):
     response = call(ref_client, op)
     assert response.headers["content-type"].startswith("text/html")
     assert "data" in json.loads(response.content)
+
+
+def test_json_like_media_type(refserver, ref_client):
+    op = operation_for("json_like_media_type", prefer="admin.courses.get-course")
+    inject(refserver, "json_like_media_type", op)
+    response = call(ref_client, op)
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "data" in json.loads(response.content)
+
+
+def test_file_without_content_type(refserver, ref_client):
+    op = CONTRACT.operation("admin.msaaqpay.payouts.receipt")
+    assert call(ref_client, op).headers["content-type"] == "application/pdf"
+    inject(refserver, "file_without_content_type", op)
+    response = call(ref_client, op)
+    assert response.status_code == 200 and response.content and "content-type" not in response.headers
+
+
+def test_undocumented_refusal(refserver, ref_client):
+    op = CONTRACT.operation("tenant.courses.course-details")
+    assert Fault("undocumented_refusal").applies(op) and not Fault("undocumented_refusal").applies(
+        CONTRACT.operation("admin.courses.get-course")  # documents 403: nothing to break
+    )
+    inject(refserver, "undocumented_refusal", op)
+    missing = ref_client.happy(op.doc_ids[0])
+    missing.path = missing.path.rsplit("/", 1)[0] + "/999999"
+    response = ref_client.send(missing)
+    assert response.status_code == 403 and json.loads(response.content)["code"] == "FORBIDDEN"
 
 
 def test_auth_not_enforced(refserver, ref_client):
