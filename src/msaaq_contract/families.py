@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .checks import CHECKS
 from .checks.base import Check
 from .checks.documented import ANSWER
+from .checks.mass_assignment import probed_creates
 from .contract import Contract, Operation
 from .contract.access import foreign_users, owned_write, probe_kind, user_only
 from .contract.identities import identities
@@ -209,6 +210,16 @@ FAMILIES: dict[str, Family] = {
             tests=(FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),),
             value=2,
         ),
+        # Writes the run owns, with members only the server sets: a stored one is a data-integrity breach
+        # (OWASP API3), valued right after the happy requests.
+        Family(
+            "mass_assignment",
+            summary="members only the server sets, sent twice on the run's own writes, are not stored",
+            tests=(
+                FamilyTest("test_mass_assignment", "mass_assignable", ("mass_assignment", *ANSWER), "mass-assignment"),
+            ),
+            value=1,
+        ),
     )
 }
 TESTS: dict[str, tuple[Family, FamilyTest]] = {t.name: (f, t) for f in FAMILIES.values() for t in f.tests}
@@ -315,10 +326,17 @@ def tenant_list_ids(contract: Contract) -> list[str]:
     ]
 
 
+@functools.lru_cache(maxsize=4)
+def mass_assignable_ids(contract: Contract) -> list[str]:
+    """The creates the mass-assignment family probes (``checks.mass_assignment.probed_creates``)."""
+    return probed_creates(contract)
+
+
 CONTRACT_RULES: dict[str, ContractRule] = {
     "foreign_role": foreign_role_ids,
     "tenant_lists": tenant_list_ids,
     "owned_writes": owned_write_ids,
+    "mass_assignable": mass_assignable_ids,
     "bound_token": bound_token_ids,
     "paths": path_ids,
     "crud": chain_ids,

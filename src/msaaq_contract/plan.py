@@ -3,9 +3,10 @@ takes at the target's limits. Printed before a live run sends anything (``--plan
 
 Estimates are upper bounds where the run decides later: fuzzing counts ``max_examples`` per test (one for an
 operation whose generated requests are all the same, which the run sends once), a stateful chain one request
-per link plus its read-backs, and tests skipped for missing data still count. ``VALUE_ORDER`` is what a
-``--time-budget`` run sends first: each id's happy request, then the refusals, isolation, stateful chains,
-language variants, and fuzz examples last, spread over every operation.
+per link plus its read-backs, a mass-assignment probe its every write and read-back, and tests skipped for
+missing data still count. ``VALUE_ORDER`` is what a ``--time-budget`` run sends first: each id's happy request,
+then the refusals and the mass-assignment probes, isolation, stateful chains, language variants, and fuzz
+examples last, spread over every operation.
 """
 
 from __future__ import annotations
@@ -112,8 +113,8 @@ class Plan:
         )
         if budget_s is not None:
             out.append(
-                f"plan: --time-budget {_duration(budget_s)}: happy requests first, then refusals, isolation, "
-                "stateful chains, language, fuzz examples; what does not fit is not-run"
+                f"plan: --time-budget {_duration(budget_s)}: happy requests first, then refusals and mass-assignment "
+                "probes, isolation, stateful chains, language, fuzz examples; what does not fit is not-run"
             )
         return out
 
@@ -124,6 +125,7 @@ def build(
     *,
     max_examples: int,
     chain_length: Callable[[str], int],
+    probe_length: Callable[[str], int] = lambda doc_id: 0,
 ) -> Plan:
     """The plan of ``tests`` (documented id, family) of one run."""
     plan = Plan()
@@ -160,6 +162,8 @@ def build(
                     plan.add(bucket, family, 2)  # the owner's create, and the owner's read afterwards
         elif family == "stateful":
             plan.add(bucket, family, chain_length(doc_id))
+        elif family == "mass_assignment":  # its bound: the whole probe, though a conforming target stops early
+            plan.add(bucket, family, probe_length(doc_id))
         elif family == "fuzz":
             plan.add(bucket, family, max_examples if _varies(op) else 1)
         else:  # tenant_header, language and any family that sends one variant of the happy request

@@ -25,6 +25,7 @@ from ..settings import RateLimit, parse_duration
 from . import live
 from .collection import doc_id_of
 from .handoff import handoff
+from .mass_assignment import requests_at_most
 from .options import option
 
 LEDGER_OUTPUT = "msaaq_ledger"
@@ -89,12 +90,16 @@ def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, ma
         # create + each link, the read again after an update, and once more after the delete
         return 1 + len(links) + ("update" in links) + ("delete" in links)
 
+    def probe_length(doc_id: str) -> int:
+        chain = every.get(doc_id)
+        return 0 if chain is None else requests_at_most(contract, chain)
+
     tests = []
     for item in items:
         family, doc_id = _family(item), doc_id_of(item)
         if family and doc_id is not None:
             tests.append((doc_id, family))
-    plan = build(contract, tests, max_examples=max_examples, chain_length=chain_length)
+    plan = build(contract, tests, max_examples=max_examples, chain_length=chain_length, probe_length=probe_length)
     config.stash[PLAN] = plan
     config.stash[FUZZ_TESTS] = sum(1 for _, family in tests if family == "fuzz")
     return plan

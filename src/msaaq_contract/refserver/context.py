@@ -24,6 +24,7 @@ class Ctx:
     leak: bool = False  # cross_tenant_leak: other academies' rows are visible
     headers: dict[str, str] = field(default_factory=dict)
     ignores: frozenset[str] = frozenset()  # roles whose writes are answered but not stored (a fault)
+    unguarded: bool = False  # mass_assignable: writes store members the body does not declare (a fault)
 
     @property
     def fields(self) -> dict[str, Any]:

@@ -243,6 +243,7 @@ class Engine:
         url = f"{req.origin}{req.path}"
         ignores = frozenset(role for f in faults for role in f.kind.ignores)
         ctx = Ctx(op, lang, academy, caller, params, rows, values, body, url, leak, req.headers, ignores)
+        ctx.unguarded = any(f.kind.unguarded for f in faults)
         special = self.flows.get(op.operation_id)
         reply = special(self, ctx) if special else self.handlers.dispatch(ctx)
         return forbidden(lang) if refuse_after else reply

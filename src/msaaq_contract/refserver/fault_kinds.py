@@ -66,6 +66,7 @@ class FaultKind:
     write_before_refusal: ClassVar[bool] = False
     tells_existence: ClassVar[bool] = False
     owner_not_checked: ClassVar[bool] = False
+    unguarded: ClassVar[bool] = False  # creates and updates store every member sent, not only the fillable ones
 
     @property
     def ignores(self) -> frozenset[str]:

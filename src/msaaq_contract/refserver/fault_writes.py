@@ -39,3 +39,15 @@ class DeleteDoesNothing(_IgnoredWrite):
 
     name = "delete_does_nothing"
     role = "delete"
+
+
+class MassAssignable(FaultKind):
+    """Creates and updates store every member sent, also those the body does not declare (``created_at``,
+    ``status``, ``academy_id``...): a model with ``$guarded = []`` filled from ``$request->all()``. The answer
+    looks right; only a read after writing a response-only member shows it (the mass_assignment family)."""
+
+    name = "mass_assignable"
+    unguarded = True
+
+    def applies(self, op: Operation, catalogue: Catalogue) -> bool:
+        return catalogue.resources.binding(op).role in ("create", "update")

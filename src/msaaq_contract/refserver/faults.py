@@ -44,6 +44,7 @@ owner_not_checked          a student may update or delete what another student o
 json_like_media_type       JSON served as ``media_type`` (``application/problem+json``)
 file_without_content_type  a documented file served without ``Content-Type``
 undocumented_refusal       a 404 becomes a 403 where the operation documents no 403
+mass_assignable            creates and updates store members their body does not declare (``$guarded = []``)
 =========================  ===========================================================================
 """
 
@@ -87,7 +88,7 @@ from .fault_kinds import (
 )
 from .fault_models import NullModelField, NumberAsString, UndeclaredEnumValue
 from .fault_rules import RequiresField
-from .fault_writes import DeleteDoesNothing, UpdateChangesNothing
+from .fault_writes import DeleteDoesNothing, MassAssignable, UpdateChangesNothing
 
 __all__ = ["CATALOGUE", "Catalogue", "Fault", "FaultKind", "load_faults"]
 
@@ -100,6 +101,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
         RequiresField, AcceptsInvalid, OptionalMember500, ForeignRoleServed, TokenNotBound, WriteBeforeRefusal,
         ExistenceLeak, OwnerNotChecked, JsonLikeMediaType, FileWithoutContentType, UndocumentedRefusal,
+        MassAssignable,
     )
 }  # fmt: skip
 

@@ -153,9 +153,20 @@ class Handlers:
         docs, links, meta = paginate(docs, ctx.query, ctx.url)
         body.update(data=docs, links=links, meta={**(body.get("meta") or {}), **meta})
 
-    def write(self, ctx: Ctx, binding: Binding) -> Row:
+    def fillable(self, ctx: Ctx) -> dict[str, Any]:
+        """What a create or update stores, as Laravel's ``$request->validated()`` into a model's ``$fillable``:
+        the members the operation's body declares; others (``created_at``, ``status``, ``academy_id``...) are
+        accepted and ignored. A body that declares no member is an open model (the contract does not know its
+        fillable). The ``mass_assignable`` fault stores every member sent (``$guarded = []``)."""
         fields = clean(ctx.fields)
-        fields.pop("id", None)
+        fields.pop("id", None)  # the store's key, never taken from a body
+        declared = self.e.index.flatten(ctx.op.request_schema).get("properties") if ctx.op.request_schema else None
+        if ctx.unguarded or not declared:
+            return fields
+        return {key: value for key, value in fields.items() if key in declared}
+
+    def write(self, ctx: Ctx, binding: Binding) -> Row:
+        fields = self.fillable(ctx)
         if binding.role == "update":
             row = ctx.rows[binding.chain[-1][1]]
             if "update" in ctx.ignores:  # update_changes_nothing: the row as it was

@@ -15,11 +15,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from msaaq_contract.checks.mass_assignment import probes
 from msaaq_contract.checks.schema import _properties
 from msaaq_contract.contract import Operation, load_contract
 from msaaq_contract.contract.access import probe_kind
 from msaaq_contract.contract.identities import identities
+from msaaq_contract.contract.resources import resource_graph
 from msaaq_contract.families import negative_applies, path_ids
+from msaaq_contract.pytest_plugin.mass_assignment import requests_at_most
 from msaaq_contract.refserver import Fault, fixture_values
 
 REPO = Path(__file__).resolve().parents[3]
@@ -59,6 +62,8 @@ MATRIX: dict[str, tuple[str, set[str], dict[str, object]]] = {
     "json_like_media_type": ("read", {"envelope"}, {}),
     "file_without_content_type": ("file_read", {"envelope"}, {}),
     "undocumented_refusal": ("owned_read", {"isolation"}, {}),
+    # Only a write of a member the body does not declare, read back twice, shows it.
+    "mass_assignable": ("probed_create", {"mass_assignment"}, {}),
 }
 
 
@@ -73,6 +78,11 @@ def _kind_ok(kind: str, op: Operation, doc_id: str, fixtures: dict) -> bool:
     if kind == "owned_write":  # an update or delete the foreign-token probes make their own resource for
         sure = not op.undocumented and op.confidence != "low" and len(op.doc_ids) == 1
         return sure and probe_kind(contract_of(op), op) == "write"
+    if kind == "probed_create":  # a create the mass-assignment family probes (a response-only member, a delete)
+        chain = resource_graph(contract_of(op)).chains.get(doc_id)
+        if chain is None or op.confidence == "low" or not requests_at_most(contract_of(op), chain):
+            return False  # the fault never stores the row's own id: another member must show it
+        return any(p.member != chain.member for p in probes(contract_of(op), op, chain.links["read"]))
     if op.method != "get" or op.undocumented or op.confidence == "low" or len(op.doc_ids) > 1:
         return False
     if kind == "file_read":  # a documented file, not JSON
