@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from .checks import CHECKS
 from .checks.base import Check
+from .checks.cors import area_ids
+from .checks.enumeration import login_ids
+from .checks.exposure import probe_ids
 from .contract import Contract, Operation
 from .contract.identities import identities
 from .contract.resources import resource_graph
@@ -152,8 +155,25 @@ FAMILIES: dict[str, Family] = {
             ),
         ),
         Family("methods", (FamilyTest("test_undeclared_method", "paths", ("methods",), "methods"),), value=2),
+        # Who may see what (issue 22): right after the happy requests under --time-budget.
+        Family(
+            "exposure",
+            value=1,
+            tests=(
+                FamilyTest("test_exposure", "all", ("exposure",), _HAPPY),
+                FamilyTest("test_debug_routes", "debug_probe", ("debug_routes",), "exposure-routes"),
+            ),
+        ),
+        Family(
+            "enumeration", (FamilyTest("test_login_enumeration", "logins", ("enumeration",), "enumeration"),), value=1
+        ),
+        Family("cors", (FamilyTest("test_cors", "cors_areas", ("cors",), "cors"),), value=1),
     )
 }
+# Checks judged on every answer of every family (no request of their own): their family's column also collects
+# what they find in other families' answers. The happy exchange is judged by the family's own test.
+EVERY_ANSWER: tuple[str, ...] = ("exposure",)
+HAPPY_CASSETTE = _HAPPY
 TESTS: dict[str, tuple[Family, FamilyTest]] = {t.name: (f, t) for f in FAMILIES.values() for t in f.tests}
 
 
@@ -231,6 +251,9 @@ CONTRACT_RULES: dict[str, ContractRule] = {
     "crud": chain_ids,
     "revocable": revocable_ids,
     "fuzz_positive": positive_ids,
+    "debug_probe": probe_ids,
+    "logins": login_ids,
+    "cors_areas": area_ids,
 }
 
 

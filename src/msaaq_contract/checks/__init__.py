@@ -3,7 +3,21 @@
 Importing this package registers every check in ``CHECKS`` under the name used in reports and ``--checks``.
 """
 
-from . import auth, documented, envelope, fuzz, isolation, language, methods, schema, status, tenant
+from . import (
+    auth,
+    cors,
+    documented,
+    enumeration,
+    envelope,
+    exposure,
+    fuzz,
+    isolation,
+    language,
+    methods,
+    schema,
+    status,
+    tenant,
+)
 from .base import CHECKS, CheckContext, ContractViolation, Exchange, Finding, RecordedRequest, check
 
 __all__ = [
@@ -15,8 +29,11 @@ __all__ = [
     "RecordedRequest",
     "auth",
     "check",
+    "cors",
     "documented",
+    "enumeration",
     "envelope",
+    "exposure",
     "fuzz",
     "isolation",
     "language",
