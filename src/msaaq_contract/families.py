@@ -17,7 +17,7 @@ from .checks import CHECKS
 from .checks.base import Check
 from .checks.cors import area_ids
 from .checks.enumeration import login_ids
-from .checks.exposure import probe_ids
+from .checks.exposure import DEBUG_ROUTES, probe_ids
 from .contract import Contract, Operation
 from .contract.identities import identities
 from .contract.resources import resource_graph
@@ -174,6 +174,7 @@ FAMILIES: dict[str, Family] = {
 # what they find in other families' answers. The happy exchange is judged by the family's own test.
 EVERY_ANSWER: tuple[str, ...] = ("exposure",)
 HAPPY_CASSETTE = _HAPPY
+DEBUG_PROBES = 2 * len(DEBUG_ROUTES)  # the exposure family's probes: each route at the host root and the API base
 TESTS: dict[str, tuple[Family, FamilyTest]] = {t.name: (f, t) for f in FAMILIES.values() for t in f.tests}
 
 

@@ -45,7 +45,7 @@ def test_every_named_check_and_rule_exists():
 def test_the_reports_use_the_registry_order():
     assert REPORT_COLUMNS == tuple(families.FAMILIES) == (
         "auth", "tenant_header", "envelope", "schema", "status", "fuzz", "stateful", "isolation", "language",
-        "methods",
+        "methods", "exposure", "enumeration", "cors",
     )  # fmt: skip
 
 

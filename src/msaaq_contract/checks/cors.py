@@ -28,14 +28,16 @@ CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 
 @functools.lru_cache(maxsize=4)
 def area_ids(contract: Contract) -> list[str]:
-    """One documented id per API area (``admin``, ``tenant``, ...): its surest plain read (a GET with a JSON
-    answer and no path parameter), else its surest operation; the preflight needs only the URL."""
+    """One documented id per API area (``admin``, ``tenant``, ...): among its surest operations (a finding on a
+    guessed one would only be ``uncertain``), a plain read (a GET with a JSON answer and no path parameter) if
+    there is one; the preflight needs only the URL."""
     best: dict[str, tuple[int, int, int, str]] = {}
     for doc_id, op in contract.documented():
         if op.raw.get("x-signed-url"):
             continue
         read = op.method == "get" and not op.path_params and any(op.responses[s].is_json for s in op.success_statuses)
-        rank = (0 if read else 1, CONFIDENCE_RANK.get(op.confidence, 2), len(op.doc_ids), doc_id)
+        sure = max(CONFIDENCE_RANK.get(c, 2) for c in (op.confidence, op.doc_entry(doc_id).confidence))
+        rank = (sure, 0 if read else 1, len(op.doc_ids), doc_id)
         area = doc_id.split(".")[0]
         best[area] = min(best.get(area, rank), rank)
     return sorted(rank[-1] for rank in best.values())

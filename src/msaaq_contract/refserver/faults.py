@@ -36,6 +36,11 @@ method_not_refused         a method the path does not declare gets 404 without `
 requires_field             creates and updates whose body lacks ``field`` get Laravel's 422 "The X field is required."
 accepts_invalid            requests the contract's validation refuses are served anyway (negative fuzzing's drill)
 optional_member_500        JSON writes with a member the schema does not require get a 500 (positive fuzzing's drill)
+secret_member              ``data`` gains ``password`` holding a bcrypt hash (exposure's drill)
+debug_error_body           error bodies gain Laravel's ``exception``, ``file``, ``line`` and ``trace`` members
+debug_routes_served        the host serves ``.env``, the Laravel log, Telescope, Horizon, Ignition's health check
+login_enumerates           a refused login with an unknown e-mail says the e-mail is unknown (enumeration's drill)
+cors_echoes_origin         answers echo the request's ``Origin`` with ``Access-Control-Allow-Credentials: true``
 =========================  ===========================================================================
 """
 
@@ -51,6 +56,7 @@ import yaml
 
 from ..contract import Contract, Operation
 from ..errors import ConfigError
+from .fault_exposure import CorsEchoesOrigin, DebugErrorBody, DebugRoutesServed, LoginEnumerates, SecretMember
 from .fault_inputs import AcceptsInvalid, OptionalMember500
 from .fault_kinds import (
     AuthNotEnforced,
@@ -89,6 +95,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
         RequiresField, AcceptsInvalid, OptionalMember500,
+        SecretMember, DebugErrorBody, DebugRoutesServed, LoginEnumerates, CorsEchoesOrigin,
     )
 }  # fmt: skip
 
