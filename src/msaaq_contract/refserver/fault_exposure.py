@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..contract import Operation
+from ..contract.logins import login_operations
 from .envelopes import Reply, validation
 from .fault_kinds import Catalogue, FaultKind
 
@@ -107,7 +108,7 @@ class LoginEnumerates(FaultKind):
         return validation({"email": [UNKNOWN_EMAIL.get(lang, UNKNOWN_EMAIL["en"])]}, lang)
 
     def applies(self, op: Operation, catalogue: Catalogue) -> bool:
-        return op.method == "post" and op.request_schema is not None
+        return op.operation_id in login_operations(catalogue.contract)
 
 
 class CorsEchoesOrigin(FaultKind):

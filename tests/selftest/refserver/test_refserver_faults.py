@@ -47,7 +47,8 @@ def test_the_catalogue_has_the_documented_faults():
         "auth_not_enforced", "tenant_not_enforced", "cross_tenant_leak", "error_without_envelope", "rate_limit_429",
         "slow_response", "undocumented_status", "extra_field", "null_model_field", "number_as_string",
         "undeclared_enum_value", "update_changes_nothing", "delete_does_nothing", "method_not_refused",
-        "requires_field", "accepts_invalid", "optional_member_500",
+        "requires_field", "accepts_invalid", "optional_member_500", "secret_member", "debug_error_body",
+        "debug_routes_served", "login_enumerates", "cors_echoes_origin",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
