@@ -46,7 +46,14 @@ DEBUG_TEXT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a framework path (vendor/laravel/)", re.compile(r"vendor/laravel/")),
     ("a stack frame", re.compile(r"(?m)^#\d+ (?:\{main\}|[/\\A-Za-z].*\.php\(\d+\))")),
     ("a stack trace", re.compile(r"Stack trace:\s*#0 ")),
-    ("a server path", re.compile(r"(?<![\w:/.\\])(?:/|[A-Za-z]:\\)(?:[\w.-]+[/\\])+[\w.-]+\.php\b")),
+    # A PHP file under a server's usual roots (not a URL's path, not a relative path in a course text).
+    (
+        "a server path",
+        re.compile(
+            r"(?<![\w:/.\\])(?:/(?:var|home|srv|app|usr|opt|www|data|mnt)/|[A-Za-z]:\\)"
+            r"(?:[\w.-]+[/\\])*[\w.-]+\.php\b"
+        ),
+    ),
 )
 DEBUG_MEMBERS = ("exception", "file", "line", "trace")
 TEXT_TYPES = ("json", "text/", "xml", "javascript")

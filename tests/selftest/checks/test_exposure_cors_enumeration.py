@@ -101,6 +101,8 @@ def test_laravel_debug_members_and_text_fail(contract):
     assert exposed(contract, answered(500, sql)) == ["Debug output in the answer"]
     frame = {"message": "#0 /srv/app/app/Http/Kernel.php(42): handle()"}
     assert exposed(contract, answered(500, frame)) == ["Debug output in the answer"]
+    path = {"message": "include(C:\\inetpub\\msaaq\\routes\\api.php): failed to open stream"}
+    assert exposed(contract, answered(500, path)) == ["Debug output in the answer"]
     page = (
         b"<html><body>Whoops! /home/forge/msaaq/vendor/laravel/framework/src/Foundation/Application.php</body></html>"
     )
@@ -108,7 +110,12 @@ def test_laravel_debug_members_and_text_fail(contract):
 
 
 def test_ordinary_text_urls_and_binary_files_pass(contract):
-    text = {"message": "Server Error", "url": "https://academy.example.com/index.php?page=1", "file": "intro.pdf"}
+    text = {
+        "message": "Server Error",
+        "url": "https://academy.example.com/index.php?page=1",
+        "file": "intro.pdf",
+        "lesson": "Open /docs/setup.php in your editor",
+    }
     assert exposed(contract, answered(500, text)) == []
     assert exposed(contract, answered(500, raw=b"<h1>500</h1>", content_type="text/html")) == []
     pdf = b"%PDF-1.4 /var/www/x.php SQLSTATE["
