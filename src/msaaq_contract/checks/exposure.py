@@ -230,8 +230,8 @@ def exposure(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
 
 # -- debug routes, probed once per run -----------------------------------------------------------------------
 DOTENV = re.compile(r"(?m)^\s*(?:export\s+)?(APP_KEY|APP_ENV|DB_[A-Z_]+|[A-Z][A-Z0-9_]*_(?:KEY|SECRET|PASSWORD))=")
-LOG_LINE = re.compile(r"(?m)^\[\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}[^\]]*\] \w+\.(?:EMERGENCY|ALERT|CRITICAL|ERROR|"
-                      r"WARNING|NOTICE|INFO|DEBUG):")  # fmt: skip
+# Monolog's line format, "[stamp] channel.LEVEL: message" (the stamp as the redactor may have rewritten it).
+LOG_LINE = re.compile(r"(?m)^\[[^\]\n]{8,40}\] [\w-]+\.(?:EMERGENCY|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG):")
 # path (relative to the host root or the API base) -> (what it is, what its answer shows when it is served)
 DEBUG_ROUTES: dict[str, tuple[str, re.Pattern[str]]] = {
     "/telescope": ("Laravel Telescope", re.compile(r"(?i)<title>[^<]*telescope|telescope-api|window\.Telescope")),

@@ -61,13 +61,24 @@ def drill(tmp_path_factory):
     faults = work / "faults.yaml"
     faults.write_text(yaml.safe_dump([{"fault": name, "operations": ids} for name, ids in plan.items()]))
     selected = sorted({i for ids in plan.values() for i in ids})
+    selection = ["-k", " or ".join(selected), "-m", f"{MINE} or auth"]
     command = [
         sys.executable, "-m", "pytest", "tests/conformance", "--sim", "--sim-faults", str(faults), "--report-dir",
-        str(work), "-p", "no:xdist", "-q", "--no-header", "-k", " or ".join(selected), "-m", f"{MINE} or auth",
+        str(work), "-p", "no:xdist", "-q", "--no-header", "--record-mode=rewrite", "--cassette-dir",
+        str(work / "cassettes"), *selection,
     ]  # fmt: skip
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
     report = json.loads((work / "conformance.json").read_text())
-    return plan, {e["id"]: e for e in report["endpoints"]}, result
+    return plan, {e["id"]: e for e in report["endpoints"]}, result, (work, selection)
+
+
+def findings(report_dir: Path) -> dict[tuple[str, str], list[str]]:
+    data = json.loads((report_dir / "conformance.json").read_text())
+    return {
+        (e["id"], fam): sorted(f"{v['title']} {v.get('pointer')}" for v in c["violations"])
+        for e in data["endpoints"]
+        for fam, c in e["checks"].items()
+    }
 
 
 def _titles(entry: dict, family: str) -> list[str]:
@@ -89,7 +100,7 @@ EXPECTED = {
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(EXPECTED))
 def test_each_fault_is_caught_on_its_operations(drill, fault):
-    plan, by_id, result = drill
+    plan, by_id, result, _ = drill
     family, title = EXPECTED[fault]
     assert result.returncode == 1, result.stdout[-3000:]
     for doc_id in plan[fault]:
@@ -98,7 +109,7 @@ def test_each_fault_is_caught_on_its_operations(drill, fault):
 
 @pytest.mark.slow
 def test_findings_name_the_member_and_kind_never_the_value(drill):
-    plan, by_id, _ = drill
+    plan, by_id, _, _ = drill
     text = json.dumps([by_id[i] for ids in plan.values() for i in ids])
     assert "$2y$10$" not in text and "ZmFrZS1kcmlsbC1rZXk" not in text  # the planted hash and APP_KEY
     secret = by_id[plan["secret_member"][0]]["checks"]["exposure"]["violations"][0]
@@ -108,6 +119,20 @@ def test_findings_name_the_member_and_kind_never_the_value(drill):
     assert "Debug output in the answer" in [v["title"] for v in debug["checks"]["auth"]["violations"]]
     routes = by_id[plan["debug_routes_served"][0]]["checks"]["exposure"]["violations"]
     assert len([v for v in routes if v["title"] == "Debug route served"]) == 10  # 5 routes x (host root, API base)
+
+
+@pytest.mark.slow
+def test_the_recordings_replay_to_the_same_verdicts_and_hold_no_planted_secret(drill, tmp_path):
+    _, _, _, (work, selection) = drill
+    recorded = verdicts(work)
+    result = run_suite("-p", "no:xdist", "--cassette-dir", str(work / "cassettes"), "--report-dir", str(tmp_path),
+                       *selection)  # fmt: skip
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert verdicts(tmp_path) == recorded and "failed" in recorded.values()
+    assert findings(tmp_path) == findings(work)  # each finding again, not only each outcome
+    written = "\n".join(p.read_text() for p in (work / "cassettes").rglob("*.json"))
+    assert "APP_KEY=<redacted>" in written  # a served .env keeps its names only
+    assert "$2y$10$" not in written and "ZmFrZS1kcmlsbC1rZXk" not in written
 
 
 @pytest.mark.slow
