@@ -19,7 +19,7 @@ from typing import Any
 from ..contract import Operation
 from ..contract.logins import login_operations
 from .envelopes import Reply, validation
-from .fault_kinds import Catalogue, FaultKind
+from .fault_kinds import Catalogue, ExtraField, FaultKind
 
 FAKE_HASH = "$2y$10$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXY01"[:53]
 DEBUG_MEMBERS: dict[str, Any] = {
@@ -53,18 +53,12 @@ SERVED: dict[str, tuple[str, bytes]] = {
 UNKNOWN_EMAIL = {"en": "The selected email is invalid.", "ar": "قيمة البريد الإلكتروني المختارة غير صالحة."}
 
 
-class SecretMember(FaultKind):
+class SecretMember(ExtraField):
     """``data`` (each item of a list) gains ``password`` with a bcrypt hash."""
 
     name = "secret_member"
-
-    def after(self, op: Operation, reply: Reply, catalogue: Catalogue) -> Reply:
-        body = reply.json() if reply.is_json and not reply.is_error else None
-        data = body.get("data") if isinstance(body, dict) else None
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict):
-                item["password"] = FAKE_HASH
-        return reply
+    member = "password"
+    value = FAKE_HASH
 
 
 class DebugErrorBody(FaultKind):

@@ -392,13 +392,15 @@ class ExtraField(FaultKind):
     """``data`` (each item of a list) gains ``x_undocumented_field``: allowed by the contract, a warning."""
 
     name = "extra_field"
+    member: ClassVar[str] = "x_undocumented_field"
+    value: ClassVar[Any] = "injected by the extra_field fault"
 
     def after(self, op: Operation, reply: Reply, catalogue: Catalogue) -> Reply:
         body = reply.json() if reply.is_json and not reply.is_error else None
         data = body.get("data") if isinstance(body, dict) else None
         for item in data if isinstance(data, list) else [data]:
             if isinstance(item, dict):
-                item["x_undocumented_field"] = "injected by the extra_field fault"
+                item[self.member] = self.value
         return reply
 
 
