@@ -15,7 +15,10 @@ from dataclasses import dataclass
 
 from .checks import CHECKS
 from .checks.base import Check
+from .checks.cors import area_ids
 from .checks.documented import ANSWER
+from .checks.enumeration import login_ids
+from .checks.exposure import DEBUG_ROUTES, probe_ids
 from .checks.mass_assignment import probed_creates
 from .contract import Contract, Operation
 from .contract.access import foreign_users, owned_write, probe_kind, user_only
@@ -220,8 +223,35 @@ FAMILIES: dict[str, Family] = {
             ),
             value=1,
         ),
+        # Who may see what (issue 22): right after the happy requests under --time-budget.
+        Family(
+            "exposure",
+            summary="no secret member or value, no debug output in any answer; debug routes not served",
+            value=1,
+            tests=(
+                FamilyTest("test_exposure", "all", ("exposure",), _HAPPY),
+                FamilyTest("test_debug_routes", "debug_probe", ("debug_routes",), "exposure-routes"),
+            ),
+        ),
+        Family(
+            "enumeration",
+            summary="a login refuses an unknown e-mail and a wrong password alike",
+            tests=(FamilyTest("test_login_enumeration", "logins", ("enumeration", *ANSWER), "enumeration"),),
+            value=1,
+        ),
+        Family(
+            "cors",
+            summary="an unknown Origin is never echoed with credentials",
+            tests=(FamilyTest("test_cors", "cors_areas", ("cors",), "cors"),),
+            value=1,
+        ),
     )
 }
+# Checks judged on every answer of every family (no request of their own): their family's column also collects
+# what they find in other families' answers. The happy exchange is judged by the family's own test.
+EVERY_ANSWER: tuple[str, ...] = ("exposure",)
+HAPPY_CASSETTE = _HAPPY
+DEBUG_PROBES = 2 * len(DEBUG_ROUTES)  # the exposure family's probes: each route at the host root and the API base
 TESTS: dict[str, tuple[Family, FamilyTest]] = {t.name: (f, t) for f in FAMILIES.values() for t in f.tests}
 
 
@@ -342,6 +372,9 @@ CONTRACT_RULES: dict[str, ContractRule] = {
     "crud": chain_ids,
     "revocable": revocable_ids,
     "fuzz_positive": positive_ids,
+    "debug_probe": probe_ids,
+    "logins": login_ids,
+    "cors_areas": area_ids,
 }
 
 

@@ -20,7 +20,7 @@ from .contract import Contract, Operation
 from .contract.access import foreign_users, probe_kind
 from .contract.identities import Identities, identities
 from .contract.logins import login_operations
-from .families import FAMILIES
+from .families import CONTRACT_RULES, DEBUG_PROBES, FAMILIES
 from .settings import RateLimit
 
 # Lower sends first under --time-budget (each family's ``value`` in the registry).
@@ -134,13 +134,23 @@ def build(
     happy_sent: set[str] = set()
     revoking: set[str] = set()
     controlled: set[tuple[str, str]] = set()
+    probed_ids, probed = set(CONTRACT_RULES["debug_probe"](contract)), set[str]()
     for doc_id, family in tests:
         op = contract.operation(doc_id)
         bucket = bucket_for(op, table, logins=logins)
-        if family in HAPPY:
+        if family in HAPPY or family == "exposure":  # exposure judges the happy answer too: no request of its own
             if doc_id not in happy_sent:
                 happy_sent.add(doc_id)
                 plan.add(bucket, "happy")
+            if family == "exposure" and doc_id in probed_ids and doc_id not in probed:
+                probed.add(doc_id)  # the debug-route probes, anonymous, once per run (an upper bound)
+                plan.add(GUEST, family, DEBUG_PROBES)
+        elif family == "enumeration":
+            plan.add(LOGIN, family, 2)  # an unknown e-mail, a known one with a wrong password
+        elif family == "cors":
+            if op.method == "get":
+                plan.add(bucket, family)  # the read with the Origin
+            plan.add(GUEST, family)  # the preflight carries no token
         elif family == "auth":
             plan.add(GUEST, family)  # no token, a malformed or a revoked one: the target knows no user
             if bucket not in (GUEST, LOGIN) and bucket not in revoking:

@@ -25,7 +25,19 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 REDACTED = "<redacted>"
 # What redaction leaves in place of a secret, a token or a phone-like number: the original is unknown, so no
 # check may judge it (``checks.request``), and a second pass leaves it as it is.
-PLACEHOLDER = re.compile(r"<(?:redacted|phone-[0-9a-f]{8}|id-[0-9a-f]{8})>")
+PLACEHOLDER = re.compile(r"<(?:redacted(?:-hash|-private-key|-card)?|phone-[0-9a-f]{8}|id-[0-9a-f]{8})>")
+# Secret values an answer must never carry (``checks.exposure``), written as placeholders that keep their kind,
+# so that a replay of the recording judges them as the recording run did.
+HASH_PLACEHOLDER = "<redacted-hash>"
+KEY_PLACEHOLDER = "<redacted-private-key>"
+CARD_PLACEHOLDER = "<redacted-card>"
+PASSWORD_HASH = re.compile(
+    r"\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+"
+)
+PEM_PRIVATE_KEY = re.compile(r"-----BEGIN ((?:[A-Z]+ )?PRIVATE KEY)-----.*?(?:-----END \1-----|$)", re.DOTALL)
+CARD_CANDIDATE = re.compile(r"(?<![\w+<-])\d(?:[ -]?\d){12,18}(?![\w>])")
+CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|6011|65)")
+DOTENV_LINE = re.compile(r"(?m)^(\s*(?:export\s+)?[A-Z][A-Z0-9_]*=)(.*)$")
 MIN_SECRET = 4  # shorter values would blank out ordinary words wherever they appear
 SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-api-whitelist-token", "proxy-authorization"})
 SENSITIVE_KEY = re.compile(
@@ -45,6 +57,25 @@ SAFE_EMAIL_DOMAINS = ("example.test", "example.invalid", "example.com")
 
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:8]
+
+
+def luhn_card(value: str) -> bool:
+    """Whether ``value`` is a payment card number: 13 to 19 digits (spaces or dashes between), a card network's
+    prefix, and a valid Luhn check digit."""
+    if not CARD_CANDIDATE.fullmatch(value.strip()):
+        return False
+    digits = re.sub(r"[ -]", "", value)
+    if not CARD_PREFIX.match(digits):
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _cards(value: str) -> str:
+    return CARD_CANDIDATE.sub(lambda m: CARD_PLACEHOLDER if luhn_card(m.group(0)) else m.group(0), value)
 
 
 def email_placeholder(email: str) -> str:
@@ -196,6 +227,9 @@ class Redactor:
 
     # -- text ------------------------------------------------------------------------------------------
     def text(self, value: str) -> str:
+        value = PASSWORD_HASH.sub(HASH_PLACEHOLDER, value)
+        value = PEM_PRIVATE_KEY.sub(KEY_PLACEHOLDER, value)
+        value = _cards(value)
         for secret in self.secrets:
             value = value.replace(secret, REDACTED)
         for item in self.personal:
@@ -266,7 +300,8 @@ class Redactor:
             return urlencode(pairs).encode("utf-8")
         if "multipart/form-data" in ctype:
             return self._multipart(text).encode("utf-8")
-        return self.text(text).encode("utf-8")
+        # A served .env (``checks.exposure`` probes for one) keeps its names, never its values.
+        return self.text(DOTENV_LINE.sub(lambda m: m.group(1) + REDACTED, text)).encode("utf-8")
 
     def _multipart(self, text: str) -> str:
         def field(match: re.Match[str]) -> str:

@@ -81,6 +81,23 @@ def test_a_full_plan_and_its_eta(contract):
     assert any("--time-budget 6 min 00 s" in line for line in lines)
 
 
+def test_exposure_enumeration_and_cors_requests(contract):
+    from msaaq_contract.checks.cors import area_ids
+    from msaaq_contract.checks.enumeration import login_ids
+    from msaaq_contract.checks.exposure import probe_ids
+
+    probe, logins = probe_ids(contract)[0], login_ids(contract)
+    # The exposure family's happy-answer test shares the happy request; its second test is 10 anonymous probes.
+    tests = [(probe, "envelope"), (probe, "exposure"), (probe, "exposure")] + [(d, "enumeration") for d in logins]
+    tests += [(d, "cors") for d in area_ids(contract)]
+    plan = build(contract, tests, max_examples=25, chain_length=lambda d: 0)
+    reads = sum(contract.operation(d).method == "get" for d in area_ids(contract))
+    assert plan.by_family() == {"happy": 1, "exposure": 10, "enumeration": 2 * len(logins), "cors": 3 + reads}
+    assert plan.counts[LOGIN]["enumeration"] == 2 * len(logins) and plan.counts[GUEST]["exposure"] == 10
+    # Right after the happy requests under --time-budget: a leak outranks a field type's refusal order.
+    assert value_rank("envelope") < value_rank("exposure") == value_rank("cors") <= value_rank("isolation")
+
+
 def test_value_order():
     ranks = [value_rank(f) for f in ("envelope", "auth", "isolation", "stateful", "language", "fuzz")]
     assert ranks == sorted(ranks) and ranks[0] < ranks[-1]

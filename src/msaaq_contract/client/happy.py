@@ -143,6 +143,8 @@ class PreparedCall:
     fresh_token: bool = False
     root_relative: bool = False  # served at the host root, not under /v1
     path_values: dict[str, str] = field(default_factory=dict)  # what filled the path parameters
+    # A request of no operation (a debug-route probe, ``checks.exposure``): a replay checks its method and path.
+    probe: bool = False
 
     def without_header(self, name: str) -> PreparedCall:
         clone = self.copy()

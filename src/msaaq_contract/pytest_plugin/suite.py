@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from ..checks.access import access_of
-from ..checks.base import Check, CheckContext, ContractViolation, Finding
+from ..checks.base import CHECKS, Check, CheckContext, ContractViolation, Finding
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
 from ..client.ledger import sending_as
 from ..client.transport import DEFAULT, Client
@@ -24,7 +24,7 @@ from ..contract import Operation
 from ..contract.identities import identities
 from ..errors import UnsafeTarget
 from ..exchange import Exchange
-from ..families import FamilyTest
+from ..families import EVERY_ANSWER, HAPPY_CASSETTE, FamilyTest
 from ..recording.replay import ReplayClient
 from . import properties
 from .runtime import Runtime
@@ -38,6 +38,12 @@ class Conformance:
         self.family = family
         self.test = test  # this test's entry in the family registry
         self.checks: tuple[Check, ...] = test.judges()
+        # Every answer this test judges is also judged by the every-answer checks (exposure), but the shared happy
+        # exchange: the every-answer family's own test judges that one, so a leak there fails one column.
+        every = (
+            () if test.cassette == HAPPY_CASSETTE else tuple(CHECKS[n] for n in EVERY_ANSWER if n not in test.checks)
+        )
+        self.every_answer: tuple[Check, ...] = every
         self.contract = runtime.contract
         self.findings: list[Finding] = []
         self.warnings: list[Finding] = []
@@ -76,6 +82,15 @@ class Conformance:
                         raise
                     values[param.name] = str(known)
             return build_happy_request(self.contract, self.doc_id, fixtures, values=values)
+
+    def debug_probe(self, path: str, *, root: bool) -> PreparedCall:
+        """An anonymous GET of ``path`` at the host root (``root``) or under the API base: a request of no
+        operation, reported on this test's id (``checks.exposure``'s debug routes)."""
+        op = self.op
+        return PreparedCall(
+            self.doc_id, op.operation_id, "GET", path, headers={"Accept": "application/json, text/html"},
+            root_relative=root, probe=True,
+        )  # fmt: skip
 
     # -- sending ------------------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -227,7 +242,7 @@ class Conformance:
         """
         ctx = self.ctx(expectation, doc_id)
         found: list[Finding] = []
-        for check in checks:
+        for check in (*checks, *self.every_answer):
             found.extend(check(ctx, exchange))
         self.record(found, exchange, doc_id=doc_id, step=step)
         return found

@@ -16,6 +16,7 @@ import pytest
 
 from ..checks.base import Finding
 from ..contract import Contract
+from ..families import EVERY_ANSWER
 from ..redaction import Redactor
 from ..reporting.access_matrix import combine, parse
 from ..reporting.verdict import OUTCOME_ORDER, CheckVerdict, EndpointVerdict, Report, RunInfo
@@ -81,6 +82,13 @@ class VerdictCollector:
         verdict.violations.extend(violations)
         self.attributed.extend(
             (f.operation, family, f, report.nodeid) for f in violations if f.operation not in (None, doc_id)
+        )
+        # An every-answer check's finding in another family's answer (a debug trace in a 401): its own column
+        # collects it too, on the row of the operation that broke.
+        self.attributed.extend(
+            (f.operation or doc_id, f.check, f, report.nodeid)
+            for f in violations
+            if f.check in EVERY_ANSWER and f.check != family
         )
         verdict.warnings.extend(Finding.from_dict(v) for v in payload.get("warnings", []))
         if verdict.cassette is None and properties.CASSETTE in props:

@@ -119,8 +119,22 @@ class ReplayLibrary:
             )
         exchange = cassette.exchanges[cassette.played]
         cassette.played += 1
-        self.check_fits(cassette, self.contract.operation(call.operation_id), exchange, call.method)
+        if call.probe:
+            self.check_probe(cassette, call, exchange)
+        else:
+            self.check_fits(cassette, self.contract.operation(call.operation_id), exchange, call.method)
         return exchange
+
+    def check_probe(self, cassette: Cassette, call: PreparedCall, exchange: Exchange) -> None:
+        """A probe of no operation replays only its own recorded method and path (root- or base-relative)."""
+        path = urlsplit(exchange.request.url).path
+        want = call.path if call.root_relative else self.base_path + call.path
+        if wire_method(exchange.request).upper() != call.method.upper() or path != want:
+            raise CassetteError(
+                f"{cassette.label}: the recorded {exchange.request.method} {path} is not the probe {call.method} "
+                f"{want}: the probes changed since recording",
+                hint=cassette.hint,
+            )
 
     def check_fits(self, cassette: Cassette, op: Operation, exchange: Exchange, method: str | None = None) -> None:
         """Stale when the recorded request is not a request of ``op`` any more (its path or method changed).

@@ -110,16 +110,25 @@ class Engine:
         self.handlers = Handlers(self)
         self.catalogue = Catalogue.of(contract)
         self.faults = list(faults)
-        self.throttle = ServerThrottle(settings.throttle, clock, self.auth, login_operations(contract))
+        self.logins = login_operations(contract)
+        self.throttle = ServerThrottle(settings.throttle, clock, self.auth, self.logins)
 
     def set_faults(self, faults: list[Fault]) -> None:
         self.faults = list(faults)  # one assignment: requests see the old or the new list, never a mix
 
     async def handle(self, req: Inbound) -> Reply:
+        reply, ops = await self._handle(req)
+        for fault in self.faults:  # CORS headers a fault adds (a preflight's too): nothing without a fault
+            if ops is None or any(fault.matches(o) for o in ops):
+                reply.headers.update(fault.kind.cors(req.headers))
+        return reply
+
+    async def _handle(self, req: Inbound) -> tuple[Reply, list[Operation] | None]:
+        """The answer and the operations whose path it answered (None: a path no operation has)."""
         lang = language(req.headers.get("accept-language"))
         if req.too_large:
             self.throttle.unrouted()
-            return too_large(lang)
+            return too_large(lang), None
         root = not (req.path == API_PREFIX or req.path.startswith(API_PREFIX + "/"))
         rel = req.path if root else (req.path[len(API_PREFIX) :] or "/")
         query = parse_query(req.query_string)
@@ -133,7 +142,8 @@ class Engine:
         if match.op is None:
             self.throttle.unrouted()
             if not match.allowed:
-                return not_found(lang, "route_not_found")
+                served = next((r for f in self.faults if (r := f.kind.unknown_path(req.path)) is not None), None)
+                return served or not_found(lang, "route_not_found"), None
             refused = (
                 options(list(match.allowed))
                 if method == "OPTIONS"
@@ -142,12 +152,12 @@ class Engine:
             for fault in self.faults:
                 if any(fault.matches(o) for o in match.path_ops):
                     refused = fault.kind.unrouted(refused, lang)
-            return refused
+            return refused, list(match.path_ops)
         op = match.op
         admission = self.throttle.admit(op, req.headers.get("authorization"), req.client)
         if admission.retry_after is not None:
-            return with_headers(too_many(lang, admission.retry_after), admission.headers())
-        return with_headers(await self.answer(op, req, lang, match.params, query), admission.headers())
+            return with_headers(too_many(lang, admission.retry_after), admission.headers()), [op]
+        return with_headers(await self.answer(op, req, lang, match.params, query), admission.headers()), [op]
 
     async def answer(
         self, op: Operation, req: Inbound, lang: str, params: dict[str, str], query: dict[str, Any]
@@ -246,6 +256,11 @@ class Engine:
         ctx.unguarded = any(f.kind.unguarded for f in faults)
         special = self.flows.get(op.operation_id)
         reply = special(self, ctx) if special else self.handlers.dispatch(ctx)
+        if reply.is_error and faults and op.operation_id in self.logins and isinstance(body, dict):
+            email = str(body.get("email") or "")
+            known = any(self.store.find_identity(k, a, email) for k, a in (("admin", None), ("student", academy)))
+            for fault in faults:
+                reply = fault.kind.login_refused(reply, known, lang)
         return forbidden(lang) if refuse_after else reply
 
     def bind_rows(self, op: Operation, params: dict[str, str], academy: str, leak: bool) -> dict[str, Row] | None:

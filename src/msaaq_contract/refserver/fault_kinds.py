@@ -96,6 +96,18 @@ class FaultKind:
         """Rewrites the answer to a method the operation's path does not declare (405, or 200 for OPTIONS)."""
         return reply
 
+    def unknown_path(self, path: str) -> Reply | None:
+        """Answers a path no operation has (a debug route) instead of the 404, whatever ``operations`` says."""
+        return None
+
+    def login_refused(self, reply: Reply, known: bool, lang: str) -> Reply:
+        """Rewrites a login's refusal; ``known``: whether an account has the e-mail sent."""
+        return reply
+
+    def cors(self, request_headers: dict[str, str]) -> dict[str, str]:
+        """Headers added to every answer of a matching operation (preflights of its path too)."""
+        return {}
+
     def applies(self, op: Operation, catalogue: Catalogue) -> bool:
         """Default: the fault changes the operation's synthesised success reply."""
         reply = catalogue.success_reply(op)
@@ -387,13 +399,15 @@ class ExtraField(FaultKind):
     """``data`` (each item of a list) gains ``x_undocumented_field``: allowed by the contract, a warning."""
 
     name = "extra_field"
+    member: ClassVar[str] = "x_undocumented_field"
+    value: ClassVar[Any] = "injected by the extra_field fault"
 
     def after(self, op: Operation, reply: Reply, catalogue: Catalogue) -> Reply:
         body = reply.json() if reply.is_json and not reply.is_error else None
         data = body.get("data") if isinstance(body, dict) else None
         for item in data if isinstance(data, list) else [data]:
             if isinstance(item, dict):
-                item["x_undocumented_field"] = "injected by the extra_field fault"
+                item[self.member] = self.value
         return reply
 
 

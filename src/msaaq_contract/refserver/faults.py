@@ -45,6 +45,11 @@ json_like_media_type       JSON served as ``media_type`` (``application/problem+
 file_without_content_type  a documented file served without ``Content-Type``
 undocumented_refusal       a 404 becomes a 403 where the operation documents no 403
 mass_assignable            creates and updates store members their body does not declare (``$guarded = []``)
+secret_member              ``data`` gains ``password`` holding a bcrypt hash (exposure's drill)
+debug_error_body           error bodies gain Laravel's ``exception``, ``file``, ``line`` and ``trace`` members
+debug_routes_served        the host serves ``.env``, the Laravel log, Telescope, Horizon, Ignition's health check
+login_enumerates           a refused login with an unknown e-mail says the e-mail is unknown (enumeration's drill)
+cors_echoes_origin         answers echo the request's ``Origin`` with ``Access-Control-Allow-Credentials: true``
 =========================  ===========================================================================
 """
 
@@ -62,6 +67,7 @@ from ..contract import Contract, Operation
 from ..errors import ConfigError
 from .fault_access import ExistenceLeak, ForeignRoleServed, OwnerNotChecked, TokenNotBound, WriteBeforeRefusal
 from .fault_answers import FileWithoutContentType, JsonLikeMediaType, UndocumentedRefusal
+from .fault_exposure import CorsEchoesOrigin, DebugErrorBody, DebugRoutesServed, LoginEnumerates, SecretMember
 from .fault_inputs import AcceptsInvalid, OptionalMember500
 from .fault_kinds import (
     AuthNotEnforced,
@@ -102,6 +108,7 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         RequiresField, AcceptsInvalid, OptionalMember500, ForeignRoleServed, TokenNotBound, WriteBeforeRefusal,
         ExistenceLeak, OwnerNotChecked, JsonLikeMediaType, FileWithoutContentType, UndocumentedRefusal,
         MassAssignable,
+        SecretMember, DebugErrorBody, DebugRoutesServed, LoginEnumerates, CorsEchoesOrigin,
     )
 }  # fmt: skip
 

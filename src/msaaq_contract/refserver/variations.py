@@ -27,6 +27,12 @@ RATE_LIMIT_HEADERS = {
     "set-cookie": "laravel_session=opaque-session-value; path=/; httponly; samesite=lax",
     "x-powered-by": "PHP/8.3.4",
     "vary": "Accept-Encoding, Origin",
+    # CORS for the deployment's own front-end (never the request's Origin) and tracing headers: no leak.
+    "access-control-allow-origin": "https://app.msaaq.com",
+    "access-control-allow-credentials": "true",
+    "access-control-expose-headers": "X-RateLimit-Remaining",
+    "server-timing": "app;dur=12.5, db;dur=3.1",
+    "x-request-id": "9f1c2d3e-0000-4000-8000-000000000000",
 }
 
 # name -> what it changes (shown by ``msaaq-contract proxy --help`` and the README)
@@ -35,7 +41,7 @@ CATALOGUE: dict[str, str] = {
     "pretty": "pretty-printed JSON (4-space indent) instead of compact",
     "reorder": "members of every JSON object in reverse order",
     "extra-members": "an undocumented member in the envelope and in every object that has an id",
-    "headers": "rate-limit, cache-control, cookie, x-powered-by and vary headers",
+    "headers": "rate-limit, cache-control, cookie, x-powered-by, vary, CORS (a fixed origin), tracing headers",
     "gzip": "gzip content-encoding when the client accepts it",
     "charset": "content-type application/json; charset=UTF-8",
     "latency": "a delay before every answer (--latency-ms, 25 by default)",

@@ -49,7 +49,8 @@ def test_the_catalogue_has_the_documented_faults():
         "undeclared_enum_value", "update_changes_nothing", "delete_does_nothing", "method_not_refused",
         "requires_field", "accepts_invalid", "optional_member_500", "foreign_role_served", "token_not_bound",
         "write_before_refusal", "existence_leak", "owner_not_checked", "json_like_media_type",
-        "file_without_content_type", "undocumented_refusal", "mass_assignable",
+        "file_without_content_type", "undocumented_refusal", "mass_assignable", "secret_member", "debug_error_body",
+        "debug_routes_served", "login_enumerates", "cors_echoes_origin",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
