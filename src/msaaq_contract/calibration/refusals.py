@@ -52,7 +52,10 @@ TYPES = (
 )
 REQUIRED = (re.compile(r"^the .+ field is required\.?$", re.IGNORECASE), re.compile(r"^حقل .+ مطلوب\.?$"))
 ONE_OF = re.compile(r"must be one of(?: the following)?(?: values)?:?\s*(.+?)\.?$", re.IGNORECASE)
-SELECTED = (re.compile(r"^the selected .+ is invalid\.?$", re.IGNORECASE), re.compile(r"^قيمة .+ المختارة غير صالحة\.?$"))
+SELECTED = (
+    re.compile(r"^the selected .+ is invalid\.?$", re.IGNORECASE),
+    re.compile(r"^قيمة .+ المختارة غير صالحة\.?$"),
+)
 SCALARS = (str, int, float, bool)
 
 
@@ -168,7 +171,9 @@ def shown_values(contract: Contract, op: Operation, name: str, root: Path) -> tu
     props = flatten(contract, op.request_schema).get("properties") or {} if op.request_schema else {}
     types = set(types_of(flatten(contract, props[name]))) if name in props else set()
     home = _collection(op.path)
-    doc_ids = [d for d, o in contract.by_doc_id.items() if o.server_root == op.server_root and _collection(o.path) == home]
+    doc_ids = [
+        d for d, o in contract.by_doc_id.items() if o.server_root == op.server_root and _collection(o.path) == home
+    ]
     seen: list[Any] = []
     for doc_id in sorted(doc_ids):
         owner = contract.operation(doc_id)

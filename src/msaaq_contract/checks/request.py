@@ -196,9 +196,8 @@ def _schema_problems(
         # Laravel's reading of the same value: what it takes by design is no problem (its errors are kept where
         # the loose reading fails too, in the words of the value as sent).
         loose = laravel_reading(functools.partial(flatten, contract), {"$ref": f"#{pointer}"}, value)
-        still = {
-            tuple(e.absolute_path) for e in detailed(contract, pointer).iter_errors(loose) if not _placeholder(e.instance)
-        }
+        explain = detailed(contract, pointer)
+        still = {tuple(e.absolute_path) for e in explain.iter_errors(loose) if not _placeholder(e.instance)}
         found = [e for e in found if tuple(e.absolute_path) in still]
     errors = sorted(found, key=lambda e: list(map(str, e.absolute_path)))
     return [

@@ -60,6 +60,12 @@ class FaultKind:
     relax_tenant: ClassVar[bool] = False
     leak: ClassVar[bool] = False
     relax_validation: ClassVar[bool] = False  # serve a request the contract's validation refuses
+    patch_as_put: ClassVar[bool] = False  # a path that declares PUT answers PATCH as PUT (``fault_routes``)
+
+    @property
+    def members(self) -> frozenset[str]:
+        """Body members whose validation the fault's own rules replace (``laravel_rules``)."""
+        return frozenset()
 
     @property
     def ignores(self) -> frozenset[str]:

@@ -151,7 +151,7 @@ def test_a_type_rule_keeps_null_where_the_contract_allows_it(recorded):
 
 
 def test_laravels_in_message_is_enum_evidence_completed_from_the_values_the_api_showed(tmp_path):
-    selected = {"message": "The selected product type is invalid.", "errors": {"name": ["The selected name is invalid."]}}
+    selected = {"message": "The selected name is invalid.", "errors": {"name": ["The selected name is invalid."]}}
     cassette(
         tmp_path, CREATE, "fuzz-positive",
         interaction("POST", "/admin/campaigns", {"name": "zzz"}, 422, selected),

@@ -135,13 +135,14 @@ def test_a_body_that_cannot_be_decoded_is_read_as_empty_input_as_laravel_reads_i
 
 
 LOGIN = "admin.auth.login"  # remember_me: integer, enum [0, 1] (Laravel's `integer|in:0,1`)
+LOGIN_PATH = "/admin/authentication/login"
+CREDENTIALS = {"email": "a@b.test", "password": "x" * 8}
 REMINDER = "admin.abandoned-carts.store-reminder"  # cart_min_total: number, discount_enabled: boolean
 
 
 def test_what_laravels_validator_takes_by_design_is_a_valid_request(contract):
     def login(value: object) -> list:
-        return where(contract, LOGIN, request("POST", "/admin/authentication/login", {"email": "a@b.test", "password": "x" * 8,
-                                                                     "remember_me": value}))  # fmt: skip
+        return where(contract, LOGIN, request("POST", LOGIN_PATH, {**CREDENTIALS, "remember_me": value}))
 
     for taken in (0, 1, True, "1", "0", " 1 "):  # filter_var(FILTER_VALIDATE_INT), then in:0,1 on (string) value
         assert login(taken) == [], taken
@@ -166,7 +167,7 @@ def test_an_empty_string_is_null_to_a_nullable_member(contract):
 
 def test_a_loose_value_laravel_accepts_is_no_invalid_request_accepted(contract):
     negative = ctx(contract, LOGIN, {"mode": "negative"})
-    loose = request("POST", "/admin/authentication/login", {"email": "a@b.test", "password": "x" * 8, "remember_me": True})
+    loose = request("POST", LOGIN_PATH, {**CREDENTIALS, "remember_me": True})
     assert [f for f in as_recorded(negative, answered(loose, 422, REFUSED)) if f.is_error] == []
-    invalid = request("POST", "/admin/authentication/login", {"email": "a@b.test", "password": "x" * 8, "remember_me": 2})
+    invalid = request("POST", LOGIN_PATH, {**CREDENTIALS, "remember_me": 2})
     assert titles(as_recorded(negative, answered(invalid, 200, {"data": {}}))) == ["Invalid request accepted"]

@@ -47,7 +47,7 @@ def test_the_catalogue_has_the_documented_faults():
         "auth_not_enforced", "tenant_not_enforced", "cross_tenant_leak", "error_without_envelope", "rate_limit_429",
         "slow_response", "undocumented_status", "extra_field", "null_model_field", "number_as_string",
         "undeclared_enum_value", "update_changes_nothing", "delete_does_nothing", "method_not_refused",
-        "requires_field", "accepts_invalid", "optional_member_500",
+        "requires_field", "accepts_invalid", "optional_member_500", "laravel_rules", "patch_alias",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
@@ -200,7 +200,7 @@ MODEL_PARAMS = {
     "number_as_string": {"model": "admin.Coupon", "field": "usage_limit"},
     "undeclared_enum_value": {"model": "admin.Member", "field": "status", "value": "suspended"},
 }
-RULE_PARAMS = {"requires_field": {"field": "name"}}
+RULE_PARAMS = {"requires_field": {"field": "name"}, "laravel_rules": {"rules": {"name": "nullable|string"}}}
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
