@@ -34,6 +34,8 @@ from ..contract.methods import (
 from ..contract.model import route_pattern
 from .base import CheckContext, Exchange, Finding, check
 
+ALIAS_TITLE = "Framework method alias"
+
 
 def probe(contract: Contract, op: Operation, path: str) -> str:
     """The undeclared safe method to send to ``path`` (``op``'s path, parameters filled in)."""
@@ -111,7 +113,7 @@ def _allow(exchange: Exchange, path: str, must: set[str], may: set[str]) -> list
         [
             Finding(
                 check="methods",
-                title="Framework method alias",
+                title=ALIAS_TITLE,
                 message=f"Allow: {header} on {path}: {', '.join(alias)} is Laravel's resource-route alias of "
                 f"{', '.join(sorted(must & set(ALIASES)))}; record it with x-method-aliases",
                 severity="warning",
