@@ -120,7 +120,7 @@ class Engine:
         lang = language(req.headers.get("accept-language"))
         if req.too_large:
             self.throttle.unrouted()
-            return too_large(lang)
+            return too_large()
         root = not (req.path == API_PREFIX or req.path.startswith(API_PREFIX + "/"))
         rel = req.path if root else (req.path[len(API_PREFIX) :] or "/")
         query = parse_query(req.query_string)

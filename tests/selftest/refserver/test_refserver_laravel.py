@@ -107,3 +107,11 @@ def test_patch_alias_answers_patch_on_put_paths_as_put(refserver, ref_client):
     refused = ref_client.http.request("PATCH", "/admin/authentication/login", headers=admin, json={})
     assert refused.status_code == 405 and refused.headers["allow"] == "POST"
     assert not Fault("patch_alias").applies(LOGIN)
+
+
+def test_a_body_above_phps_post_max_size_gets_laravels_413_before_anything_else(ref_client):
+    big = b"x" * (8 * 1024 * 1024 + 1)  # no token, no tenant: ValidatePostSize answers first
+    refused = ref_client.http.post("/admin/courses", content=big, headers={"content-type": "application/json"})
+    assert (refused.status_code, refused.json()) == (413, {"message": ""})
+    under = ref_client.http.post("/admin/courses", content=b"x" * (5 * 1024 * 1024))
+    assert under.status_code == 401  # read in full, then refused as any request without a token
