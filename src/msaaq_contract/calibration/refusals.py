@@ -123,6 +123,7 @@ def refused(contract: Contract, doc_id: str, folder: Path) -> list[Observation]:
     if op.method not in WRITES or not folder.is_dir():
         return []
     out: list[Observation] = []
+    shown: dict[str, tuple[Any, ...]] = {}  # member -> the values the API showed (read once per member)
     for path in _cassettes(folder):
         for index, exchange in enumerate(files.read_cassette(path, hint="pass the --cassette-dir of the run")):
             errors = _laravel_errors(exchange)
@@ -130,11 +131,13 @@ def refused(contract: Contract, doc_id: str, folder: Path) -> list[Observation]:
                 continue
             for rule, text in rules(errors):
                 if rule.kind == "enum" and not rule.values:
-                    shown = shown_values(contract, op, rule.field, folder.parent)
-                    if not shown:
+                    if rule.field not in shown:
+                        shown[rule.field] = shown_values(contract, op, rule.field, folder.parent)
+                    values = shown[rule.field]
+                    if not values:
                         continue  # an ``in:`` rule whose values the API never showed: nothing to propose
-                    rule = Rule("enum", rule.field, shown)
-                    text = f"{text} (values the API accepted or returned: {', '.join(map(str, shown))})"
+                    rule = Rule("enum", rule.field, values)
+                    text = f"{text} (values the API accepted or returned: {', '.join(map(str, values))})"
                 finding = Finding(
                     check="request",
                     title="Valid request refused by a rule the contract does not state",
