@@ -7,7 +7,9 @@ request already sent in this test is not sent again (its answer was judged). Hea
 Accept-Language) are removed from the generated surface: the suite sets them, so a "negative" header that we then
 overwrite can never produce a false alarm. Generated cases reach business logic with the fixture ids (an invalid
 body is validated only once the route's models are bound); destructive operations get an id that cannot exist, so
-fuzzing never deletes the data other tests read.
+fuzzing never deletes the data other tests read. A negative example Laravel accepts by design (``"1"`` for an
+integer, ``1`` for a boolean, ``""`` for a nullable member: ``checks.request``) is not sent: the negative
+examples are spent on values Laravel refuses.
 """
 
 from __future__ import annotations
@@ -21,15 +23,16 @@ from typing import Any
 
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, reject, seed, settings
 from schemathesis import GenerationMode
 from schemathesis.core.parameters import ParameterLocation
 
 from .checks.base import ContractViolation, Finding
+from .checks.request import request_problems
 from .client.happy import PreparedCall
 from .contract import Contract, Operation
 from .errors import OverBudget
-from .exchange import Exchange
+from .exchange import Exchange, RecordedRequest
 
 MISSING_ID = "999999999"
 # What ``requests.Request`` accepts of schemathesis' serialized case (it also names transport options).
@@ -121,6 +124,8 @@ def run(
         if over:
             return
         method, url, request_headers, body = serialize(case, base_url, headers)
+        if negative and not request_problems(contract, op, RecordedRequest(method, url, request_headers, body)):
+            reject()  # Laravel reads it as valid: no negative example
         key = (method, url, body or b"")
         if key not in seen:
             try:

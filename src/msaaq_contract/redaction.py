@@ -8,7 +8,9 @@ password members of JSON and form bodies (requests and responses, e.g. ``/oauth/
 addresses and phone numbers (replaced by stable placeholders so matching still works); and any value of the
 configured credentials wherever it appears. A value seen under a secret-looking member is remembered and
 removed wherever it shows up later in the run (a message quoting it, a URL built from it). A finding about a
-secret-looking member names the member and the type of its value, never the value. Placeholders are
+secret-looking member names the member and the type of its value, never the value. A secret-looking member's
+name is no secret, nor are Laravel's messages about it: a validation bag's ``"client_secret": ["The client
+secret field is required."]`` is kept, as every message of that member names it. Placeholders are
 deterministic and left alone by a second pass: the same input always gives the same output, so redacted
 requests still match redacted recordings.
 """
@@ -129,6 +131,15 @@ def secret_member(pointer: str | None) -> str | None:
     return next((name for name in names if SENSITIVE_KEY.search(name)), None)
 
 
+def messages_about(key: str, value: Any) -> bool:
+    """Whether ``value`` is a Laravel validation bag's list of messages about member ``key`` (each names it)."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        return False
+    names = {key.lower(), key.replace("_", " ").lower()}
+    # A sentence (words with spaces) that names the member: a token or a key has no spaces.
+    return all(" " in text.strip() and any(name in text.lower() for name in names) for text in value)
+
+
 def _at(document: Any, pointer: str) -> tuple[bool, Any]:
     node = document
     for part in pointer.split("/")[1:]:
@@ -181,7 +192,7 @@ class Redactor:
         """Remember the values of the secret-looking members anywhere in a JSON value."""
         if isinstance(data, dict):
             for key, value in data.items():
-                if SENSITIVE_KEY.search(str(key)):
+                if SENSITIVE_KEY.search(str(key)) and not messages_about(str(key), value):
                     self.remember(value)
                 else:
                     self.learn(value)
@@ -241,6 +252,8 @@ class Redactor:
 
     def value(self, data: Any, key: str = "", *, inside_secret: bool = False) -> Any:
         secret = inside_secret or bool(key and SENSITIVE_KEY.search(key))
+        if secret and not inside_secret and messages_about(key, data):
+            return [self.text(v) for v in data]  # Laravel's messages about the member, not its value
         if isinstance(data, dict):
             # Inside a secret-looking member every member is secret: {"token": {"value": ...}} keeps no value.
             return {k: self.value(v, str(k), inside_secret=secret) for k, v in data.items()}

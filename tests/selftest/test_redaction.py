@@ -97,6 +97,22 @@ def test_a_value_seen_under_a_secret_member_is_removed_wherever_it_shows_up_late
     assert red.text("kept") == "kept"
 
 
+def test_laravels_messages_about_a_secret_member_are_kept_its_values_are_not():
+    red = Redactor()
+    refusal = {
+        "message": "The client secret field is required.",
+        "errors": {"client_secret": ["The client secret field is required."], "password": ["hunter22-secret"]},
+    }
+    out = json.loads(red.body(json.dumps(refusal).encode(), "application/json") or b"")
+    assert out["errors"]["client_secret"] == ["The client secret field is required."]
+    assert out["message"] == "The client secret field is required."  # not learned as a secret
+    assert out["errors"]["password"] == [REDACTED]  # no message about the member: a value
+    sent = json.loads(red.body(json.dumps({"client_secret": ["s3cr3t-value"]}).encode(), "application/json") or b"")
+    assert sent == {"client_secret": [REDACTED]}
+    red.learn({"client_secret": ["The client secret must be a string."]})
+    assert red.text("The client secret must be a string.") == "The client secret must be a string."
+
+
 def test_a_second_pass_leaves_placeholders_alone():
     red = Redactor()
     once = red.text("call +966 55 123 4567, mail someone@gmail.com, id <phone-12345678> <id-00000000>")

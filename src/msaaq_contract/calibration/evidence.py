@@ -4,7 +4,9 @@ A report is accepted when it comes from a run against a target (mode ``live``, `
 offline replay proves nothing new) and was made with this contract, or with one this contract was calibrated
 from (``calibrated_from`` of ``contracts/overrides.yaml``). Every error-severity finding of a ``failed`` or
 ``uncertain`` check becomes an ``Observation``; ``error`` (the target did not answer) and skipped checks are
-not evidence. Operations whose happy exchange passed envelope, schema and status are "seen conforming".
+not evidence. A warning that proposes a change (a framework method alias: Laravel answers PATCH as PUT) is
+evidence too, whatever the check's outcome. Operations whose happy exchange passed envelope, schema and status
+are "seen conforming".
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..checks.base import Finding
+from ..checks.methods import ALIAS_TITLE
 from ..contract import Contract
 from ..errors import ReportError
 from ..reporting.verdict import Report
@@ -113,8 +116,13 @@ def collect(path: Path, report: Report, report_digest: str, contract: Contract) 
     for endpoint, check in report.checks():
         if endpoint.id not in contract.by_doc_id:
             continue  # an id this contract no longer documents: nothing to change
+        op_id = contract.operation(endpoint.id).operation_id
+        for finding in (w for w in check.warnings if w.title == ALIAS_TITLE):
+            evidence.observations.append(
+                Observation(endpoint.id, check.family, op_id, finding.status, finding,
+                            _exchange(endpoint.id, check.family, finding, op_id))
+            )  # fmt: skip
         if check.outcome in EVIDENT:
-            op_id = contract.operation(endpoint.id).operation_id
             for finding in check.violations:
                 broke = finding.operation
                 if not finding.is_error or (broke not in (None, endpoint.id) and broke in contract.by_doc_id):

@@ -13,6 +13,8 @@ model. Kinds, in the order they are decided:
 - ``request-required`` / ``request-type`` / ``request-enum``: a rule the target stated in a 422 answer to a
   request the contract calls valid (``refusals``, ``requests``); the status finding of that answer is its
   consequence, not a group of its own;
+- ``method-alias``: a path that declares PUT and answers PATCH as Laravel's resource routes do (a warning of
+  the methods check): ``alias-method`` records it on the PUT operation (``x-method-aliases``);
 - ``envelope`` and ``other``: the rest, by check and title (no contract change: keep or edit by hand).
 
 An observation the current contract already accepts (the change was applied) is dropped, so calibrating a
@@ -26,8 +28,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..checks.base import Finding, short
+from ..checks.methods import ALIAS_TITLE
 from ..checks.schema import subschema_validator
 from ..contract import Contract, Operation
+from ..contract.methods import ALIASES, aliased
 from .evidence import Observation
 from .group import Group, actual_value, allows_type, json_type, shared_drifts
 from .locate import Location, Walker
@@ -176,6 +180,8 @@ class Grouper:
             if group is not None and not group.where:
                 group.where = self._file_of(Location("operation", o.operation_id, ""))
             return group
+        if f.check == "methods" and f.title == ALIAS_TITLE:
+            return self._alias_group(o)
         if f.check == "schema" and f.pointer is not None and f.expected:
             return self._schema_group(o)
         if f.check == "envelope":
@@ -187,6 +193,28 @@ class Grouper:
                 hint="the envelope rules are the suite's (checks/envelope.py); keep, or fix x-response-kind by hand",
             )
         return self._other(o)
+
+    def _alias_group(self, o: Observation) -> Group | None:
+        """The framework's aliases of the declared methods of the path the methods check probed."""
+        probed = self.contract.operations[o.operation_id]
+        owners = [op for op in self.contract if op.path == probed.path and op.server_root == probed.server_root]
+        changes = [
+            {"change": "alias-method", "operation": op.operation_id, "methods": [ALIASES[op.method.upper()]]}
+            for op in owners
+            if op.method.upper() in ALIASES and ALIASES[op.method.upper()] not in aliased(self.contract, op)
+        ]
+        if not changes:
+            return None  # recorded already: calibrating again proposes nothing
+        label = f"{probed.path}" + (" (host root)" if probed.server_root else "")
+        return Group(
+            key=f"alias:{label}",
+            kind="method-alias",
+            summary=f"{label} answers PATCH as PUT (Laravel's resource route): record the alias",
+            changes=changes,
+            touches=[str(c["operation"]) for c in changes],
+            where=self._file_of(Location("operation", str(changes[0]["operation"]), "")),
+            declared="x-method-aliases: none",
+        )
 
     def _other(self, o: Observation) -> Group:
         f = o.finding

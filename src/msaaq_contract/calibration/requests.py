@@ -1,8 +1,10 @@
 """Request-side groups: one per (operation, member, rule) the target stated in its 422 answers (``refusals``).
 
 "POST /admin/campaigns requires `name`" proposes ``require`` on that operation's request body (declaring the
-member when the contract does not know it); "`amount` must be an integer" proposes ``set-type``; "must be one
-of: a, b" proposes ``set-enum``. Each change is the operation's own (``contract.overrides``): a create that
+member when the contract does not know it); "`amount` must be an integer" proposes ``set-type`` (null kept
+where the contract allows it: the message is about a value that is not null); "must be one of: a, b" (or
+Laravel's ``in:`` message with the values the API showed, ``refusals``) proposes ``set-enum``. Each change is
+the operation's own (``contract.overrides``): a create that
 requires a member says nothing about the update. An operation that documented no 422 gets the contract's usual
 one with the change. A rule the contract already states proposes nothing.
 """
@@ -74,9 +76,11 @@ def request_group(contract: Contract, o: Observation) -> Group | None:
             else "no member required"
         )
     elif rule.kind == "type":
-        if types_of(member) == list(rule.values):
+        # Laravel's type messages speak of a value that is not null: ``nullable|string`` keeps null.
+        types = [*rule.values, *(["null"] if "null" in types_of(member) and "null" not in rule.values else [])]
+        if types_of(member) == types:
             return None
-        change = {"change": "set-type", **base, "types": list(rule.values)}
+        change = {"change": "set-type", **base, "types": types}
         summary = f"{label}: `{rule.field}` must be {_article(str(rule.values[0]))}"
         now = short(props.get(rule.field, "not declared"), 120)
     else:

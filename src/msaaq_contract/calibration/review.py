@@ -70,6 +70,8 @@ def describe_change(change: dict[str, Any]) -> str:
     if kind == "set-enum":
         values = ", ".join(repr(v) for v in change["values"])
         return f"allow only {values} for `{change['property']}` in the request body of `{owner}`"
+    if kind == "alias-method":
+        return f"record {', '.join(change['methods'])} as the framework's alias of `{owner}` (x-method-aliases)"
     body = f"with the body documented for {change['like']}" if change.get("like") else "without a body"
     return f"document HTTP {change['status']} on `{owner}` {body}"
 

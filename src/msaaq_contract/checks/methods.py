@@ -9,7 +9,9 @@ before any controller runs), so it may be sent to any target without ``--allow-w
   ``Allow``; a 405 with ``Allow`` is an answer HTTP allows too.
 
 ``Allow`` must list every method the contract declares on the path, and nothing a route of the URL could not
-serve (HEAD and OPTIONS are the framework's own). Which routes match a URL is where deployments may differ: a
+serve (HEAD and OPTIONS are the framework's own). PATCH beside a declared PUT is Laravel's resource route
+(``contract.methods.ALIASES``): a warning that proposes recording it, never a failure, unless the contract
+already records it (``x-method-aliases``). Which routes match a URL is where deployments may differ: a
 route without a ``where`` constraint also matches a concrete sibling (``/admin/coupons/export`` as
 ``/admin/coupons/{coupon}``), so those methods are allowed but never required (``contract.methods``).
 """
@@ -19,9 +21,20 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from ..contract import Contract, Operation
-from ..contract.methods import IMPLICIT, allow_list, declared, parse_allow, routable
+from ..contract.methods import (
+    ALIASES,
+    IMPLICIT,
+    aliased,
+    allow_list,
+    declared,
+    framework_aliases,
+    parse_allow,
+    routable,
+)
 from ..contract.model import route_pattern
 from .base import CheckContext, Exchange, Finding, check
+
+ALIAS_TITLE = "Framework method alias"
 
 
 def probe(contract: Contract, op: Operation, path: str) -> str:
@@ -53,7 +66,7 @@ def undeclared_method(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     if path is None:
         return []  # not a request of this path: nothing to judge here (the replay reports the stale recording)
     must = declared(ctx.contract, ctx.operation)
-    may = routable(ctx.contract, ctx.operation, path) | must
+    may = routable(ctx.contract, ctx.operation, path) | must | aliased(ctx.contract, ctx.operation)
     if method in may:
         return []  # a route may serve it: the answer is the operation's, judged by its own families
     shown = ", ".join(allow_list(must))
@@ -94,13 +107,30 @@ def _allow(exchange: Exchange, path: str, must: set[str], may: set[str]) -> list
         ]
     listed = parse_allow(header)
     missing = sorted(must - listed)
-    extra = sorted(listed - may - IMPLICIT)
+    alias = sorted((listed - may - IMPLICIT) & framework_aliases(must))
+    extra = sorted(listed - may - IMPLICIT - set(alias))
+    notes = (
+        [
+            Finding(
+                check="methods",
+                title=ALIAS_TITLE,
+                message=f"Allow: {header} on {path}: {', '.join(alias)} is Laravel's resource-route alias of "
+                f"{', '.join(sorted(must & set(ALIASES)))}; record it with x-method-aliases",
+                severity="warning",
+                expected=f"Allow: {shown}",
+                actual=header,
+            )
+        ]
+        if alias
+        else []
+    )
     if not missing and not extra:
-        return []
+        return notes
     parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
         [f"not a method of this path: {', '.join(extra)}"] if extra else []
     )
     return [
         _finding("Allow header differs from the path's methods", f"Allow: {header} on {path}: " + "; ".join(parts),
-                 f"Allow: {shown}", header)
+                 f"Allow: {shown}", header),
+        *notes,
     ]  # fmt: skip

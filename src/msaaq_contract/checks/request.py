@@ -14,6 +14,14 @@ Body members the contract derived rather than saw (``x-source: model``, ``create
 model's writable members, a create's members given to its update, the export convention) declare a type, but a
 value outside it is no reason to call the request refused: an API that does not validate the member ignores
 it, as Laravel ignores any member it does not read. Such a request may be accepted or refused.
+
+A value is also read as Laravel's validator reads it (``contract.wire.laravel_reading``): ``"1"`` for an
+integer, ``1`` for a boolean, ``"6.36e+234"`` for a number, ``true`` for ``integer|in:0,1``, ``""`` for a
+nullable member. Laravel accepts such a request by design, so the contract does not refuse it; an API that does
+may still refuse it (the fuzzing checks then ask a documented refusal, not an acceptance).
+
+``strict=True`` is calibration's question: was the request valid by the *whole* contract, as written (guessed
+members judged, no loose reading)? Only such a refusal states a rule the contract lacks.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from ..contract import Contract, Operation
 from ..contract.flatten import flatten, types_of
 from ..contract.loader import escape
-from ..contract.wire import NO_BODY, BodyError, coerce, parse_body
+from ..contract.wire import NO_BODY, BodyError, coerce, laravel_reading, parse_body
 from ..redaction import PLACEHOLDER
 from .base import Finding, RecordedRequest
 from .validators import detailed, is_valid
@@ -50,14 +58,16 @@ def _problem(where: str, message: str, pointer: str = "") -> Finding:
     )
 
 
-def request_problems(contract: Contract, op: Operation, request: RecordedRequest) -> list[Finding]:
+def request_problems(
+    contract: Contract, op: Operation, request: RecordedRequest, *, strict: bool = False
+) -> list[Finding]:
     """Why the contract refuses ``request`` for ``op`` (empty: the contract accepts it). At most a few, pointed
-    (``path/course``, ``query/page``, ``body/title``)."""
+    (``path/course``, ``query/page``, ``body/title``). ``strict``: see the module docstring."""
     url = urlsplit(request.url)
-    problems = _path_problems(contract, op, unquote(url.path))
-    problems += _query_problems(contract, op, url.query)
+    problems = _path_problems(contract, op, unquote(url.path), strict)
+    problems += _query_problems(contract, op, url.query, strict)
     if op.request_schema is not None:
-        problems += _body_problems(contract, op, request)
+        problems += _body_problems(contract, op, request, strict)
     return problems[:MAX_PROBLEMS]
 
 
@@ -74,7 +84,7 @@ def _base_relative(contract: Contract, op: Operation, path: str) -> dict[str, st
     return None
 
 
-def _path_problems(contract: Contract, op: Operation, path: str) -> list[Finding]:
+def _path_problems(contract: Contract, op: Operation, path: str, strict: bool) -> list[Finding]:
     values = _base_relative(contract, op, path)
     if values is None:
         return [_problem("path", f"{path} does not fit the route {op.path}")]
@@ -83,7 +93,7 @@ def _path_problems(contract: Contract, op: Operation, path: str) -> list[Finding
         if _redacted(values.get(param["name"])):
             continue
         value = coerce(functools.partial(flatten, contract), param.get("schema"), values.get(param["name"], ""))
-        out += _schema_problems(contract, f"{pointer}/schema", value, f"path/{param['name']}")
+        out += _schema_problems(contract, f"{pointer}/schema", value, f"path/{param['name']}", strict=strict)
     return out
 
 
@@ -118,7 +128,7 @@ def _query_values(contract: Contract, op: Operation, raw: str) -> dict[str, Any]
     return out
 
 
-def _query_problems(contract: Contract, op: Operation, raw: str) -> list[Finding]:
+def _query_problems(contract: Contract, op: Operation, raw: str, strict: bool) -> list[Finding]:
     query = _query_values(contract, op, raw)
     out = []
     for pointer, param in _parameters(contract, op, "query"):
@@ -130,11 +140,11 @@ def _query_problems(contract: Contract, op: Operation, raw: str) -> list[Finding
         if _redacted(query[name]):
             continue
         value = coerce(functools.partial(flatten, contract), param.get("schema"), query[name])
-        out += _schema_problems(contract, f"{pointer}/schema", value, f"query/{name}")
+        out += _schema_problems(contract, f"{pointer}/schema", value, f"query/{name}", strict=strict)
     return out
 
 
-def _body_problems(contract: Contract, op: Operation, request: RecordedRequest) -> list[Finding]:
+def _body_problems(contract: Contract, op: Operation, request: RecordedRequest, strict: bool) -> list[Finding]:
     ctype = next((v for k, v in request.headers.items() if k.lower() == "content-type"), "")
     if not request.body and ctype:
         return []  # a body was sent but not captured (httpx streams multipart uploads): it cannot be judged
@@ -149,7 +159,8 @@ def _body_problems(contract: Contract, op: Operation, request: RecordedRequest) 
         body = {}  # Laravel validates a missing body as empty input
     elif not ctype.lower().startswith("application/json"):
         body = coerce(functools.partial(flatten, contract), op.request_schema, body)
-    problems = _schema_problems(contract, _body_pointer(contract, op), body, "body", guessed_members(contract, op))
+    guessed = frozenset() if strict else guessed_members(contract, op)
+    problems = _schema_problems(contract, _body_pointer(contract, op), body, "body", guessed, strict=strict)
     if unread and problems:
         return [_problem("body", f"{unread}, read as empty input: {problems[0].message}")]
     return problems
@@ -164,7 +175,13 @@ def guessed_members(contract: Contract, op: Operation) -> frozenset[str]:
 
 
 def _schema_problems(
-    contract: Contract, pointer: str, value: Any, where: str, guessed: frozenset[str] = frozenset()
+    contract: Contract,
+    pointer: str,
+    value: Any,
+    where: str,
+    guessed: frozenset[str] = frozenset(),
+    *,
+    strict: bool = False,
 ) -> list[Finding]:
     if is_valid(contract, pointer, value):
         return []
@@ -175,6 +192,13 @@ def _schema_problems(
         for e in detailed(contract, pointer).iter_errors(value)
         if not _placeholder(e.instance) and not (e.absolute_path and str(e.absolute_path[0]) in guessed)
     ]
+    if found and not strict:
+        # Laravel's reading of the same value: what it takes by design is no problem (its errors are kept where
+        # the loose reading fails too, in the words of the value as sent).
+        loose = laravel_reading(functools.partial(flatten, contract), {"$ref": f"#{pointer}"}, value)
+        explain = detailed(contract, pointer)
+        still = {tuple(e.absolute_path) for e in explain.iter_errors(loose) if not _placeholder(e.instance)}
+        found = [e for e in found if tuple(e.absolute_path) in still]
     errors = sorted(found, key=lambda e: list(map(str, e.absolute_path)))
     return [
         _problem(where, e.message[:200], "".join(f"/{escape(str(p))}" for p in e.absolute_path))

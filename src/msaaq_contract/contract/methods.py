@@ -7,6 +7,10 @@ route also answers HEAD. Which routes match a URL is where servers differ: OpenA
 before its templated counterparts (``/admin/coupons/export`` is never ``/admin/coupons/{coupon}``), while a
 Laravel route without a ``where`` constraint matches any segment. ``declared`` is the first reading (what the
 contract promises for a path), ``routable`` the second (the most a Laravel deployment may also list).
+
+``Route::apiResource`` / ``Route::resource`` register an item's update as ``PUT|PATCH``: a path that declares
+PUT answers PATCH too, by the framework (``ALIASES``). A contract records that it saw the alias with
+``x-method-aliases: [PATCH]`` on the PUT operation (``aliased``).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from .model import Contract, Operation, route_pattern
 
 VERBS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")  # Laravel's Router::$verbs, in its order
 IMPLICIT = frozenset({"HEAD", "OPTIONS"})  # answered by the framework, never declared
+ALIASES = {"PUT": "PATCH"}  # Laravel's resource routes: Route::match(['PUT', 'PATCH'], ...) for an update
 
 
 def allow_list(methods: Iterable[str]) -> list[str]:
@@ -44,4 +49,19 @@ def routable(contract: Contract, op: Operation, path: str) -> set[str]:
         o.method.upper()
         for o in contract
         if o.server_root == op.server_root and route_pattern(o.path)[0].match(path) is not None
+    }
+
+
+def framework_aliases(methods: Iterable[str]) -> set[str]:
+    """The methods Laravel's resource routes add to ``methods`` (PATCH beside PUT)."""
+    return {ALIASES[m.upper()] for m in methods if m.upper() in ALIASES}
+
+
+def aliased(contract: Contract, op: Operation) -> set[str]:
+    """The aliases the contract records on ``op``'s path (``x-method-aliases`` of its operations)."""
+    return {
+        str(m).upper()
+        for o in contract
+        if o.path == op.path and o.server_root == op.server_root
+        for m in o.raw.get("x-method-aliases") or ()
     }

@@ -17,6 +17,8 @@ A change addresses a component schema by name (``schema: admin.Course``) or an o
                    contract did not know it; a body is created when the operation declared none)
 ``set-type``       the request body's ``property`` has the JSON type(s) ``types`` (the API refused another)
 ``set-enum``       the request body's ``property`` is one of ``values``
+``alias-method``   the operation's path also answers ``methods`` as the operation, by the framework
+                   (``x-method-aliases``: Laravel's resource routes answer PATCH as PUT)
 =================  ==================================================================================
 
 ``require``, ``set-type`` and ``set-enum`` also document ``response`` as the 422 answer when the operation
@@ -51,7 +53,10 @@ HEADER = """\
 # rebuild reproduces the calibrated contract. Edit through the calibration review file, not by hand.
 """
 
-CHANGE_KINDS = ("add-types", "add-enum", "not-required", "add-response", "observed", "require", "set-type", "set-enum")
+CHANGE_KINDS = (
+    "add-types", "add-enum", "not-required", "add-response", "observed", "require", "set-type", "set-enum",
+    "alias-method",
+)  # fmt: skip
 _TARGET = {"schema": {"type": "string", "minLength": 1}, "operation": {"type": "string", "minLength": 1}}
 _PROVENANCE = {
     "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
@@ -75,6 +80,7 @@ OVERRIDES_SCHEMA: dict[str, Any] = {
                     **_PROVENANCE,
                     "pointer": {"type": "string"},
                     "types": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+                    "methods": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                     "values": {"type": "array", "minItems": 1},
                     "property": {"type": "string"},
                     "status": {"type": "string", "pattern": "^[1-5][0-9][0-9]$"},
@@ -258,6 +264,14 @@ def _observed(owner: dict[str, Any], change: Mapping[str, Any]) -> bool:
     return True
 
 
+def _alias_method(owner: dict[str, Any], change: Mapping[str, Any]) -> bool:
+    aliases = sorted({*(owner.get("x-method-aliases") or ()), *(str(m).upper() for m in change["methods"])})
+    if owner.get("x-method-aliases") == aliases:
+        return False
+    owner["x-method-aliases"] = aliases
+    return True
+
+
 COMPOSED = ("$ref", "allOf", "anyOf", "oneOf")
 
 
@@ -366,4 +380,5 @@ _APPLY = {
     "require": _require,
     "set-type": _set_type,
     "set-enum": _set_enum,
+    "alias-method": _alias_method,
 }

@@ -6,7 +6,8 @@ this is HTTP plumbing, not the meaning of the contract. Bad input never raises o
 ``BodyError``. Multipart (RFC 7578) is split on its boundary here, not with ``email``'s generic MIME parser (ten
 times slower, and it ran on every recorded form), fields named Laravel-style
 (``products[]``, ``meta[key]``) become lists and objects, and form strings are coerced by the request schema
-(``"1"`` -> 1 for integers, ``"0"``/``"1"`` -> booleans) before validation.
+(``"1"`` -> 1 for integers, ``"0"``/``"1"`` -> booleans) before validation. ``laravel_reading`` is the other
+reading Laravel gives any value, JSON included: the loose types of its validator and its input middleware.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ Flatten = Callable[[Any], Mapping[str, Any]]
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 INT_TEXT = re.compile(r"^-?\d+$")
 NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
+# What PHP's ``filter_var(FILTER_VALIDATE_INT)`` (Laravel's ``integer``) and ``is_numeric`` (``numeric``) take:
+# surrounding blanks, a sign, no leading zero for integers; exponents and bare fractions for numbers.
+PHP_INT_TEXT = re.compile(r"^\s*[+-]?(?:0|[1-9]\d*)\s*$")
+PHP_NUMERIC_TEXT = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$")
+PHP_INT_MAX = 2**63 - 1
 
 
 class BodyError(Exception):
@@ -233,3 +239,60 @@ def coerce(flatten: Flatten, schema: Any, value: Any) -> Any:
             k: coerce(flatten, props.get(k, extra if isinstance(extra, dict) else None), v) for k, v in value.items()
         }
     return value
+
+
+def _json_types(value: Any) -> set[str]:
+    if value is None:
+        return {"null"}
+    if isinstance(value, bool):
+        return {"boolean"}
+    if isinstance(value, int):
+        return {"integer", "number"}
+    if isinstance(value, float):
+        return {"number", "integer"} if value.is_integer() else {"number"}
+    if isinstance(value, str):
+        return {"string"}
+    return {"array"} if isinstance(value, list) else {"object"} if isinstance(value, dict) else set()
+
+
+def _loose_scalar(value: Any, types: list[str]) -> Any:
+    """The value Laravel's rules of ``types`` see in ``value``, a scalar of none of those types."""
+    if isinstance(value, str) and not value.strip() and "null" in types:
+        return None  # TrimStrings, then ConvertEmptyStringsToNull: a nullable member takes "" as null
+    if "integer" in types:
+        # ``filter_var(true, FILTER_VALIDATE_INT)`` is 1 (PHP reads true as "1"); false is "" and refused.
+        if value is True:
+            return 1
+        if isinstance(value, str) and PHP_INT_TEXT.match(value) and abs(int(value)) <= PHP_INT_MAX:
+            return int(value)
+    if "number" in types and isinstance(value, str) and PHP_NUMERIC_TEXT.match(value):
+        number = float(value)
+        return int(number) if number.is_integer() and abs(number) <= PHP_INT_MAX else number
+    if "boolean" in types and not isinstance(value, (bool, float)) and value in (0, 1, "0", "1"):
+        return value in (1, "1")  # Laravel's ``boolean``: true, false, 0, 1, "0", "1" (compared strictly)
+    return value
+
+
+def laravel_reading(flatten: Flatten, schema: Any, value: Any) -> Any:
+    """``value`` as Laravel's validator judges it against rules of the schema's types: ``integer`` takes
+    integer text and ``true``, ``numeric`` takes numeric text (``"6.36e+234"``), ``boolean`` takes 0, 1, "0"
+    and "1", and ``ConvertEmptyStringsToNull`` makes a blank string null. A value already of one of the
+    schema's types is kept as it is; so is every value no rule of Laravel's would take."""
+    flat = flatten(schema) if schema is not None else {}
+    if isinstance(value, dict):
+        props = flat.get("properties") or {}
+        extra = flat.get("additionalProperties")
+        return {
+            k: laravel_reading(flatten, props.get(k, extra if isinstance(extra, dict) else None), v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [laravel_reading(flatten, flat.get("items"), v) for v in value]
+    types = types_of(flat)
+    if not types:
+        return value
+    if _json_types(value) & set(types):
+        if isinstance(value, str) and not value.strip() and "null" in types:
+            return None  # "" is a string, but Laravel validates null (a minLength cannot refuse it)
+        return value
+    return _loose_scalar(value, types)

@@ -1,8 +1,9 @@
 """The ASGI application: raw HTTP in, ``Engine`` in the middle, bytes out.
 
-A plain ASGI callable (no framework routing: the routes are the contract's). Bodies above ``MAX_BODY`` are
-refused with 413 before they are read in full. An unexpected exception is logged and answered as a 500
-envelope, so one bad request never takes the server down.
+A plain ASGI callable (no framework routing: the routes are the contract's). Bodies above ``MAX_BODY`` (PHP's
+default ``post_max_size``, 8M) are refused with 413 before they are read in full, as Laravel's
+``ValidatePostSize`` does before any route, tenant or token is looked at. An unexpected exception is logged
+and answered as a 500 envelope, so one bad request never takes the server down.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from .engine import Engine, Inbound, language
 from .envelopes import Reply, server_error
 
-MAX_BODY = 4 * 1024 * 1024
+MAX_BODY = 8 * 1024 * 1024  # PHP's post_max_size "8M"
 log = logging.getLogger("msaaq_contract.refserver")
 
 Scope = MutableMapping[str, Any]

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..contract import Contract, Operation
 from ..contract.flatten import types_of
 from ..contract.logins import login_operations
+from ..contract.methods import allow_list
 from ..contract.resources import resource_graph
-from ..contract.wire import NO_BODY, BodyError, coerce, parse_body, parse_query
+from ..contract.wire import NO_BODY, BodyError, coerce, laravel_reading, parse_body, parse_query
 from .auth import Authenticator, Caller
 from .clock import Clock
 from .context import Ctx
@@ -42,7 +43,7 @@ from .faults import Catalogue, Fault
 from .flows import bind_flows
 from .handlers import Handlers
 from .inbound import body_errors, check_query
-from .router import Router
+from .router import Match, Router
 from .schemas import SchemaIndex
 from .store import Row, Store
 from .synth import Synthesizer
@@ -128,7 +129,7 @@ class Engine:
         lang = language(req.headers.get("accept-language"))
         if req.too_large:
             self.throttle.unrouted()
-            return too_large(lang), None
+            return too_large(), None
         root = not (req.path == API_PREFIX or req.path.startswith(API_PREFIX + "/"))
         rel = req.path if root else (req.path[len(API_PREFIX) :] or "/")
         query = parse_query(req.query_string)
@@ -139,6 +140,11 @@ class Engine:
         if method == "POST" and isinstance(spoof, str) and spoof.upper() in SPOOFABLE:
             method = spoof.upper()
         match = self.router.match(method, rel, root=root)
+        if match.op is None and self._patch_alias(match):  # Laravel's resource route: PUT|PATCH
+            if method == "PATCH":
+                match = self.router.match("PUT", rel, root=root)
+            else:
+                match = replace(match, allowed=tuple(allow_list([*match.allowed, "PATCH"])))
         if match.op is None:
             self.throttle.unrouted()
             if not match.allowed:
@@ -158,6 +164,11 @@ class Engine:
         if admission.retry_after is not None:
             return with_headers(too_many(lang, admission.retry_after), admission.headers()), [op]
         return with_headers(await self.answer(op, req, lang, match.params, query), admission.headers()), [op]
+
+    def _patch_alias(self, match: Match) -> bool:
+        if "PUT" not in match.allowed or "PATCH" in match.allowed:
+            return False
+        return any(f.kind.patch_as_put and any(f.matches(o) for o in match.path_ops) for f in self.faults)
 
     async def answer(
         self, op: Operation, req: Inbound, lang: str, params: dict[str, str], query: dict[str, Any]
@@ -242,7 +253,7 @@ class Engine:
             else:
                 if not ctype.lower().startswith("application/json"):
                     body = coerce(self.index.flatten, op.request_schema, body)
-                errors = body_errors(self.index, op.request_schema, body, lang)
+                body, errors = self.validated(op, body, lang, faults)
             if errors and not relax_validation:
                 return validation(errors, lang)
         for fault in faults:
@@ -262,6 +273,18 @@ class Engine:
             for fault in faults:
                 reply = fault.kind.login_refused(reply, known, lang)
         return forbidden(lang) if refuse_after else reply
+
+    def validated(self, op: Operation, body: Any, lang: str, faults: list[Fault]) -> tuple[Any, dict[str, list[str]]]:
+        """The body as validated and its errors: Laravel's loose reading where the body as sent fails
+        (``contract.wire.laravel_reading``), and no error about a member a fault's own rules validate."""
+        errors = body_errors(self.index, op.request_schema, body, lang)
+        if errors:
+            loose = laravel_reading(self.index.flatten, op.request_schema, body)
+            loose_errors = body_errors(self.index, op.request_schema, loose, lang)
+            if len(loose_errors) <= len(errors):
+                body, errors = loose, loose_errors
+        owned = frozenset(m for f in faults for m in f.kind.members)
+        return body, {k: v for k, v in errors.items() if k.split(".")[0] not in owned}
 
     def bind_rows(self, op: Operation, params: dict[str, str], academy: str, leak: bool) -> dict[str, Row] | None:
         """The rows the path names, or None (404) for a malformed, unknown or foreign one."""

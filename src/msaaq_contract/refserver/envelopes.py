@@ -84,8 +84,10 @@ def too_many(lang: str, retry_after: int) -> Reply:
     return failed(429, "TOO_MANY_ATTEMPTS", message("too_many", lang), **{"Retry-After": str(retry_after)})
 
 
-def too_large(lang: str) -> Reply:
-    return failed(413, "PAYLOAD_TOO_LARGE", message("too_large", lang))
+def too_large() -> Reply:
+    """Laravel's ``PostTooLargeException`` (``ValidatePostSize``) as its handler renders it for JSON: an
+    HttpException without a message, so ``{"message": ""}`` whatever the language, before the MSAAQ envelope."""
+    return Reply(413, {"message": ""}, is_error=True)
 
 
 def server_error(lang: str) -> Reply:

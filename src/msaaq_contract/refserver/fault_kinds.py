@@ -67,6 +67,12 @@ class FaultKind:
     tells_existence: ClassVar[bool] = False
     owner_not_checked: ClassVar[bool] = False
     unguarded: ClassVar[bool] = False  # creates and updates store every member sent, not only the fillable ones
+    patch_as_put: ClassVar[bool] = False  # a path that declares PUT answers PATCH as PUT (``fault_routes``)
+
+    @property
+    def members(self) -> frozenset[str]:
+        """Body members whose validation the fault's own rules replace (``laravel_rules``)."""
+        return frozenset()
 
     @property
     def ignores(self) -> frozenset[str]:

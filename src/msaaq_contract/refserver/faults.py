@@ -34,6 +34,8 @@ update_changes_nothing     an update answers success and stores nothing
 delete_does_nothing        a delete answers success and the row stays
 method_not_refused         a method the path does not declare gets 404 without ``Allow`` (OPTIONS too)
 requires_field             creates and updates whose body lacks ``field`` get Laravel's 422 "The X field is required."
+laravel_rules              creates and updates validated by Laravel's ``rules`` ({member: "nullable|string"})
+patch_alias                a path that declares PUT answers PATCH as PUT and lists it in Allow (Route::apiResource)
 accepts_invalid            requests the contract's validation refuses are served anyway (negative fuzzing's drill)
 optional_member_500        JSON writes with a member the schema does not require get a 500 (positive fuzzing's drill)
 foreign_role_served        a user token of an identity the operation does not list is served (a student's on admin)
@@ -93,7 +95,8 @@ from .fault_kinds import (
     WrongStatusWord,
 )
 from .fault_models import NullModelField, NumberAsString, UndeclaredEnumValue
-from .fault_rules import RequiresField
+from .fault_routes import PatchAlias
+from .fault_rules import LaravelRules, RequiresField
 from .fault_writes import DeleteDoesNothing, MassAssignable, UpdateChangesNothing
 
 __all__ = ["CATALOGUE", "Catalogue", "Fault", "FaultKind", "load_faults"]
@@ -105,10 +108,10 @@ CATALOGUE: dict[str, type[FaultKind]] = {
         EnumOutOfRange, BrokenPaginationMeta, Html500, WrongContentType, AuthNotEnforced, TenantNotEnforced,
         CrossTenantLeak, ErrorWithoutEnvelope, RateLimit429, SlowResponse, UndocumentedStatus, ExtraField,
         NullModelField, NumberAsString, UndeclaredEnumValue, UpdateChangesNothing, DeleteDoesNothing, MethodNotRefused,
-        RequiresField, AcceptsInvalid, OptionalMember500, ForeignRoleServed, TokenNotBound, WriteBeforeRefusal,
-        ExistenceLeak, OwnerNotChecked, JsonLikeMediaType, FileWithoutContentType, UndocumentedRefusal,
-        MassAssignable,
-        SecretMember, DebugErrorBody, DebugRoutesServed, LoginEnumerates, CorsEchoesOrigin,
+        RequiresField, LaravelRules, PatchAlias, AcceptsInvalid, OptionalMember500, ForeignRoleServed, TokenNotBound,
+        WriteBeforeRefusal, ExistenceLeak, OwnerNotChecked, JsonLikeMediaType, FileWithoutContentType,
+        UndocumentedRefusal, MassAssignable, SecretMember, DebugErrorBody, DebugRoutesServed, LoginEnumerates,
+        CorsEchoesOrigin,
     )
 }  # fmt: skip
 

@@ -19,7 +19,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "tenant_missing": {"en": "No Tenant header was provided", "ar": "لم يتم إرسال ترويسة المنصة"},
     "tenant_unknown": {"en": "Tenant not found", "ar": "المنصة غير موجودة"},
     "too_many": {"en": "Too Many Attempts.", "ar": "محاولات كثيرة جداً."},
-    "too_large": {"en": "The request body is too large.", "ar": "حجم الطلب كبير جداً."},
     "invalid": {"en": "The given data was invalid.", "ar": "البيانات المرسلة غير صالحة."},
     "server_error": {"en": "Server Error", "ar": "خطأ في الخادم"},
     "deleted": {"en": "Deleted successfully.", "ar": "تم الحذف بنجاح."},

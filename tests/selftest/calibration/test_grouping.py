@@ -4,6 +4,7 @@ name), each kind proposes the change that removes it, and what the contract alre
 from __future__ import annotations
 
 import copy
+import dataclasses
 from pathlib import Path
 
 from tests.selftest.calibration.evidence_factory import (
@@ -23,8 +24,13 @@ from msaaq_contract.calibration.evidence import collect
 from msaaq_contract.calibration.grouping import Group, Grouper, shared_drifts
 from msaaq_contract.calibration.locate import Location, Walker
 from msaaq_contract.calibration.review import drift_lines
+from msaaq_contract.checks.methods import ALIAS_TITLE
 from msaaq_contract.checks.schema import validator_for, violations
 from msaaq_contract.client.happy import Fixtures, example_value
+from msaaq_contract.contract.model import Contract
+from msaaq_contract.contract.overrides import apply_changes
+from msaaq_contract.reporting.verdict import CheckVerdict
+from msaaq_contract.reporting.verdict import Finding as Reported
 
 NUMBER = 'type: "number"'
 FIXTURES = Fixtures(tenant="academy-a.msaaq.test")
@@ -250,3 +256,21 @@ def test_a_member_that_drifts_in_several_models_is_said_once_and_each_model_keep
     ]
     assert shared_drifts(found) == [("slug", "null", ["admin.Course", "admin.Taxonomy"])]
     assert "`slug` is null in 2 models: admin.Course, admin.Taxonomy" in drift_lines(shared_drifts(found))
+
+
+def test_laravels_patch_alias_is_a_proposal_to_record_it_and_recorded_proposes_nothing():
+    doc_id = "admin.courses.get-course"  # GET, PUT, DELETE /admin/courses/{course}: the methods family's probe
+    alias = Reported(check="methods", title=ALIAS_TITLE, message="Allow: GET,PUT,PATCH", severity="warning")
+    probed = CheckVerdict("methods", "passed", warnings=[alias])  # a warning: the check passed
+    evidence = collect(Path("conformance.json"), report({doc_id: [probed]}), "d", CONTRACT)
+    [group] = Grouper(CONTRACT).group(evidence.observations)
+    assert (group.kind, group.touches) == ("method-alias", ["admin.courses.update-course"])
+    update = "admin.courses.update-course"
+    assert group.changes == [{"change": "alias-method", "operation": update, "methods": ["PATCH"]}]
+    document = copy.deepcopy(CONTRACT.document)
+    put = document["paths"]["/admin/courses/{course}"]["put"]
+    assert apply_changes({}, {"admin.courses.update-course": put}, group.changes) == ["admin.courses.update-course"]
+    assert put["x-method-aliases"] == ["PATCH"]
+    recorded = Contract(dataclasses.replace(CONTRACT.bundle, document=document))
+    assert Grouper(recorded).group(collect(Path("c.json"), report({doc_id: [probed]}, contract=recorded), "d",
+                                           recorded).observations) == []  # fmt: skip

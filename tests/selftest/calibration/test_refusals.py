@@ -131,3 +131,46 @@ def test_a_rule_the_contract_states_proposes_nothing(recorded):
 def test_a_missing_cassette_folder_is_a_one_line_error(tmp_path):
     with pytest.raises(CassetteError, match="no such cassette folder"):
         collect_refusals(CONTRACT, [CREATE], tmp_path / "nope")
+
+
+def test_a_request_outside_what_the_contract_infers_teaches_nothing(tmp_path):
+    # `goal` is a member the contract infers (x-source model, a string): Laravel's `nullable|string` refuses
+    # `true` with "must be a string", which says nothing about null, and the request was never valid.
+    refused = {"message": "x", "errors": {"goal": ["The goal must be a string."]}}
+    cassette(tmp_path, CREATE, "fuzz-negative", interaction("POST", "/admin/campaigns", {"goal": True}, 422, refused))
+    assert collect_refusals(CONTRACT, [CREATE], tmp_path) == []
+
+
+def test_a_type_rule_keeps_null_where_the_contract_allows_it(recorded):
+    [observed] = [o for o in collect_refusals(CONTRACT, [CREATE], recorded) if o.rule.kind == "type"][:1]
+    op = "admin.courses.create-course"  # `intro_video` is [string, null] there
+    nullable = replace(observed, operation_id=op, rule=Rule("type", "intro_video", ("string",)))
+    assert Grouper(CONTRACT).group([nullable]) == []  # "must be a string" is what [string, null] says already
+    [group] = Grouper(CONTRACT).group([replace(nullable, rule=Rule("type", "intro_video", ("integer",)))])
+    assert group.changes[0]["types"] == ["integer", "null"]
+
+
+def test_laravels_in_message_is_enum_evidence_completed_from_the_values_the_api_showed(tmp_path):
+    selected = {"message": "The selected name is invalid.", "errors": {"name": ["The selected name is invalid."]}}
+    cassette(
+        tmp_path, CREATE, "fuzz-positive",
+        interaction("POST", "/admin/campaigns", {"name": "zzz"}, 422, selected),
+        interaction("POST", "/admin/campaigns", {"name": "spring"}, 201, {"data": {"id": 1, "name": "spring"}}),
+        interaction("POST", "/admin/campaigns", {"name": "summer"}, 201, {"data": {"id": 2}}),
+    )  # fmt: skip
+    listed = {"data": [{"id": 3, "name": "autumn"}, {"id": 4, "name": 17}, {"id": 5, "name": None}]}
+    cassette(tmp_path, LIST, "conformance", interaction("GET", "/admin/campaigns", None, 200, listed))
+    [found] = collect_refusals(CONTRACT, [CREATE, LIST], tmp_path)
+    assert found.rule == Rule("enum", "name", ("autumn", "spring", "summer"))  # strings: `name` is a string
+    assert "values the API accepted or returned: autumn, spring, summer" in found.finding.message
+    [group] = Grouper(CONTRACT).group([found])
+    assert group.changes[0] == {
+        "change": "set-enum", "operation": CREATE, "property": "name", "values": ["autumn", "spring", "summer"],
+    }  # fmt: skip
+
+
+def test_an_in_rule_whose_values_the_api_never_showed_proposes_nothing(tmp_path):
+    selected = {"message": "x", "errors": {"name": ["The selected name is invalid."]}}
+    cassette(tmp_path, CREATE, "fuzz-positive", interaction("POST", "/admin/campaigns", {"name": "z"}, 422, selected))
+    assert rules(selected["errors"]) == [(Rule("enum", "name"), "The selected name is invalid.")]
+    assert collect_refusals(CONTRACT, [CREATE], tmp_path) == []

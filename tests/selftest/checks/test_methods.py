@@ -3,6 +3,9 @@ answered with Allow; Allow lists the path's methods and nothing a route of the U
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+
 import httpx
 import pytest
 import respx
@@ -11,6 +14,7 @@ from tests.selftest.fixtures.responses import ctx, titles
 from msaaq_contract.checks.base import Exchange
 from msaaq_contract.checks.methods import probe, relative_path, undeclared_method
 from msaaq_contract.client.httpx_exchange import from_httpx
+from msaaq_contract.contract.model import Contract
 
 BASE = "https://api.msaaq.test/v1"
 LOGIN = "admin.auth.login"  # POST /admin/authentication/login: no route of the URL serves GET
@@ -83,3 +87,29 @@ def test_any_base_path(contract, base):
     exchange = probed("GET", "/admin/authentication/login", 405, "POST", base=base)
     assert relative_path(contract.operation(LOGIN), exchange.request.url) == "/admin/authentication/login"
     assert judge(contract, LOGIN, exchange) == []
+
+
+COURSE = "admin.courses.get-course"  # GET, PUT, DELETE /admin/courses/{course}: an apiResource item path
+
+
+def test_patch_beside_a_declared_put_is_laravels_resource_route_a_warning_never_a_failure(contract):
+    laravel = "GET,HEAD,PUT,PATCH,DELETE"  # Route::apiResource registers the update as PUT|PATCH
+    found = undeclared_method(ctx(contract, COURSE), probed("OPTIONS", "/admin/courses/7", 200, laravel))
+    assert [(f.title, f.severity) for f in found] == [("Framework method alias", "warning")]
+    assert "PATCH is Laravel's resource-route alias of PUT" in found[0].message
+    # Without a declared PUT, PATCH is no alias: it still fails.
+    extra = undeclared_method(ctx(contract, LOGIN), probed("GET", "/admin/authentication/login", 405, "POST, PATCH"))
+    assert titles(extra) == ["Allow header differs from the path's methods"]
+    # Next to a real difference, the alias stays a warning and the difference fails.
+    both = undeclared_method(ctx(contract, COURSE), probed("OPTIONS", "/admin/courses/7", 200, "GET,PUT,PATCH,POST"))
+    assert [(f.title, f.severity) for f in both] == [
+        ("Allow header differs from the path's methods", "error"), ("Framework method alias", "warning"),
+    ]  # fmt: skip
+
+
+def test_a_contract_that_records_the_alias_expects_it_silently(contract):
+    document = copy.deepcopy(contract.document)
+    document["paths"]["/admin/courses/{course}"]["put"]["x-method-aliases"] = ["PATCH"]
+    recorded = Contract(dataclasses.replace(contract.bundle, document=document))
+    laravel = "GET,HEAD,PUT,PATCH,DELETE"
+    assert undeclared_method(ctx(recorded, COURSE), probed("OPTIONS", "/admin/courses/7", 200, laravel)) == []

@@ -132,3 +132,42 @@ def test_a_body_that_cannot_be_decoded_is_read_as_empty_input_as_laravel_reads_i
     doc_id, op = json_create(contract, empty_input_valid=False)
     found = request_problems(contract, op, RecordedRequest("POST", BASE + op.path, JSON, b"\xb3m"))
     assert len(found) == 1 and "the body is not UTF-8, read as empty input:" in found[0].message
+
+
+LOGIN = "admin.auth.login"  # remember_me: integer, enum [0, 1] (Laravel's `integer|in:0,1`)
+LOGIN_PATH = "/admin/authentication/login"
+CREDENTIALS = {"email": "a@b.test", "password": "x" * 8}
+REMINDER = "admin.abandoned-carts.store-reminder"  # cart_min_total: number, discount_enabled: boolean
+
+
+def test_what_laravels_validator_takes_by_design_is_a_valid_request(contract):
+    def login(value: object) -> list:
+        return where(contract, LOGIN, request("POST", LOGIN_PATH, {**CREDENTIALS, "remember_me": value}))
+
+    for taken in (0, 1, True, "1", "0", " 1 "):  # filter_var(FILTER_VALIDATE_INT), then in:0,1 on (string) value
+        assert login(taken) == [], taken
+    for refused in (False, 2, "2", "01", 1.5, "one"):
+        assert set(login(refused)) == {"body/remember_me"}, refused
+    reminder = {"cart_min_total": "6.36e+234", "discount_enabled": "1", "abandonment_duration": "12"}
+    assert where(contract, REMINDER, request("POST", "/admin/carts/reminders", reminder)) == []
+    for bad in ({"cart_min_total": True}, {"discount_enabled": "true"}, {"discount_enabled": 2}):
+        assert where(contract, REMINDER, request("POST", "/admin/carts/reminders", bad)) != [], bad
+    # Strict (calibration's question): only what the contract says as written.
+    strict = request_problems(contract, contract.operation(REMINDER), request("POST", "/admin/carts/reminders",
+                              reminder), strict=True)  # fmt: skip
+    assert [f.pointer for f in strict] == ["body/abandonment_duration", "body/cart_min_total", "body/discount_enabled"]
+
+
+def test_an_empty_string_is_null_to_a_nullable_member(contract):
+    op = "admin.courses.update-course"  # publish_at: [string, null]; multipart, so text reaches it as sent
+    form = RecordedRequest("PUT", BASE + "/admin/courses/1", {"content-type": "application/x-www-form-urlencoded"},
+                           b"publish_at=")  # fmt: skip
+    assert where(contract, op, form) == []
+
+
+def test_a_loose_value_laravel_accepts_is_no_invalid_request_accepted(contract):
+    negative = ctx(contract, LOGIN, {"mode": "negative"})
+    loose = request("POST", LOGIN_PATH, {**CREDENTIALS, "remember_me": True})
+    assert [f for f in as_recorded(negative, answered(loose, 422, REFUSED)) if f.is_error] == []
+    invalid = request("POST", LOGIN_PATH, {**CREDENTIALS, "remember_me": 2})
+    assert titles(as_recorded(negative, answered(invalid, 200, {"data": {}}))) == ["Invalid request accepted"]

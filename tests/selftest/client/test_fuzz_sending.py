@@ -137,3 +137,21 @@ def test_invalid_bodies_are_sent_to_a_real_resource_and_are_json(contract):
         pinned = pinned.replace("{" + param.name + "}", "1")
     assert all(url.split("?")[0] == BASE + pinned for url, _ in sent)
     assert all(isinstance(json.loads(body), (dict, list, str, int, float, bool, type(None))) for _, body in sent)
+
+
+def test_negative_examples_are_spent_on_values_laravel_refuses(contract):
+    from msaaq_contract.checks.request import request_problems
+
+    # A number, a boolean, an integer and a guessed member: without the filter, 3 of the 12 requests this seed
+    # draws are ones Laravel (and the contract) accepts.
+    doc_id = "admin.abandoned-carts.store-reminder"
+    op = contract.operation(doc_id)
+    sent = []
+
+    def send(method, url, headers, body):
+        sent.append(RecordedRequest(method, url, headers, body))
+        return answer(method, url, headers, body, status=422)
+
+    run(contract, doc_id, op, send, examples=12, mode="negative")
+    assert len(sent) >= 6
+    assert all(request_problems(contract, op, request) for request in sent)

@@ -50,7 +50,8 @@ def test_the_catalogue_has_the_documented_faults():
         "requires_field", "accepts_invalid", "optional_member_500", "foreign_role_served", "token_not_bound",
         "write_before_refusal", "existence_leak", "owner_not_checked", "json_like_media_type",
         "file_without_content_type", "undocumented_refusal", "mass_assignable", "secret_member", "debug_error_body",
-        "debug_routes_served", "login_enumerates", "cors_echoes_origin",
+        "debug_routes_served", "login_enumerates", "cors_echoes_origin", "laravel_rules",
+        "patch_alias",
     }  # fmt: skip
     assert all(kind.__doc__ for kind in CATALOGUE.values())
 
@@ -231,7 +232,7 @@ MODEL_PARAMS = {
     "number_as_string": {"model": "admin.Coupon", "field": "usage_limit"},
     "undeclared_enum_value": {"model": "admin.Member", "field": "status", "value": "suspended"},
 }
-RULE_PARAMS = {"requires_field": {"field": "name"}}
+RULE_PARAMS = {"requires_field": {"field": "name"}, "laravel_rules": {"rules": {"name": "nullable|string"}}}
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
