@@ -17,11 +17,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 from ..errors import OverBudget
 from ..settings import RateLimit
 from .ledger import Ledger
+from .outages import DEFAULT_LIMIT_S, Outages
 
 GUEST = "guest"
 LOGIN = "login"
@@ -164,11 +165,17 @@ def _int(value: str | None) -> int | None:
 
 @dataclass
 class Traffic:
-    """What one process sends with: its pacer (and the budget in it), its ledger, and when it began."""
+    """What one process sends with: its pacer (and the budget in it), its ledger, its outage state (shared by
+    discovery's client and the suite's: the probe learnt in discovery serves the suite), and when it began."""
 
     pacer: Pacer
     ledger: Ledger
     started: float = field(default_factory=time.monotonic)
+    outage_limit_s: InitVar[float] = DEFAULT_LIMIT_S
+    outages: Outages = field(init=False)
+
+    def __post_init__(self, outage_limit_s: float) -> None:
+        self.outages = Outages(limit_s=outage_limit_s, ledger=self.ledger, budget=self.pacer.budget)
 
     @property
     def budget(self) -> Budget:

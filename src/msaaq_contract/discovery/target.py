@@ -17,6 +17,7 @@ from typing import Any
 
 from ..client.happy import MissingTargetData, PreparedCall
 from ..client.ledger import Ledger, sending_as
+from ..client.outages import Outages
 from ..client.pacing import Pacer
 from ..client.transport import Client
 from ..contract import Contract
@@ -151,11 +152,16 @@ def discover(
 
 
 def survey(
-    contract: Contract, settings: Settings, *, pacer: Pacer | None = None, ledger: Ledger | None = None
+    contract: Contract,
+    settings: Settings,
+    *,
+    pacer: Pacer | None = None,
+    ledger: Ledger | None = None,
+    outages: Outages | None = None,
 ) -> TargetData:
     """Preflight, then discovery of both academies, with a client of its own (closed before returning) that
-    paces and counts with the run's ``pacer`` and ``ledger``."""
-    client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger)
+    paces, counts and waits out outages with the run's ``pacer``, ``ledger`` and ``outages``."""
+    client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger, outages=outages)
     try:
         preflight(client, settings.credentials)
         with sending_as("discovery"):

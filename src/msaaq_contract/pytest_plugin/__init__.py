@@ -18,8 +18,8 @@ import pytest
 
 from ..checks.base import ContractViolation
 from ..client.token_share import ENV as ENV_TOKEN_SHARE
-from ..errors import MsaaqContractError, OverBudget, TargetUnreachable
-from ..redaction import Redactor
+from ..errors import MsaaqContractError, OverBudget, TargetDown
+from ..redaction import Redactor, log_redaction
 from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
@@ -87,6 +87,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     if config.getoption("plan"):  # a dry run sends nothing, not even a login
         return
+    log_redaction.use(run_redactor(config))  # discovery and token logs know the run's credentials
     try:
         live.prepare(config, contract_path(config), traffic.traffic(config))
     except MsaaqContractError as exc:
@@ -174,6 +175,7 @@ def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
     except MsaaqContractError as exc:
         pytest.exit(run_redactor(pytestconfig).text(f"error: {exc.one_line()}"), returncode=exc.exit_code)
     pytestconfig.stash[RUNTIME] = runtime
+    log_redaction.use(runtime.redactor)  # the package's log records: the run's credentials and learnt secrets
     yield runtime
     runtime.write_cassette_meta()
     runtime.close()
@@ -230,10 +232,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if call.when == "call" and item.get_closest_marker("msaaq") is not None:
             # pytest, its JUnit XML and xdist count a failed report outside "call" as an error, not a failure.
             report.when = "setup"
-        if isinstance(exc, TargetUnreachable):
+        if isinstance(exc, TargetDown):  # away longer than --outage-limit: the remaining tests error at setup
             runtime = item.config.stash.get(RUNTIME, None)
-            if runtime is not None:
-                runtime.probe()
+            if runtime is not None and runtime.down is None:
+                runtime.down = exc.message
     return report
 
 

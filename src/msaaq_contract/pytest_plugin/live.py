@@ -35,7 +35,9 @@ def prepare(config: pytest.Config, contract_file: Path, sending: Traffic) -> Non
     """Preflight and discovery on the controller; raises MsaaqContractError when the target is not usable."""
     settings = resolve_settings(config)
     require_live_credentials(settings)
-    data = survey(load_contract(contract_file), settings, pacer=sending.pacer, ledger=sending.ledger)
+    data = survey(
+        load_contract(contract_file), settings, pacer=sending.pacer, ledger=sending.ledger, outages=sending.outages
+    )
     folder = tempfile.mkdtemp(prefix="msaaq-discovery-")
     path = Path(folder) / "discovered.json"
     data.save(path)

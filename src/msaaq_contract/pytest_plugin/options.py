@@ -70,6 +70,12 @@ def add_options(parser: pytest.Parser) -> None:
         "valuable requests first, what does not fit is not-run",
     )
     group.addoption(
+        "--outage-limit",
+        default=None,
+        help="live runs: how long to wait for a target that is away (a deploy: 502/503/504, refused connections) "
+        "before the rest of the run is errors (e.g. 90s, 10m; env MSAAQ_OUTAGE_LIMIT; default 5m)",
+    )
+    group.addoption(
         "--plan",
         action="store_true",
         default=False,
@@ -98,7 +104,7 @@ def runs_suite(config: pytest.Config) -> bool:
 
 OPTIONS = (
     "base_url", "sim", "allow_writes", "allow_production", "rate_limit", "seed", "target_fixtures",
-    "request_timeout", "time_budget",
+    "request_timeout", "time_budget", "outage_limit",
 )  # fmt: skip
 
 

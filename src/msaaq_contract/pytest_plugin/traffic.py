@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from ..client.ledger import Ledger
+from ..client.outages import DEFAULT_LIMIT_S
 from ..client.pacing import Budget, Pacer, Traffic
 from ..contract.resources import resource_graph
 from ..errors import MsaaqContractError
@@ -41,6 +42,7 @@ def start_clock(config: pytest.Config) -> None:
     """On the controller (or the only process), when pytest is configured: the budget's deadline."""
     try:
         budget = time_budget(config)
+        outage_limit(config)  # a bad limit is one line before anything is sent
     except MsaaqContractError as exc:
         raise pytest.UsageError(f"error: {exc.one_line()}") from None
     if budget is not None and ENV_DEADLINE not in os.environ:
@@ -63,8 +65,14 @@ def traffic(config: pytest.Config) -> Traffic:
     raw = config.getoption("rate_limit") or os.environ.get("MSAAQ_RATE_LIMIT")
     ceiling = RateLimit.parse(str(raw)) if raw else None
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) if hasattr(config, "workerinput") else 1
-    found = config.stash[TRAFFIC] = Traffic(Pacer(ceiling=ceiling, share=workers, budget=budget), Ledger())
+    pacer = Pacer(ceiling=ceiling, share=workers, budget=budget)
+    found = config.stash[TRAFFIC] = Traffic(pacer, Ledger(), outage_limit_s=outage_limit(config))
     return found
+
+
+def outage_limit(config: Any) -> float:
+    raw = config.getoption("outage_limit", None) or os.environ.get("MSAAQ_OUTAGE_LIMIT")
+    return parse_duration(str(raw), "--outage-limit") if raw else DEFAULT_LIMIT_S
 
 
 # -- value order and the plan ----------------------------------------------------------------------------
