@@ -324,3 +324,18 @@ class LogRedaction(logging.Filter):
 
 
 log_redaction = LogRedaction()
+
+
+class LibraryRequestLog(logging.Filter):
+    """httpx logs every request at INFO ("HTTP Request: GET <url> ..."), URL and all: during a run its records are
+    redacted like ours and lowered to DEBUG, where the paced client's own per-request line is, so INFO keeps to
+    waits, retries and token refreshes. The plugin adds it to the ``httpx`` logger for the run and removes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        log_redaction.filter(record)
+        if record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return True
+
+
+library_request_log = LibraryRequestLog()

@@ -23,14 +23,11 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..errors import TargetDown
 from ..redaction import log_redaction
 from .ledger import Ledger
-
-if TYPE_CHECKING:  # pacing's Traffic holds an Outages: only the type is needed here
-    from .pacing import Budget
 
 log = logging.getLogger(__name__)
 log.addFilter(log_redaction)
@@ -45,6 +42,12 @@ MAX_WAIT_S = 30.0  # a probe at least every 30 s: the run notices a target that 
 # A failure this soon after the end of an outage belongs to it (a target that flaps while it comes back).
 SAME_OUTAGE_S = 10.0
 PROBE_HEADER = "X-Msaaq-Contract-Probe"  # the recorder leaves probes out of every cassette
+
+
+class Deadline(Protocol):
+    """``pacing.Budget`` as seen from here (pacing's ``Traffic`` holds an ``Outages``: no import back)."""
+
+    def allow_wait(self, seconds: float, why: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class Outages:
         *,
         limit_s: float = DEFAULT_LIMIT_S,
         ledger: Ledger | None = None,
-        budget: Budget | None = None,
+        budget: Deadline | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +24,12 @@ from ..client.transport import Client
 from ..contract import Contract
 from ..errors import ConfigError
 from ..exchange import Exchange
+from ..redaction import log_redaction
 from ..settings import Credentials, Settings
 from .explore import Discovered, Explorer, Found
+
+log = logging.getLogger(__name__)
+log.addFilter(log_redaction)
 
 OTHER_ENV_HINT = "MSAAQ_OTHER_ADMIN_EMAIL/_PASSWORD and MSAAQ_OTHER_STUDENT_EMAIL/_PASSWORD"
 
@@ -35,6 +40,7 @@ def preflight(client: Client, credentials: Credentials) -> list[str]:
     ready = client.tokens.identities.ready(dataclasses.asdict(credentials))
     for identity in ready:
         client.tokens.get(identity)
+    log.info("preflight: logged in as %s", ", ".join(ready) or "nobody (no credentials)")
     return ready
 
 
@@ -148,7 +154,9 @@ def discover(
             return client.send(call, token=token)
 
         other = Explorer(contract, send_other, other_tenant).explore()
-    return TargetData(client.base_url, main, other, seconds=time.monotonic() - started)
+    data = TargetData(client.base_url, main, other, seconds=time.monotonic() - started)
+    log.info("discovery: %s", data.summary())
+    return data
 
 
 def survey(

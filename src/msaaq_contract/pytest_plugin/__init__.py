@@ -8,6 +8,7 @@ tokens, cassettes) is prepared by the session fixture the first conformance test
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import shutil
 import tempfile
@@ -19,7 +20,7 @@ import pytest
 from ..checks.base import ContractViolation
 from ..client.token_share import ENV as ENV_TOKEN_SHARE
 from ..errors import MsaaqContractError, OverBudget, TargetDown
-from ..redaction import Redactor, log_redaction
+from ..redaction import Redactor, library_request_log, log_redaction
 from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
@@ -69,6 +70,13 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[ENV_TOKEN_SHARE] = share
         config.add_cleanup(lambda: _drop_folder(share, ENV_TOKEN_SHARE))
     sends = is_live or bool(config.getoption("sim"))
+    if sends and _runs_conformance(config) and not config.getoption("plan") and not config.option.collectonly:
+        from .progress import ProgressHooks
+
+        config.pluginmanager.register(ProgressHooks(), "msaaq-progress")  # a line every --progress-every
+        httpx_log = logging.getLogger("httpx")
+        httpx_log.addFilter(library_request_log)  # its per-request INFO: redacted, and DEBUG like ours
+        config.add_cleanup(lambda: httpx_log.removeFilter(library_request_log))
     if sends and _runs_conformance(config) and not _is_worker(config):
         traffic.start_clock(config)  # the time budget counts from here, discovery included
         if workers not in (None, 0, "0") and traffic.ENV_RUN_DIR not in os.environ:

@@ -76,6 +76,12 @@ def add_options(parser: pytest.Parser) -> None:
         "before the rest of the run is errors (e.g. 90s, 10m; env MSAAQ_OUTAGE_LIMIT; default 5m)",
     )
     group.addoption(
+        "--progress-every",
+        default=None,
+        help="live and --sim runs: print a progress line this often (requests sent, ids judged, ETA, waits; "
+        "e.g. 30s, 1m; env MSAAQ_PROGRESS_EVERY; default 30s)",
+    )
+    group.addoption(
         "--plan",
         action="store_true",
         default=False,

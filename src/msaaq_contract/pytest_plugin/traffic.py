@@ -31,6 +31,7 @@ LEDGER_OUTPUT = "msaaq_ledger"
 TRAFFIC = pytest.StashKey[Traffic]()
 PLAN = pytest.StashKey[Plan]()
 FUZZ_TESTS = pytest.StashKey[int]()
+PLANNED_IDS = pytest.StashKey[int]()  # documented ids the run's tests cover (progress: "120/531 ids judged")
 
 
 def time_budget(config: Any) -> float | None:
@@ -108,20 +109,22 @@ def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, ma
     plan = build(contract, tests, max_examples=max_examples, chain_length=chain_length)
     config.stash[PLAN] = plan
     config.stash[FUZZ_TESTS] = sum(1 for _, family in tests if family == "fuzz")
+    config.stash[PLANNED_IDS] = len({doc_id for doc_id, _ in tests})
     return plan
 
 
-def share_plan(plan: Plan) -> None:
-    """An xdist worker leaves the plan for the controller, which prints it once the collection is known."""
+def share_plan(plan: Plan, ids: int) -> None:
+    """An xdist worker leaves the plan (and how many ids it covers) for the controller, which prints it once the
+    collection is known."""
     folder = os.environ.get(ENV_RUN_DIR)
     if folder:
         target = Path(folder) / "plan.json"
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(plan.to_dict()), encoding="utf-8")
+        tmp.write_text(json.dumps({**plan.to_dict(), "ids": ids}), encoding="utf-8")
         tmp.replace(target)
 
 
-def shared_plan() -> Plan | None:
+def shared_plan() -> tuple[Plan, int] | None:
     folder = os.environ.get(ENV_RUN_DIR)
     path = Path(folder) / "plan.json" if folder else None
     if path is None or not path.is_file():
@@ -131,7 +134,7 @@ def shared_plan() -> Plan | None:
     for bucket, families in data.get("per_bucket_family", {}).items():
         for family, n in families.items():
             plan.add(bucket, family, int(n))
-    return plan
+    return plan, int(data.get("ids", 0))
 
 
 def plan_lines(config: pytest.Config, plan: Plan) -> list[str]:
@@ -165,7 +168,7 @@ class TrafficHooks:
         workerinput = getattr(config, "workerinput", None)
         if workerinput is not None:
             if workerinput.get("workerid") == "gw0":
-                share_plan(plan)
+                share_plan(plan, config.stash.get(PLANNED_IDS, 0))
         else:
             _say(config, plan_lines(config, plan))
         if config.getoption("plan"):  # the dry run: the plan was the point
@@ -178,10 +181,10 @@ class TrafficHooks:
         config = node.config
         if config.stash.get(PLAN, None) is not None:
             return
-        plan = shared_plan()
-        if plan is not None:
-            config.stash[PLAN] = plan
-            _say(config, plan_lines(config, plan))
+        shared = shared_plan()
+        if shared is not None:
+            config.stash[PLAN], config.stash[PLANNED_IDS] = shared
+            _say(config, plan_lines(config, shared[0]))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
