@@ -1,7 +1,8 @@
 """Progress while a live (or --sim) run goes: a line every ``--progress-every`` (default 30 s) and one when the
 target goes away or comes back, so a two-hour nightly run shows where it is.
 
-    msaaq progress: 1,234 requests sent, 120/531 ids judged, ETA 1 h 10 min at 75/min; waited 12.3 s for limits
+    msaaq progress: 1,234 requests sent, 120/531 ids judged, ETA 1 h 10 min at most at 75/min (plan: ...);
+    waited 12.3 s for limits
     msaaq outage: the target is away (HTTP 503; probe: HTTP 503); waiting up to 5.0 min for it to come back
 
 The controller (or the only process) prints; it runs a small thread so a line comes even while every test waits
@@ -90,10 +91,8 @@ def progress_line(now: Snapshot, *, elapsed_s: float, judged: int, ids: int, pla
     sending_s = max(elapsed_s - now.outage_s - (now.away_s or 0.0), 1e-3)
     per_minute = now.requests / sending_s * 60
     if now.requests and planned:
-        left = max(planned - now.requests, 0)
-        parts[-1] += (
-            f", ETA {duration_text(left / per_minute * 60)} at {per_minute:,.0f}/min (plan: {planned:,} at most)"
-        )
+        eta = duration_text(max(planned - now.planned_sent, 0) / per_minute * 60)
+        parts[-1] += f", ETA {eta} at most at {per_minute:,.0f}/min (plan: {planned:,} requests at most)"
     waits = [f"waited {now.limits_s:.1f} s for limits"]
     if now.outages:
         waits.append(f"{now.outage_s:.1f} s for {now.outages} outage{'s' if now.outages > 1 else ''}")

@@ -22,6 +22,7 @@ from msaaq_contract.refserver.variations import Variations
 # Logins, discovery (118 requests), fuzzing both ways, a stateful chain and isolation: 193 requests in all.
 SUBSET = "admin.coupons.create-coupon or admin.coupons.get-coupon or tenant.courses.course-details"
 MIDDLE = 150  # past discovery, among the tests
+RECORDED_MIDDLE = 140  # a recording run sends fewer: there the deploy meets a recorded (fuzz) request
 SECRETS = ("demo-secret", "demo-password", "admin@academy-a.msaaq.test", "student@academy-a.msaaq.test")
 
 
@@ -41,26 +42,46 @@ def ledger(out):
     return json.loads((out / "conformance.json").read_text())["run"]["ledger"]
 
 
+def exchanges(cassettes):
+    """Per recorded cassette, the method and status of each recorded exchange, in order."""
+    out = {}
+    for path in sorted(cassettes.rglob("*.json")):
+        if path.name != "_meta.json":
+            data = json.loads(path.read_text())["interactions"]
+            out[str(path.relative_to(cassettes))] = [(i["request"]["method"], i["response"]["status"]["code"])
+                                                     for i in data]  # fmt: skip
+    return out
+
+
 @pytest.fixture(scope="module")
-def quiet(tmp_path_factory):
+def quiet_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("quiet")
-    result, _, _, _ = live_run(out, "-p", "no:xdist")
+    cassettes = out / "cassettes"
+    result, _, _, _ = live_run(out, "-p", "no:xdist", "--record-mode=rewrite", "--cassette-dir", str(cassettes))
     assert result.returncode == 0, result.stdout[-3000:]
-    return verdicts(out)
+    return verdicts(out), exchanges(cassettes)
+
+
+@pytest.fixture(scope="module")
+def quiet(quiet_run):
+    return quiet_run[0]
 
 
 @pytest.mark.slow
-def test_a_deploy_window_is_waited_out_with_the_verdicts_of_a_quiet_run(quiet, tmp_path):
+def test_a_deploy_window_is_waited_out_with_the_verdicts_of_a_quiet_run(quiet_run, tmp_path):
+    quiet, recorded_quietly = quiet_run
     # 0.6 s of 503 then 2 s of 502: the first probe (after 1 s) meets the 502 page, the next (after 2 s more) the
-    # application again.
+    # application again. The run records its cassettes: nothing of the deploy may be in them.
+    cassettes = tmp_path / "cassettes"
     result, _, answered, _ = live_run(
-        tmp_path, "-p", "no:xdist", "--progress-every", "1s", "-o", "log_cli=true", "--log-cli-level=INFO",
-        deploy=Deploy(after=MIDDLE, maintenance_s=0.6, gateway_s=2.0),
+        tmp_path / "live", "-p", "no:xdist", "--progress-every", "1s", "-o", "log_cli=true", "--log-cli-level=INFO",
+        "--record-mode=rewrite", "--cassette-dir", str(cassettes),
+        deploy=Deploy(after=RECORDED_MIDDLE, maintenance_s=0.6, gateway_s=2.0),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:]
     assert answered["maintenance_503"] >= 1 and answered["gateway_502"] >= 1  # the run met both phases
-    assert verdicts(tmp_path) == quiet  # 0 failed, 0 errors, the same ids judged
-    counted = ledger(tmp_path)
+    assert verdicts(tmp_path / "live") == quiet  # 0 failed, 0 errors, the same ids judged
+    counted = ledger(tmp_path / "live")
     assert counted["outages"] == 1 and counted["outage_s"] >= 2.0 and counted["by_family"]["outage"] >= 2
     assert "1 outage, " in result.stdout and "waited for the target to come back" in result.stdout
     assert "msaaq outage: the target is away (HTTP 503" in result.stdout
@@ -68,6 +89,8 @@ def test_a_deploy_window_is_waited_out_with_the_verdicts_of_a_quiet_run(quiet, t
     assert "target away (HTTP 503" in result.stdout and "target back after" in result.stdout  # log_cli, INFO
     for secret in SECRETS:
         assert secret not in result.stdout + result.stderr
+    # Recorded as a quiet run records: the same exchanges, none of the deploy's answers and none of the probes.
+    assert exchanges(cassettes) == recorded_quietly
 
 
 @pytest.mark.slow
