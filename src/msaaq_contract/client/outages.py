@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from ..errors import TargetDown
 from ..redaction import log_redaction
@@ -126,11 +126,20 @@ class Outages:
                 self.ledger.outage_seen()
             self.why = f"{failure}; probe: {away}"
             log.info("target away (%s): waiting up to %s for it to come back", self.why, _seconds(self.limit_s))
-        wait = max(FIRST_WAIT_S, min(retry_after_s or 0.0, MAX_WAIT_S))
+        try:
+            self._wait(failure, away, probe, max(FIRST_WAIT_S, min(retry_after_s or 0.0, MAX_WAIT_S)))
+        finally:  # back, down, over the budget or interrupted: no outage is in progress any more
+            if self.since is not None:
+                self._started_at = self.since
+            self._ended, self.since = self.clock(), None
+        return True
+
+    def _wait(self, failure: str, away: str | None, probe: Callable[[], str | None], wait: float) -> None:
+        since = self.since if self.since is not None else self.clock()
         while away is not None:
-            left = self.since + self.limit_s - self.clock()
+            left = since + self.limit_s - self.clock()
             if left <= 0:
-                return self._give_up(away)
+                self._give_up(away)
             step = min(wait, left)
             if self.budget is not None:
                 self.budget.allow_wait(step, "waiting for the target to come back")
@@ -141,22 +150,19 @@ class Outages:
             away = probe()
             if away is not None:
                 self.why = f"{failure}; probe: {away}"
-        log.info("target back after %s: sending the request again", _seconds(self.away_s()))
-        self._started_at, self._ended, self.since = self.since, self.clock(), None
-        return True
+        log.info("target back after %s: sending the request again", _seconds(self.clock() - since))
 
     def away_s(self) -> float:
         """How long the outage in progress has lasted (0: none)."""
         since = self.since
         return 0.0 if since is None else max(0.0, self.clock() - since)
 
-    def _give_up(self, away: str) -> bool:
+    def _give_up(self, away: str) -> NoReturn:
         self.down = (
             f"the target stopped answering during the run: away for more than {_seconds(self.limit_s)} "
             f"(--outage-limit; last: {away})"
         )
         log.warning("%s: the remaining tests are errors", self.down)
-        self.since = None
         raise TargetDown(self.down, hint="the remaining tests were not run against it; rerun when it is back")
 
     def status(self) -> dict[str, float | str | None]:

@@ -181,3 +181,14 @@ def test_waits_are_logged_at_info_through_the_redactor(caplog):
     assert "GET https://staging.msaaq.example/v1/admin/members" in text  # DEBUG: each request
     for secret in (CREDS.admin_email, CREDS.admin_password, CREDS.client_secret, "admin-tok", "client-tok"):
         assert secret not in text
+
+
+def test_the_limit_comes_from_the_option_then_the_environment_and_a_bad_one_is_one_line():
+    from msaaq_contract.errors import ConfigError
+    from msaaq_contract.settings import resolve
+
+    assert resolve({}, {}).outage_limit_s == 300.0
+    assert resolve({}, {"MSAAQ_OUTAGE_LIMIT": "10m"}).outage_limit_s == 600.0
+    assert resolve({"outage_limit": "90s"}, {"MSAAQ_OUTAGE_LIMIT": "10m"}).outage_limit_s == 90.0
+    with pytest.raises(ConfigError, match="invalid --outage-limit 'soon'"):
+        resolve({"outage_limit": "soon"}, {})

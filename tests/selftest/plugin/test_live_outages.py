@@ -123,3 +123,9 @@ def test_a_target_away_longer_than_the_limit_ends_the_run_with_errors_not_failur
     assert "stopped answering during the run: away for more than 2.0 s" in report
     assert (tmp_path / "summary.md").is_file() and ledger(tmp_path)["outages"] == 1
     assert wall < 60  # one wait of the limit, not one per test
+
+
+def test_a_bad_outage_limit_is_one_line():
+    result = run_suite("--sim", "--outage-limit", "soon", "-k", "tenant.ping-pong")
+    assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]  # pytest's usage error
+    assert "invalid --outage-limit 'soon'" in result.stderr and "Traceback" not in result.stdout + result.stderr
