@@ -38,7 +38,7 @@ GATEWAY_STATUSES = frozenset({502, 503, 504})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_LIMIT_S = 300.0  # a deploy takes seconds to a minute or two; five minutes of silence is not a deploy
 FIRST_WAIT_S = 1.0
-MAX_WAIT_S = 30.0  # a probe at least every 30 s: the run notices a target that is back within that
+MAX_WAIT_S = 10.0  # a probe at least every 10 s: a run notices within that that the target is back
 # A failure this soon after the end of an outage belongs to it (a target that flaps while it comes back).
 SAME_OUTAGE_S = 10.0
 PROBE_HEADER = "X-Msaaq-Contract-Probe"  # the recorder leaves probes out of every cassette
@@ -127,7 +127,7 @@ class Outages:
             self.why = f"{failure}; probe: {away}"
             log.info("target away (%s): waiting up to %s for it to come back", self.why, _seconds(self.limit_s))
         try:
-            self._wait(failure, away, probe, max(FIRST_WAIT_S, min(retry_after_s or 0.0, MAX_WAIT_S)))
+            self._wait(failure, away, probe, max(FIRST_WAIT_S, retry_after_s or 0.0))
         finally:  # back, down, over the budget or interrupted: no outage is in progress any more
             if self.since is not None:
                 self._started_at = self.since

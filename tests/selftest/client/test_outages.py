@@ -70,6 +70,7 @@ def test_a_deploy_window_is_waited_out_and_the_request_sent_again():
     assert client.ledger.outages == 1
     assert 20 <= client.ledger.outage_s <= 20 + MAX_WAIT_S
     assert time.slept[0] == 3.0  # the maintenance answer's Retry-After
+    assert max(time.slept) <= MAX_WAIT_S  # then a probe at least every MAX_WAIT_S
     probes = [seen for seen in target.seen if seen[2]]
     assert probes and all(method == "GET" for method, _, _ in probes)
     assert client.ledger.by_family["outage"] == len(probes)  # probes are requests the target received
@@ -139,6 +140,21 @@ def test_before_anything_answered_an_unreachable_target_stops_at_once():
     with pytest.raises(TargetUnreachable):
         client.send(call())
     assert time.slept == [] and client.ledger.outages == 0
+
+
+@respx.mock
+def test_a_long_retry_after_is_honoured_within_the_limit():
+    time = FakeTime()
+    client, target = started(time, outage_limit_s=45.0)
+    respx.routes.clear()
+    respx.get(f"{BASE}/admin/coupons").respond(
+        503, json={"message": "Service Unavailable"}, headers={"Retry-After": "60"}
+    )
+    respx.route().mock(side_effect=target)
+    target.down(time.now, time.now + 30, "maintenance")
+    # The probe (GET /admin/courses) is back after 30 s; /admin/coupons still answers 503: its own answer, judged.
+    assert client.send(call(path="/admin/coupons")).status == 503
+    assert time.slept == [45.0]  # asked for 60 s, waited what the limit left
 
 
 @respx.mock
