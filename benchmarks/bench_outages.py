@@ -84,9 +84,12 @@ def report(name: str, done: dict[str, Any], out: Path, quiet: dict[tuple[str, st
           f"{ledger.get('outage_s')} s waited for the target, {probes} probes")  # fmt: skip
     print(f"[{name}] progress lines: {len(progress)}, longest gap {max(gaps):.1f} s; outage lines: "
           f"{text.count('msaaq outage:')}; secrets in the output: {[s for s in SECRETS if s in text]}")  # fmt: skip
-    for _, line in done["lines"]:
-        if line.startswith(("msaaq outage:", "requests: ")) or "stopped answering" in line[:200]:
-            print(f"[{name}]   {line[:240]}")
+    shown = [line for _, line in done["lines"] if line.startswith(("msaaq outage:", "requests: "))]
+    down = [line for _, line in done["lines"] if line.startswith(("TargetDown", "TargetUnreachable"))]
+    for line in shown + down[:1]:
+        print(f"[{name}]   {line[:240]}")
+    if down:
+        print(f"[{name}]   ... {len(down)} tests stopped by the outage (TargetDown in the test that met the limit)")
     return {"verdicts": mine, "requests": ledger.get("requests", 0)}
 
 

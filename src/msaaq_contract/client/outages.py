@@ -167,7 +167,8 @@ class Outages:
 
     def status(self) -> dict[str, float | str | None]:
         """For progress lines: the outage in progress, if any."""
-        return {"outage_away_s": round(self.away_s(), 1) if self.since is not None else None, "outage": self.why}
+        away = round(self.away_s(), 1) if self.since is not None else None
+        return {"outage_away_s": away, "outage": self.why, "down": self.down}
 
 
 def _seconds(value: float) -> str:

@@ -59,6 +59,7 @@ class Snapshot:
     outage_s: float = 0.0
     away_s: float | None = None  # the outage in progress, if any
     why: str = ""
+    down: str = ""  # the run stopped waiting (--outage-limit): why
 
     @classmethod
     def of(cls, ledger: dict[str, Any], status: dict[str, Any]) -> Snapshot:
@@ -69,7 +70,7 @@ class Snapshot:
             int(ledger.get("requests", 0)), int(ledger.get("requests", 0)) - unplanned,
             float(ledger.get("waited_s", 0.0)), int(ledger.get("outages", 0)),
             float(ledger.get("outage_s", 0.0)), float(away) if away is not None else None,
-            str(status.get("outage") or ""),
+            str(status.get("outage") or ""), str(status.get("down") or ""),
         )  # fmt: skip
 
     def add(self, other: Snapshot) -> None:
@@ -80,6 +81,7 @@ class Snapshot:
         self.outage_s += other.outage_s
         if other.away_s is not None and (self.away_s is None or other.away_s > self.away_s):
             self.away_s, self.why = other.away_s, other.why
+        self.down = self.down or other.down
 
     def to_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
@@ -116,18 +118,22 @@ class Progress:
     started: float = 0.0
     _last: float = 0.0
     _away: bool = False
+    _down: bool = False
 
     def __post_init__(self) -> None:
         self.started = self._last = self.clock()
 
     def tick(self) -> None:
         now = self.read()
-        if now.away_s is not None and not self._away:
+        if now.down and not self._down:
+            self._down = True
+            self.say(f"outage: {now.down}; the remaining tests are errors")
+        elif now.away_s is not None and not self._away:
             self.say(
                 f"outage: the target is away ({now.why}); waiting up to {duration_text(self.limit_s)} for it to "
                 "come back"
             )
-        elif now.away_s is None and self._away:
+        elif now.away_s is None and self._away and not self._down:
             self.say(f"outage: the target answers again; {now.outage_s:.1f} s waited for it so far")
         self._away = now.away_s is not None
         if self.clock() - self._last >= self.every_s:

@@ -122,6 +122,8 @@ def test_a_target_away_longer_than_the_limit_ends_the_run_with_errors_not_failur
     report = (tmp_path / "conformance.json").read_text()
     assert "stopped answering during the run: away for more than 2.0 s" in report
     assert (tmp_path / "summary.md").is_file() and ledger(tmp_path)["outages"] == 1
+    assert "msaaq outage: the target stopped answering during the run" in result.stdout
+    assert "answers again" not in result.stdout
     assert wall < 60  # one wait of the limit, not one per test
 
 

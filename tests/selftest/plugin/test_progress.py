@@ -69,6 +69,17 @@ def test_a_line_every_interval_and_one_as_soon_as_the_target_goes_away_or_comes_
     progress.tick()
     assert said[-1] == "outage: the target answers again; 20.0 s waited for it so far"
     assert len(said) == 3  # the next progress line is due at 60
+    state.away_s = 0.0
+    clock.now = 52
+    progress.tick()
+    state.away_s, state.down = None, "the target stopped answering during the run: away for more than 5.0 min"
+    clock.now = 53
+    progress.tick()
+    assert said[-1] == (
+        "outage: the target stopped answering during the run: away for more than 5.0 min; the remaining tests are "
+        "errors"
+    )  # never "answers again"
+    assert len(said) == 5
 
 
 def test_ids_count_as_judged_when_a_check_passed_or_failed():
