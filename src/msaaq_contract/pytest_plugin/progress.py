@@ -239,6 +239,13 @@ class ProgressHooks:
         if self.ticker is not None:
             self.ticker.stop()
             self.ticker = None
+        # A last look: a run that stopped waiting a moment ago says so even if the thread did not tick since.
+        workerinput = getattr(session.config, "workerinput", None)
+        if workerinput is not None:
+            with contextlib.suppress(OSError):
+                _write_worker(session.config, str(workerinput.get("workerid")))
+        elif self.progress is not None:
+            self.progress.tick()
         if self.say is not None:
             self.say.close()
             self.say = None
