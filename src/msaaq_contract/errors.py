@@ -8,6 +8,7 @@
     ├── UnsafeTarget           a write or a production host was not explicitly allowed
     ├── TargetError            the target did not answer usefully
     │   ├── TargetUnreachable  connection refused, DNS failure, timeout
+    │   │   └── TargetDown     away (refused, 502/503/504) for longer than --outage-limit: the run stops judging
     │   └── RateLimited        429 that outlived the retry budget
     ├── OverBudget             the run's --time-budget is spent: what is left is not-run, never failed
     ├── CassetteError          a recording is missing, corrupt, stale or unwritable
@@ -86,6 +87,10 @@ class TargetError(MsaaqContractError):
 
 class TargetUnreachable(TargetError):
     pass
+
+
+class TargetDown(TargetUnreachable):
+    """The target stayed away longer than the run waits for it (``--outage-limit``): the rest are errors."""
 
 
 class RateLimited(TargetError):

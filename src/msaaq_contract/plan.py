@@ -105,16 +105,16 @@ class Plan:
                 limits = ", ".join(
                     x for x in (limits, f"--rate-limit {ceiling.requests}/{ceiling.per_seconds:g}s") if x
                 )
-            out.append(f"plan: ETA {_duration(self.eta_s(per_minute, ceiling, latency_s))} at {limits}")
+            out.append(f"plan: ETA {duration_text(self.eta_s(per_minute, ceiling, latency_s))} at {limits}")
         default = {b: LARAVEL_LOGIN_DEFAULT if b == LOGIN else LARAVEL_DEFAULT for b in self.counts}
         out.append(
-            f"plan: ETA {_duration(self.eta_s(default, None, latency_s))} at Laravel's default limits "
+            f"plan: ETA {duration_text(self.eta_s(default, None, latency_s))} at Laravel's default limits "
             f"({LARAVEL_DEFAULT}/min per user, per IP for guests; {LARAVEL_LOGIN_DEFAULT}/min for logins)"
         )
         if budget_s is not None:
             out.append(
-                f"plan: --time-budget {_duration(budget_s)}: happy requests first, then refusals and mass-assignment "
-                "probes, isolation, stateful chains, language, fuzz examples; what does not fit is not-run"
+                f"plan: --time-budget {duration_text(budget_s)}: happy requests first, then refusals and probes of "
+                "who may call what, isolation, stateful chains, language, fuzz examples; what does not fit is not-run"
             )
         return out
 
@@ -181,7 +181,7 @@ def build(
     return plan
 
 
-def _duration(seconds: float) -> str:
+def duration_text(seconds: float) -> str:
     seconds = max(0, round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)

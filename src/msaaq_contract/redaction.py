@@ -1,7 +1,9 @@
 """Redaction on the write path: the one redactor for everything the suite writes. Cassettes (``recording``),
 findings (``pytest_plugin.suite``), the reports in every format and JUnit (``reporting.writers``,
 ``pytest_plugin.junit``), the terminal (``pytest_plugin``: failures, skips, summaries) and calibration's review
-file all pass through a ``Redactor``; a leaf module (nothing of ours imported) so that every layer can use it.
+file all pass through a ``Redactor``, and so do the package's log records (``log_redaction``, a filter each of
+our loggers carries, with the run's redactor once the plugin sets it); a leaf module (nothing of ours
+imported) so that every layer can use it.
 
 Removed or replaced: ``Authorization``, cookies and ``Set-Cookie``, whitelist tokens; token, secret and
 password members of JSON and form bodies (requests and responses, e.g. ``/oauth/token`` and logins); e-mail
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
@@ -364,3 +367,40 @@ def normalise_body(body: bytes | str | None, content_type: str = "") -> str:
     if boundary:
         text = text.replace(boundary.group(1), "BOUNDARY")
     return text
+
+
+class LogRedaction(logging.Filter):
+    """Every log record of the package's loggers, redacted before any handler sees it (pytest's live log, its
+    captured logs in a failure report, a user's own handler). A filter on the logger that creates the record
+    runs before propagation, so each of our loggers carries this one object: ``log.addFilter(log_redaction)``.
+    The plugin gives it the run's redactor (``use``); until then it knows the patterns, not the credentials."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.redactor = Redactor()
+
+    def use(self, redactor: Redactor) -> None:
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = self.redactor.text(record.getMessage())
+        record.msg, record.args = text, None
+        return True
+
+
+log_redaction = LogRedaction()
+
+
+class LibraryRequestLog(logging.Filter):
+    """httpx logs every request at INFO ("HTTP Request: GET <url> ..."), URL and all: during a run its records are
+    redacted like ours and lowered to DEBUG, where the paced client's own per-request line is, so INFO keeps to
+    waits, retries and token refreshes. The plugin adds it to the ``httpx`` logger for the run and removes it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        log_redaction.filter(record)
+        if record.levelno == logging.INFO:
+            record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return True
+
+
+library_request_log = LibraryRequestLog()

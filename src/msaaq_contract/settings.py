@@ -113,6 +113,7 @@ class Settings:
     max_retry_wait_s: float = 60.0
     fixtures_file: Path | None = None
     time_budget_s: float | None = None
+    outage_limit_s: float = 300.0  # --outage-limit: how long a live run waits for a target that is away
 
     @property
     def host(self) -> str:
@@ -201,10 +202,11 @@ def resolve(
         base = sim_base_url or "http://127.0.0.1:0/v1"
     elif mode == "offline":
         base = CANONICAL_BASE
-    rate, budget, fixtures = (
+    rate, budget, fixtures, outage = (
         either("rate_limit", "MSAAQ_RATE_LIMIT"),
         either("time_budget", "MSAAQ_TIME_BUDGET"),
         either("target_fixtures", "MSAAQ_FIXTURES"),
+        either("outage_limit", "MSAAQ_OUTAGE_LIMIT"),
     )
     seed = option("seed")
     timeout = option("request_timeout")
@@ -223,6 +225,7 @@ def resolve(
         timeout_s=float(str(timeout)) if timeout is not None else 30.0,
         fixtures_file=Path(fixtures) if fixtures else None,
         time_budget_s=parse_duration(budget) if budget else None,
+        outage_limit_s=parse_duration(outage, "--outage-limit") if outage else 300.0,
     )
 
 
@@ -260,19 +263,19 @@ def require_live_credentials(settings: Settings) -> None:
         )
 
 
-def parse_duration(text: str) -> float:
-    """``--time-budget``: ``90``, ``90s``, ``30m``, ``1h``, ``1h30m`` or ``6m30s`` -> seconds."""
+def parse_duration(text: str, option: str = "--time-budget") -> float:
+    """``--time-budget``, ``--outage-limit``: ``90``, ``90s``, ``30m``, ``1h``, ``1h30m`` or ``6m30s`` -> seconds."""
     compact = text.strip().lower().replace(" ", "")
     if re.fullmatch(r"\d+(\.\d+)?", compact):
         seconds = float(compact)
     else:
         parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?", compact)
         if not compact or parts is None:
-            raise ConfigError(f"invalid --time-budget {text!r}", hint="use e.g. 30m, 1h, 6m30s or 90 (seconds)")
+            raise ConfigError(f"invalid {option} {text!r}", hint="use e.g. 30m, 1h, 6m30s or 90 (seconds)")
         h, m, s = (int(g) if g else 0 for g in parts.groups())
         seconds = float(h * 3600 + m * 60 + s)
     if seconds <= 0:
-        raise ConfigError(f"invalid --time-budget {text!r}: it must be more than 0")
+        raise ConfigError(f"invalid {option} {text!r}: it must be more than 0")
     return seconds
 
 

@@ -3,7 +3,10 @@
 Every attempt the client makes is one request, 429s and their retries included, so ``requests`` is what the
 target received. Each is counted under its rate-limit bucket (``pacing.Buckets``) and under the family that
 sent it, which the sender names with ``sending_as`` (a context variable: the suite, discovery, token fetches and
-clean-up each say who they are). Under pytest-xdist each worker keeps its own ledger; the controller adds them.
+clean-up each say who they are). A request that got no answer (a refused or dropped connection, a timeout) is
+not one the target received: it is not counted, the outage it met is (``outages``, ``outage_s``: the time
+waited for the target to come back, ``client.outages``). Under pytest-xdist each worker keeps its own ledger;
+the controller adds them.
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ class Ledger:
     retries: int = 0
     paced_s: float = 0.0  # waited before sending, to stay under the target's limits
     retry_wait_s: float = 0.0  # waited after a 429, as its Retry-After asked
+    outages: int = 0  # times the target was away (a deploy, a restart, refused connections) and came back or not
+    outage_s: float = 0.0  # waited for the target to come back
     cleanup_s: float = 0.0  # spent deleting what the run created (it may follow a --time-budget's deadline)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -62,6 +67,14 @@ class Ledger:
             self.retries += 1
             self.retry_wait_s += seconds
 
+    def outage_seen(self) -> None:
+        with self._lock:
+            self.outages += 1
+
+    def outage_waited(self, seconds: float) -> None:
+        with self._lock:
+            self.outage_s += seconds
+
     @property
     def waited_s(self) -> float:
         return self.paced_s + self.retry_wait_s
@@ -76,6 +89,8 @@ class Ledger:
             self.retries += int(other.get("retries", 0))
             self.paced_s += float(other.get("paced_s", 0.0))
             self.retry_wait_s += float(other.get("retry_wait_s", 0.0))
+            self.outages += int(other.get("outages", 0))
+            self.outage_s += float(other.get("outage_s", 0.0))
             self.cleanup_s += float(other.get("cleanup_s", 0.0))
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,5 +103,7 @@ class Ledger:
             "waited_s": round(self.waited_s, 3),
             "paced_s": round(self.paced_s, 3),
             "retry_wait_s": round(self.retry_wait_s, 3),
+            "outages": self.outages,
+            "outage_s": round(self.outage_s, 3),
             "cleanup_s": round(self.cleanup_s, 3),
         }

@@ -13,16 +13,21 @@ buckets. A wait that would end after the deadline of ``--time-budget`` raises ``
 from __future__ import annotations
 
 import email.utils
+import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 from ..errors import OverBudget
+from ..redaction import log_redaction
 from ..settings import RateLimit
 from .ledger import Ledger
+from .outages import DEFAULT_LIMIT_S, Outages
 
+log = logging.getLogger(__name__)
+log.addFilter(log_redaction)
 GUEST = "guest"
 LOGIN = "login"
 # Laravel's perMinute limiters decay 60 s after the first hit of a window; the headers do not name the window.
@@ -105,6 +110,9 @@ class Pacer:
                         self._next_slot = max(now, self._next_slot) + self.ceiling.interval
                     return waited
             self.budget.allow_wait(wait, "pacing for the target's rate limit")
+            # A wait of a second or more is the target's limit showing: INFO; shorter ones are the run's pace.
+            log.log(logging.INFO if wait >= 1.0 else logging.DEBUG, "waiting %.1f s for the rate limit of %s",
+                    wait, ", ".join(names))  # fmt: skip
             self.sleep(wait)
             waited += wait
 
@@ -164,11 +172,17 @@ def _int(value: str | None) -> int | None:
 
 @dataclass
 class Traffic:
-    """What one process sends with: its pacer (and the budget in it), its ledger, and when it began."""
+    """What one process sends with: its pacer (and the budget in it), its ledger, its outage state (shared by
+    discovery's client and the suite's: the probe learnt in discovery serves the suite), and when it began."""
 
     pacer: Pacer
     ledger: Ledger
     started: float = field(default_factory=time.monotonic)
+    outage_limit_s: InitVar[float] = DEFAULT_LIMIT_S
+    outages: Outages = field(init=False)
+
+    def __post_init__(self, outage_limit_s: float) -> None:
+        self.outages = Outages(limit_s=outage_limit_s, ledger=self.ledger, budget=self.pacer.budget)
 
     @property
     def budget(self) -> Budget:

@@ -9,6 +9,7 @@ leaves them out.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..contract.identities import Identities, Identity
 from ..errors import CredentialsError, TargetUnreachable
+from ..redaction import log_redaction
 from ..settings import Credentials
 from .ledger import sending_as
 from .token_share import TokenShare
@@ -24,6 +26,8 @@ from .token_share import TokenShare
 if TYPE_CHECKING:  # httpx is imported when a request is sent: offline runs never load it
     import httpx
 
+log = logging.getLogger(__name__)
+log.addFilter(log_redaction)  # identities and tenants only: a token value is never logged
 TOKEN_FETCH_HEADER = "X-Msaaq-Contract-Token-Fetch"  # noqa: S105 - a header name, not a secret
 # Refresh a little before the announced expiry so a token never dies mid-request.
 EXPIRY_MARGIN_S = 30.0
@@ -101,6 +105,8 @@ class TokenStore:
                 fetched = self._fetch(identity, tenant or self.tenant, credentials or self.credentials)
                 return self._own(identity, tenant, fetched.value, user)
             if token is None or self.clock() >= token.expires_at:
+                if token is not None:
+                    log.info("the %s token is about to expire: refreshing it", identity)
                 token = self._shared_or_fetch(identity, tenant, credentials, user)
                 self._tokens[key] = token
             return self._own(identity, tenant, token.value, user)
@@ -119,6 +125,7 @@ class TokenStore:
         return token
 
     def invalidate(self, identity: str, tenant: str | None = None) -> None:
+        log.info("the %s token was refused (401): fetching a new one", identity)
         with self._lock:
             self._tokens.pop((identity, tenant), None)
             if self.share is not None:
@@ -179,4 +186,5 @@ class TokenStore:
         if not isinstance(value, str) or not value:
             raise CredentialsError(f"the {identity} token response carries no token", hint="is --base-url right?")
         lifetime = float(ttl) if isinstance(ttl, (int, float)) and ttl > 0 else DEFAULT_LIFETIME_S
+        log.info("fetched a %s token%s (lives %.0f s)", identity, f" for {tenant}" if spec.user else "", lifetime)
         return Token(value, self.clock() + max(lifetime - EXPIRY_MARGIN_S, lifetime / 2))

@@ -24,6 +24,7 @@ from ..settings import Credentials, Settings
 from .happy import PreparedCall
 from .httpx_exchange import from_httpx
 from .ledger import Ledger
+from .outages import Outages
 from .pacing import GUEST, LOGIN, Budget, Pacer
 from .token_share import TokenShare
 from .tokens import TOKEN_FETCH_HEADER, TokenStore
@@ -83,6 +84,7 @@ class Client:
         logins: Callable[[str, str], bool] | None = None,
         identities: Identities | None = None,
         share: TokenShare | None = None,
+        outages: Outages | None = None,
     ) -> None:
         self.settings = settings
         self.base_url = (base_url or settings.base_url).rstrip("/")
@@ -93,6 +95,10 @@ class Client:
         # Shared by every client of a process (discovery's, then the suite's): the target's buckets are the same.
         self.pacer = pacer or Pacer(ceiling=settings.rate_limit, budget=Budget(clock=clock), clock=clock, sleep=sleep)
         self.ledger = ledger if ledger is not None else Ledger()
+        # Shared too: a probe learnt by discovery's client serves the suite's, and an outage is the target's.
+        self.outages = outages or Outages(
+            limit_s=settings.outage_limit_s, ledger=self.ledger, budget=self.pacer.budget, clock=clock, sleep=sleep
+        )
         # ``logins(method, path)``: is it a login route (``contract.logins.LoginRoutes``)? Paced apart, as a
         # Laravel deployment limits them apart; token fetches are known without it.
         self.logins = logins
@@ -116,15 +122,17 @@ class Client:
         pacer: Pacer | None = None,
         ledger: Ledger | None = None,
         share: TokenShare | None = None,
+        outages: Outages | None = None,
     ) -> Client:
-        """The client of a live run: its identities and login routes read from ``contract``, pacing and counting
-        with the process's ``pacer`` and ``ledger``, its tokens shared with the run's other processes through
-        ``share``."""
+        """The client of a live run: its identities and login routes read from ``contract``, pacing, counting and
+        waiting out outages with the process's ``pacer``, ``ledger`` and ``outages``, its tokens shared with the
+        run's other processes through ``share``."""
         return cls(
             settings,
             base_url=settings.base_url,
             pacer=pacer,
             ledger=ledger,
+            outages=outages,
             logins=LoginRoutes(contract),
             identities=identities(contract),
             share=share,
@@ -139,6 +147,8 @@ class Client:
             ledger=self.ledger,
             buckets=self.buckets_of,
             max_retry_wait_s=self.settings.max_retry_wait_s,
+            outages=self.outages,
+            root_url=self.root_url,
             timeout=self.settings.timeout_s,
             headers={"User-Agent": USER_AGENT},
             transport=self._transport,

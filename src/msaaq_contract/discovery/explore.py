@@ -11,6 +11,7 @@ does (``Fixtures.path_value`` gives it only what the run created, ``Lifecycle.en
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,11 @@ from ..client.happy import Fixtures, MissingTargetData, PreparedCall, build_happ
 from ..contract import Contract, Operation
 from ..errors import CredentialsError
 from ..exchange import Exchange
+from ..redaction import log_redaction
 from .producers import Producer, Slot, producer_map, slots
+
+log = logging.getLogger(__name__)
+log.addFilter(log_redaction)
 
 FANOUT = 3  # parent values tried (and items kept) per collection: a few requests, robust to empty parents
 Send = Callable[[PreparedCall], Exchange]
@@ -94,9 +99,13 @@ class Explorer:
             bindings, reason = self.candidates(slot, op.area)
             pair = (slot.key, slot.param)
             if bindings:
+                if pair not in out.found:
+                    log.debug("discovery (%s): %s found for %s", self.tenant, slot.param, slot.key)
                 out.found.add(pair)
                 out.values.setdefault(doc_id, {}).update(bindings[0])
             else:
+                if pair not in out.lost:
+                    log.debug("discovery (%s): %s not found: %s", self.tenant, slot.param, reason)
                 out.lost.add(pair)
                 out.missing.setdefault(doc_id, {})[slot.param] = reason
         for doc_id, reasons in out.missing.items():  # a parameter found through a deeper slot is not missing

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,14 +18,19 @@ from typing import Any
 
 from ..client.happy import MissingTargetData, PreparedCall
 from ..client.ledger import Ledger, sending_as
+from ..client.outages import Outages
 from ..client.pacing import Pacer
 from ..client.token_share import TokenShare
 from ..client.transport import Client
 from ..contract import Contract
 from ..errors import ConfigError
 from ..exchange import Exchange
+from ..redaction import log_redaction
 from ..settings import Credentials, Settings
 from .explore import Discovered, Explorer, Found, values_by_param
+
+log = logging.getLogger(__name__)
+log.addFilter(log_redaction)
 
 OTHER_ENV_HINT = "MSAAQ_OTHER_ADMIN_EMAIL/_PASSWORD and MSAAQ_OTHER_STUDENT_EMAIL/_PASSWORD"
 
@@ -35,6 +41,7 @@ def preflight(client: Client, credentials: Credentials) -> list[str]:
     ready = client.tokens.identities.ready(dataclasses.asdict(credentials))
     for identity in ready:
         client.tokens.get(identity)
+    log.info("preflight: logged in as %s", ", ".join(ready) or "nobody (no credentials)")
     return ready
 
 
@@ -148,7 +155,9 @@ def discover(
             return client.send(call, token=token)
 
         other = Explorer(contract, send_other, other_tenant, avoid=values_by_param(main)).explore()
-    return TargetData(client.base_url, main, other, seconds=time.monotonic() - started)
+    data = TargetData(client.base_url, main, other, seconds=time.monotonic() - started)
+    log.info("discovery: %s", data.summary())
+    return data
 
 
 def survey(
@@ -158,10 +167,12 @@ def survey(
     pacer: Pacer | None = None,
     ledger: Ledger | None = None,
     share: TokenShare | None = None,
+    outages: Outages | None = None,
 ) -> TargetData:
     """Preflight, then discovery of both academies, with a client of its own (closed before returning) that
-    paces and counts with the run's ``pacer`` and ``ledger`` and leaves its tokens in ``share``."""
-    client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger, share=share)
+    paces, counts and waits out outages with the run's ``pacer``, ``ledger`` and ``outages`` and leaves its
+    tokens in ``share``."""
+    client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger, share=share, outages=outages)
     try:
         preflight(client, settings.credentials)
         with sending_as("discovery"):

@@ -8,6 +8,7 @@ tokens, cassettes) is prepared by the session fixture the first conformance test
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import shutil
 import tempfile
@@ -17,8 +18,8 @@ from typing import Any
 import pytest
 
 from ..checks.base import ContractViolation
-from ..errors import MsaaqContractError, OverBudget, TargetUnreachable
-from ..redaction import Redactor
+from ..errors import MsaaqContractError, OverBudget, TargetDown
+from ..redaction import Redactor, library_request_log, log_redaction
 from . import live, traffic
 from .collection import _contract, generate_tests, modify_items
 from .fixtures import SuiteFixtures
@@ -98,6 +99,13 @@ def pytest_configure(config: pytest.Config) -> None:
         share = handoff(config)["token_share"] = tempfile.mkdtemp(prefix="msaaq-tokens-")
         config.add_cleanup(lambda: shutil.rmtree(share, ignore_errors=True))
     sends = is_live or bool(option(config, "sim"))
+    if sends and _runs_conformance(config) and not option(config, "plan") and not config.option.collectonly:
+        from .progress import ProgressHooks
+
+        config.pluginmanager.register(ProgressHooks(), "msaaq-progress")  # a line every --msaaq-progress-every
+        httpx_log = logging.getLogger("httpx")
+        httpx_log.addFilter(library_request_log)  # its per-request INFO: redacted, and DEBUG like ours
+        config.add_cleanup(lambda: httpx_log.removeFilter(library_request_log))
     if sends and _runs_conformance(config) and not _is_worker(config):
         traffic.start_clock(config)  # the time budget counts from here, discovery included
         if workers not in (None, 0, "0"):
@@ -115,6 +123,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     if option(config, "plan"):  # a dry run sends nothing, not even a login
         return
+    log_redaction.use(run_redactor(config))  # discovery and token logs know the run's credentials
     try:
         live.prepare(config, contract_path(config), traffic.traffic(config))
     except MsaaqContractError as exc:
@@ -214,6 +223,7 @@ def msaaq_runtime(pytestconfig: pytest.Config) -> Iterator[Runtime]:
     except MsaaqContractError as exc:
         pytest.exit(run_redactor(pytestconfig).text(f"error: {exc.one_line()}"), returncode=exc.pytest_exit_code)
     pytestconfig.stash[RUNTIME] = runtime
+    log_redaction.use(runtime.redactor)  # the package's log records: the run's credentials and learnt secrets
     yield runtime
     runtime.write_cassette_meta()
     runtime.close()
@@ -270,10 +280,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         if call.when == "call" and item.get_closest_marker("msaaq") is not None:
             # pytest, its JUnit XML and xdist count a failed report outside "call" as an error, not a failure.
             report.when = "setup"
-        if isinstance(exc, TargetUnreachable):
+        if isinstance(exc, TargetDown):  # away longer than --outage-limit: the remaining tests error at setup
             runtime = item.config.stash.get(RUNTIME, None)
-            if runtime is not None:
-                runtime.probe()
+            if runtime is not None and runtime.down is None:
+                runtime.down = exc.message
     return report
 
 

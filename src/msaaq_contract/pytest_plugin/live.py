@@ -37,7 +37,12 @@ def prepare(config: pytest.Config, contract_file: Path, sending: Traffic) -> Non
     settings = resolve_settings(config)
     require_live_credentials(settings)
     data = survey(
-        load_contract(contract_file), settings, pacer=sending.pacer, ledger=sending.ledger, share=token_share(config)
+        load_contract(contract_file),
+        settings,
+        pacer=sending.pacer,
+        ledger=sending.ledger,
+        share=token_share(config),
+        outages=sending.outages,
     )
     folder = tempfile.mkdtemp(prefix="msaaq-discovery-")
     path = Path(folder) / "discovered.json"

@@ -93,6 +93,18 @@ OPTIONS: tuple[Option, ...] = (
         "record cassettes from the target: rewrite (all again), new_episodes, once, all; none replays (default)",
         {"choices": ("none", "once", "new_episodes", "all", "rewrite"), "metavar": "MODE"},
     ),
+    Option(
+        "outage-limit",
+        "live runs: how long to wait for a target that is away (a deploy: 502/503/504, refused connections) "
+        "before the rest of the run is errors (e.g. 90s, 10m; env MSAAQ_OUTAGE_LIMIT; default 5m)",
+        {"metavar": "DURATION"},
+    ),
+    Option(
+        "progress-every",
+        "live and --msaaq-sim runs: print a progress line this often (requests sent, ids judged, ETA, waits; "
+        "e.g. 30s, 1m; env MSAAQ_PROGRESS_EVERY; default 30s)",
+        {"metavar": "DURATION"},
+    ),
     Option("plan", "print how many requests the run would send per family and bucket, and its ETA; send nothing", FLAG),
 )
 BY_NAME = {o.name.replace("-", "_"): o for o in OPTIONS}
@@ -183,7 +195,7 @@ def runs_suite(config: pytest.Config) -> bool:
 
 SETTINGS = (
     "base_url", "sim", "allow_writes", "allow_production", "rate_limit", "seed", "target_fixtures",
-    "request_timeout", "time_budget",
+    "request_timeout", "time_budget", "outage_limit",
 )  # fmt: skip
 
 

@@ -42,7 +42,7 @@ class Runtime:
     meta: dict[str, Any] = field(default_factory=dict)
     happy_cache: dict[tuple[str, str | None], Any] = field(default_factory=dict)
     controls: dict[tuple[str, str], Any] = field(default_factory=dict)  # (identity, scope) -> positive control
-    down: str | None = None  # why the target is considered gone (set by ``probe``)
+    down: str | None = None  # why the target is considered gone (a ``TargetDown``: away beyond --outage-limit)
     budget: Budget = field(default_factory=Budget)  # --time-budget's deadline (none offline)
     fuzz_left: int = 0  # fuzz tests this process still expects to run: they share what the budget leaves
     started: float = 0.0  # when this process began sending (monotonic): the throughput's start
@@ -83,17 +83,6 @@ class Runtime:
     @property
     def live(self) -> bool:
         return not self.offline and self.server is None
-
-    def probe(self) -> None:
-        """After a network error: is the target still there? If not, the remaining tests are errors."""
-        if self.down is not None or not self.live or not isinstance(self.client, Client):
-            return
-        import httpx
-
-        try:
-            self.client.http.get(self.client.root_url + "/", timeout=5.0)
-        except httpx.HTTPError as exc:
-            self.down = f"{self.settings.base_url} stopped answering during the run ({exc.__class__.__name__})"
 
     def close(self) -> None:
         # What the run created is deleted even after the time budget: safety before punctuality. The time it
@@ -191,10 +180,14 @@ def start_runtime(config: pytest.Config, sending: Traffic | None = None, fuzz_te
         cassettes = ReplayLibrary(cassette_root(config), contract, target.meta)
         client = ReplayClient(cassettes)
     else:
-        pacer, ledger = (sending.pacer, sending.ledger) if sending else (None, None)
-        client = Client.for_contract(settings, contract, pacer=pacer, ledger=ledger, share=token_share(config))
+        pacer, ledger, outages = (sending.pacer, sending.ledger, sending.outages) if sending else (None, None, None)
+        client = Client.for_contract(
+            settings, contract, pacer=pacer, ledger=ledger, share=token_share(config), outages=outages
+        )
     if settings.mode == "record":
         cassettes = CassetteLibrary(cassette_root(config), record_mode(config), redactor, actual_base=settings.base_url)
+        if isinstance(client, Client):  # an outage's answers are sent again, never recorded
+            client.http.discarded = cassettes.discard  # type: ignore[attr-defined]
     runtime = Runtime(
         config.rootpath, settings, contract, target.fixtures, client, cassettes, redactor, target.examples,
         target.server, target.other_credentials, target.second_credentials, target.meta,

@@ -100,9 +100,8 @@ def live_fixtures(
     data.setdefault("other_tenant", settings.other_tenant)
     found = discovered(config)
     if found is None:  # started without the session hook (a suite outside tests/conformance): survey now
-        found = survey(
-            contract, settings, pacer=sending.pacer if sending else None, ledger=sending.ledger if sending else None
-        )
+        pacer, ledger, outages = (sending.pacer, sending.ledger, sending.outages) if sending else (None, None, None)
+        found = survey(contract, settings, pacer=pacer, ledger=ledger, outages=outages)
     other = found.other
     data.setdefault("nonce", found.nonce)
     return Fixtures.from_mapping(

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from ..client.ledger import Ledger
+from ..client.outages import DEFAULT_LIMIT_S
 from ..client.pacing import Budget, Pacer, Traffic
 from ..contract.resources import resource_graph
 from ..errors import MsaaqContractError
@@ -32,6 +33,7 @@ LEDGER_OUTPUT = "msaaq_ledger"
 TRAFFIC = pytest.StashKey[Traffic]()
 PLAN = pytest.StashKey[Plan]()
 FUZZ_TESTS = pytest.StashKey[int]()
+PLANNED_IDS = pytest.StashKey[int]()  # documented ids the run's tests cover (progress: "120/531 ids judged")
 
 
 def time_budget(config: Any) -> float | None:
@@ -43,6 +45,7 @@ def start_clock(config: pytest.Config) -> None:
     """On the controller (or the only process), when pytest is configured: the budget's deadline."""
     try:
         budget = time_budget(config)
+        outage_limit(config)  # a bad limit is one line before anything is sent
     except MsaaqContractError as exc:
         raise pytest.UsageError(f"error: {exc.one_line()}") from None
     if budget is not None:
@@ -62,8 +65,14 @@ def traffic(config: pytest.Config) -> Traffic:
     ceiling = RateLimit.parse(str(raw)) if raw else None
     workerinput = getattr(config, "workerinput", None)
     workers = int(workerinput.get("workercount", 1)) if workerinput is not None else 1
-    found = config.stash[TRAFFIC] = Traffic(Pacer(ceiling=ceiling, share=workers, budget=budget), Ledger())
+    pacer = Pacer(ceiling=ceiling, share=workers, budget=budget)
+    found = config.stash[TRAFFIC] = Traffic(pacer, Ledger(), outage_limit_s=outage_limit(config))
     return found
+
+
+def outage_limit(config: Any) -> float:
+    raw = option(config, "outage_limit") or os.environ.get("MSAAQ_OUTAGE_LIMIT")
+    return parse_duration(str(raw), "--msaaq-outage-limit") if raw else DEFAULT_LIMIT_S
 
 
 # -- value order and the plan ----------------------------------------------------------------------------
@@ -102,20 +111,22 @@ def make_plan(config: pytest.Config, items: list[pytest.Item], contract: Any, ma
     plan = build(contract, tests, max_examples=max_examples, chain_length=chain_length, probe_length=probe_length)
     config.stash[PLAN] = plan
     config.stash[FUZZ_TESTS] = sum(1 for _, family in tests if family == "fuzz")
+    config.stash[PLANNED_IDS] = len({doc_id for doc_id, _ in tests})
     return plan
 
 
-def share_plan(config: pytest.Config, plan: Plan) -> None:
-    """An xdist worker leaves the plan for the controller, which prints it once the collection is known."""
+def share_plan(config: pytest.Config, plan: Plan, ids: int) -> None:
+    """An xdist worker leaves the plan (and how many ids it covers) for the controller, which prints it once the
+    collection is known."""
     folder = handoff(config).get("run_dir")
     if folder:
         target = Path(folder) / "plan.json"
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(plan.to_dict()), encoding="utf-8")
+        tmp.write_text(json.dumps({**plan.to_dict(), "ids": ids}), encoding="utf-8")
         tmp.replace(target)
 
 
-def shared_plan(config: pytest.Config) -> Plan | None:
+def shared_plan(config: pytest.Config) -> tuple[Plan, int] | None:
     folder = handoff(config).get("run_dir")
     path = Path(folder) / "plan.json" if folder else None
     if path is None or not path.is_file():
@@ -125,7 +136,7 @@ def shared_plan(config: pytest.Config) -> Plan | None:
     for bucket, families in data.get("per_bucket_family", {}).items():
         for family, n in families.items():
             plan.add(bucket, family, int(n))
-    return plan
+    return plan, int(data.get("ids", 0))
 
 
 def plan_lines(config: pytest.Config, plan: Plan) -> list[str]:
@@ -159,7 +170,7 @@ class TrafficHooks:
         workerinput = getattr(config, "workerinput", None)
         if workerinput is not None:
             if workerinput.get("workerid") == "gw0":
-                share_plan(config, plan)
+                share_plan(config, plan, config.stash.get(PLANNED_IDS, 0))
         else:
             _say(config, plan_lines(config, plan))
         if option(config, "plan"):  # the dry run: the plan was the point
@@ -172,10 +183,10 @@ class TrafficHooks:
         config = node.config
         if config.stash.get(PLAN, None) is not None:
             return
-        plan = shared_plan(config)
-        if plan is not None:
-            config.stash[PLAN] = plan
-            _say(config, plan_lines(config, plan))
+        shared = shared_plan(config)
+        if shared is not None:
+            config.stash[PLAN], config.stash[PLANNED_IDS] = shared
+            _say(config, plan_lines(config, shared[0]))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:

@@ -65,6 +65,7 @@ class CassetteLibrary:
         self.canonical_root = _root(CANONICAL_BASE)
         self._rewritten: set[Path] = set()
         self.recorded: set[str] = set()  # doc ids recorded by this run (the meta keeps the others' entries)
+        self._current: Any = None  # the cassette being recorded (``discard`` takes an answer back out of it)
         import vcr  # only recording runs need VCR.py: imported here, offline runs start 0.2 s sooner
 
         # pytest-recording's "rewrite" = start each cassette afresh; VCR.py itself knows it as "all" on an
@@ -106,6 +107,7 @@ class CassetteLibrary:
             except (yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
                 found = files.find(stem)
                 raise CassetteError(f"{found}: corrupt cassette ({exc.__class__.__name__})", hint=hint) from None
+            self._current = cassette
             try:
                 yield cassette
             except (CannotOverwriteExistingCassetteException, UnhandledHTTPRequestError) as exc:
@@ -113,6 +115,20 @@ class CassetteLibrary:
                 raise CassetteError(
                     f"{doc_id}/{family}: a request is not in the cassette ({first})", hint=hint
                 ) from None
+            finally:
+                self._current = None
+
+    def discard(self, request: Any, status: int) -> None:
+        """The client sent ``request`` again after an outage (a maintenance 503, a gateway's 502): the answer it
+        did not keep is no answer of the API and leaves the recording (the one it kept is recorded after it)."""
+        cassette = self._current
+        if cassette is None:
+            return  # sent outside a cassette (discovery, tokens): nothing was recorded
+        # Probes are never recorded (``_before_record_request``), so the attempt is the last interaction.
+        if cassette.data:
+            recorded, answer = cassette.data[-1]
+            if recorded.method == request.method and int((answer.get("status") or {}).get("code", 0)) == status:
+                cassette.data.pop()
 
     def _check_writable(self, path: Path) -> None:
         try:
@@ -128,8 +144,8 @@ class CassetteLibrary:
 
     # -- redaction hooks ------------------------------------------------------------------------------------
     def _before_record_request(self, request: Any) -> Any:
-        if request.headers.get("X-Msaaq-Contract-Token-Fetch"):
-            return None  # token fetches belong to no endpoint's recording
+        if request.headers.get("X-Msaaq-Contract-Token-Fetch") or request.headers.get("X-Msaaq-Contract-Probe"):
+            return None  # token fetches and outage probes belong to no endpoint's recording
         uri = str(request.uri)
         if uri.startswith(self.actual_base + "/"):
             uri = CANONICAL_BASE + uri[len(self.actual_base) :]

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from .downtime import DeployWindow
 from .engine import Engine, Inbound, language
 from .envelopes import Reply, server_error
 
@@ -25,8 +26,9 @@ Send = Callable[[Message], Awaitable[None]]
 
 
 class RefServerApp:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, deploy: DeployWindow | None = None) -> None:
         self.engine = engine
+        self.deploy = deploy  # a deploy in progress answers before the application (``downtime.py``)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -36,6 +38,13 @@ class RefServerApp:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         body, too_large = await self._read_body(headers, receive)
+        down = self.deploy.answer() if self.deploy is not None else None
+        if down is not None:
+            status, content, extra = down
+            raw = [(k.encode(), v.encode()) for k, v in {**extra, "content-length": str(len(content))}.items()]
+            await send({"type": "http.response.start", "status": status, "headers": raw})
+            await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else content})
+            return
         server = scope.get("server") or ("127.0.0.1", 0)
         host = headers.get("host") or f"{server[0]}:{server[1]}"
         inbound = Inbound(

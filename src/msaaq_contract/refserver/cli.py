@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from .credentials import ENV_PREFIX, DemoCredentials
+from .downtime import Deploy
 from .faults import CATALOGUE, load_faults
 from .server import prepare
 from .throttle import Throttle
@@ -60,6 +61,11 @@ def add_arguments(parser: argparse.ArgumentParser, command: str = "serve") -> No
     parser.add_argument("--client-secret", default=None, help="demo OAuth client secret (demo-secret)")
     parser.add_argument("--password", default=None, help="password of the demo users (demo-password)")
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+    parser.add_argument(
+        "--deploy", metavar="SPEC", default=env(ENV_PREFIX + "DEPLOY"),
+        help="a deploy in the middle of a run, e.g. after=300,503=10s,502=10s[,retry=60]: after N requests, "
+        "Laravel's maintenance 503, then nginx's 502 page, then normal (off)",
+    )  # fmt: skip
     add_throttle_arguments(parser, env_prefix=ENV_PREFIX)
 
 
@@ -90,9 +96,10 @@ def run(args: argparse.Namespace) -> int:
     faults = load_faults(Path(args.faults)) if args.faults else []
     credentials = DemoCredentials.resolve(args.client_id, args.client_secret, args.password)
     throttle = throttle_of(args)
+    deploy = Deploy.parse(args.deploy) if args.deploy else None
     prepared = prepare(
         host=args.host, port=port, db=Path(args.db) if args.db else None, faults=faults, token_ttl=ttl,
-        credentials=credentials, allow_remote=args.allow_remote, throttle=throttle,
+        credentials=credentials, allow_remote=args.allow_remote, throttle=throttle, deploy=deploy,
     )  # fmt: skip
     try:
         server = prepared.uvicorn_server()
@@ -104,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
             say("  faults       : " + ", ".join(repr(f) for f in faults))
         if throttle:
             say("  throttle     : " + throttle.describe())
+        if deploy:
+            say("  deploy       : " + deploy.describe())
         with quiet_signals():
             server.run(sockets=[prepared.sock])
         counts = prepared.engine.throttle.counts()

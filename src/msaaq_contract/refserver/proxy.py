@@ -4,7 +4,8 @@
 reference server, or staging) and applies the harmless variations of ``variations.py`` to the answers. Through
 it the suite cannot tell the reference server from a foreign Laravel deployment: it knows no seed ids and sees
 another encoding, order, headers and timing. Used by the self-tests that prove the suite never cries wolf.
-With a ``ProxyThrottle`` it also answers Laravel 429s itself (``proxy_throttle.py``), without forwarding them.
+With a ``ProxyThrottle`` it also answers Laravel 429s itself (``proxy_throttle.py``), without forwarding them;
+with a ``Drop`` it resets every connection for a while (``downtime.py``), as a restarting host does.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import uvicorn
 from ..errors import ConfigError
 from .app import Receive, Scope, Send, lifespan
 from .clock import Clock
+from .downtime import Drop, DropWindow, dropping_protocol
 from .proxy_throttle import LARAVEL_429, ProxyCounts, ProxyGate, ProxyThrottle, merge_rate_headers
 from .server import bind_socket, serve_in_thread
 from .variations import Variations
@@ -42,9 +44,15 @@ class VaryingProxy:
     """The ASGI app: read the request, forward it, vary the answer."""
 
     def __init__(
-        self, upstream: str, variations: Variations, gate: ProxyGate | None = None, rewrite: Rewrite | None = None
+        self,
+        upstream: str,
+        variations: Variations,
+        gate: ProxyGate | None = None,
+        rewrite: Rewrite | None = None,
+        drop: DropWindow | None = None,
     ) -> None:
         self.upstream = upstream.rstrip("/")
+        self.drop = drop  # connections reset for a while (``downtime.py``): the window opens after N requests
         self.variations = variations
         self.gate = gate or ProxyGate(None)
         self.rewrite = rewrite
@@ -73,6 +81,8 @@ class VaryingProxy:
         url += f"?{query}" if query else ""
         client = str((scope.get("client") or ("unknown",))[0])
         admission = self.gate.admit(scope["method"], scope["path"], query, request_headers.get("authorization"), client)
+        if self.drop is not None:
+            self.drop.request()
         if admission.refusal:
             status, content, headers = 429, LARAVEL_429, {"content-type": "application/json"}
         else:
@@ -111,6 +121,7 @@ class ProxyHandle:
     port: int
     host: str = "127.0.0.1"
     gate: ProxyGate = field(default_factory=lambda: ProxyGate(None))
+    drop: DropWindow | None = None
 
     def counts(self) -> ProxyCounts:
         """Requests received, forwarded upstream and answered 429 by the proxy so far (thread-safe)."""
@@ -145,8 +156,11 @@ def upstream_root(url: str) -> str:
     return root[: -len("/v1")] if root.endswith("/v1") else root
 
 
-def uvicorn_server(app: Any) -> uvicorn.Server:
-    config = uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False, http="h11", loop="asyncio")
+def uvicorn_server(app: Any, drop: DropWindow | None = None) -> uvicorn.Server:
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    http: Any = dropping_protocol(H11Protocol, drop) if drop is not None else "h11"
+    config = uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False, http=http, loop="asyncio")
     return uvicorn.Server(config)
 
 
@@ -159,15 +173,18 @@ def start_proxy(
     throttle: ProxyThrottle | None = None,
     clock: Clock | None = None,
     rewrite: Rewrite | None = None,
+    drop: Drop | None = None,
 ) -> ProxyHandle:
     """Start the proxy in a thread on a loopback port; it forwards to ``upstream`` (a base URL or host root).
 
     ``throttle``: 429s answered by the proxy itself (``ProxyThrottle(every=N, retry_after=S, limits=Throttle)``);
     ``clock``: the clock of its windows and reset times (a ``ManualClock`` in tests); ``rewrite``: a hook that
-    may rewrite each answer's body (the canary self-tests plant secrets with it).
+    may rewrite each answer's body (the canary self-tests plant secrets with it); ``drop``: connections reset for a
+    while (``Drop(after=N, seconds=S)``, ``downtime.py``).
     """
     gate = ProxyGate(throttle, clock)
-    app = VaryingProxy(upstream_root(upstream), variations, gate, rewrite)
+    window = DropWindow(drop, clock) if drop is not None else None
+    app = VaryingProxy(upstream_root(upstream), variations, gate, rewrite, window)
     sock = bind_socket(host, port)
-    server, thread = serve_in_thread(uvicorn_server(app), sock, sock.close, "msaaq-proxy")
-    return ProxyHandle(server, thread, int(sock.getsockname()[1]), host, gate)
+    server, thread = serve_in_thread(uvicorn_server(app, window), sock, sock.close, "msaaq-proxy")
+    return ProxyHandle(server, thread, int(sock.getsockname()[1]), host, gate, window)

@@ -6,6 +6,7 @@ import argparse
 
 from .cli import add_throttle_arguments, quiet_signals, say
 from .cli import throttle_of as server_throttle_of
+from .downtime import Drop, DropWindow
 from .proxy import VaryingProxy, upstream_root, uvicorn_server
 from .proxy_throttle import ProxyGate, ProxyThrottle
 from .server import bind_socket
@@ -26,6 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser, command: str = "proxy") -> No
         help="answer every Nth request of each identity (Authorization value, or guest) with Laravel's 429 itself",
     )  # fmt: skip
     parser.add_argument("--retry-after", type=int, metavar="S", default=1, help="Retry-After of those 429s (1)")
+    parser.add_argument(
+        "--drop", metavar="SPEC", default=None,
+        help="reset every connection for a while, e.g. after=300,for=15s: after N requests, as a restarting host",
+    )  # fmt: skip
     add_throttle_arguments(parser)  # the proxy keys users by their Authorization value, guests by IP
 
 
@@ -41,13 +46,17 @@ def run(args: argparse.Namespace) -> int:
     upstream = upstream_root(args.upstream)
     throttle = throttle_of(args)
     gate = ProxyGate(throttle)
+    drop = Drop.parse(args.drop) if args.drop else None
+    window = DropWindow(drop) if drop else None
     sock = bind_socket(args.host, args.port)
     try:
-        server = uvicorn_server(VaryingProxy(upstream, variations, gate))
+        server = uvicorn_server(VaryingProxy(upstream, variations, gate, drop=window), window)
         say(f"varying proxy on http://{args.host}:{sock.getsockname()[1]}/v1 -> {upstream}/v1  (Ctrl-C to stop)")
         say("  variations   : " + (", ".join(sorted(variations.enabled)) or "none (transparent)"))
         if throttle:
             say("  throttle     : " + throttle.describe())
+        if drop:
+            say("  drop         : " + drop.describe())
         with quiet_signals():
             server.run(sockets=[sock])
     finally:

@@ -25,6 +25,7 @@ from ..errors import ConfigError
 from .app import RefServerApp
 from .clock import Clock, SystemClock
 from .credentials import DemoCredentials
+from .downtime import Deploy, DeployWindow
 from .engine import Engine, Settings
 from .faults import Fault
 from .seed import plan, seed
@@ -72,6 +73,7 @@ class Prepared:
     store: Store
     tmpdir: Path | None
     credentials: DemoCredentials
+    deploy: DeployWindow | None = None
 
     @property
     def host(self) -> str:
@@ -88,7 +90,7 @@ class Prepared:
 
     def uvicorn_server(self) -> uvicorn.Server:
         config = uvicorn.Config(
-            RefServerApp(self.engine), lifespan="off", log_level="warning", access_log=False,
+            RefServerApp(self.engine, self.deploy), lifespan="off", log_level="warning", access_log=False,
             http="h11", loop="asyncio", timeout_graceful_shutdown=5,
         )  # fmt: skip
         return uvicorn.Server(config)
@@ -112,10 +114,12 @@ def prepare(
     credentials: DemoCredentials | None = None,
     allow_remote: bool = False,
     throttle: Throttle | str | None = None,
+    deploy: Deploy | str | None = None,
 ) -> Prepared:
     if token_ttl < 1:
         raise ConfigError(f"--token-ttl must be at least 1 second, got {token_ttl}")
     limits = Throttle.of(throttle)  # a bad rate is refused before the socket is bound
+    window = Deploy.parse(deploy) if isinstance(deploy, str) else deploy
     sock = bind_socket(host, port, allow_remote=allow_remote)
     try:
         contract = contract or load_contract()
@@ -134,7 +138,7 @@ def prepare(
     except BaseException:
         sock.close()
         raise
-    return Prepared(sock, engine, store, tmpdir, credentials)
+    return Prepared(sock, engine, store, tmpdir, credentials, DeployWindow(window, clock) if window else None)
 
 
 @dataclass
@@ -173,6 +177,11 @@ class ServerHandle:
         """What the server received so far (thread-safe): totals per bucket kind, 429s of the throttle."""
         return self.prepared.engine.throttle.counts()
 
+    def deploy_counts(self) -> dict[str, int]:
+        """What the deploy window (``deploy=``) answered so far: maintenance 503s and gateway 502s."""
+        window = self.prepared.deploy
+        return window.answered if window is not None else {"maintenance_503": 0, "gateway_502": 0}
+
     def stop(self) -> None:
         if self.stopped:
             return
@@ -195,7 +204,8 @@ def start_server(**options: Any) -> ServerHandle:
 
     Options: ``db: Path | None``, ``faults: list[Fault] | None``, ``token_ttl: int`` (3600),
     ``contract: Contract | None``, ``clock: Clock | None`` (token expiry, throttle windows), ``credentials``,
-    ``host``, ``port``, ``throttle: Throttle | str | None`` (``"600/m"`` or ``Throttle.parse(...)``; off by default).
+    ``host``, ``port``, ``throttle: Throttle | str | None`` (``"600/m"`` or ``Throttle.parse(...)``; off by default),
+    ``deploy: Deploy | str | None`` (``"after=300,503=10s,502=10s"``: a deploy in the middle of a run; off).
     """
     prepared = prepare(**options)
     server, thread = serve_in_thread(prepared.uvicorn_server(), prepared.sock, prepared.cleanup, "msaaq-refserver")

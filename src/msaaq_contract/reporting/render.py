@@ -102,4 +102,9 @@ def describe_ledger(ledger: dict[str, Any]) -> str:
     buckets = ", ".join(f"{k} {v:,}" for k, v in (ledger.get("by_bucket") or {}).items())
     line = f"{int(ledger.get('requests', 0)):,} requests sent to the target" + (f" ({buckets})" if buckets else "")
     line += f"; {int(ledger.get('status_429', 0))} answered 429, {int(ledger.get('retries', 0))} retried"
-    return line + f"; {float(ledger.get('waited_s', 0.0)):.1f} s waited for the target's limits"
+    line += f"; {float(ledger.get('waited_s', 0.0)):.1f} s waited for the target's limits"
+    outages = int(ledger.get("outages", 0))
+    if outages:  # a deploy or a restart met on the way: how long the run waited for the target to come back
+        line += f"; {outages} outage{'s' if outages > 1 else ''}, {float(ledger.get('outage_s', 0.0)):.1f} s waited"
+        line += " for the target to come back"
+    return line

@@ -221,6 +221,8 @@ def test_ledgers_of_several_processes_add_up():
         one.sent("adminUser", 200)
         two.sent("adminUser", 429)
     two.retried(1.5)
+    two.outage_seen()
+    two.outage_waited(20.0)
     one.add(two.to_dict())
     assert one.to_dict() == {
         "requests": 2,
@@ -231,6 +233,8 @@ def test_ledgers_of_several_processes_add_up():
         "waited_s": 1.5,
         "paced_s": 0.0,
         "retry_wait_s": 1.5,
+        "outages": 1,
+        "outage_s": 20.0,
         "cleanup_s": 0.0,
     }
 
