@@ -99,7 +99,7 @@ def main() -> int:
     parser.add_argument("--modes", default="deploy,drop,long")
     parser.add_argument("--progress-every", default="30s")
     args = parser.parse_args()
-    extra = ["-k", args.select, "--progress-every", args.progress_every]
+    extra = ["-k", args.select, "--msaaq-progress-every", args.progress_every]
     root = Path(tempfile.mkdtemp(prefix="bench-outages-"))
     print(f"machine: {os.cpu_count()} cores, python {sys.version.split()[0]}; -k {args.select!r}; reports {root}")
     with start_server() as server, start_proxy(server.base_url, Variations.parse(["all"])) as proxy:

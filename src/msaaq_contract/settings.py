@@ -225,7 +225,7 @@ def resolve(
         timeout_s=float(str(timeout)) if timeout is not None else 30.0,
         fixtures_file=Path(fixtures) if fixtures else None,
         time_budget_s=parse_duration(budget) if budget else None,
-        outage_limit_s=parse_duration(outage, "--outage-limit") if outage else 300.0,
+        outage_limit_s=parse_duration(outage, "--msaaq-outage-limit") if outage else 300.0,
     )
 
 

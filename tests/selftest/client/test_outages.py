@@ -206,5 +206,5 @@ def test_the_limit_comes_from_the_option_then_the_environment_and_a_bad_one_is_o
     assert resolve({}, {}).outage_limit_s == 300.0
     assert resolve({}, {"MSAAQ_OUTAGE_LIMIT": "10m"}).outage_limit_s == 600.0
     assert resolve({"outage_limit": "90s"}, {"MSAAQ_OUTAGE_LIMIT": "10m"}).outage_limit_s == 90.0
-    with pytest.raises(ConfigError, match="invalid --outage-limit 'soon'"):
+    with pytest.raises(ConfigError, match="invalid --msaaq-outage-limit 'soon'"):
         resolve({"outage_limit": "soon"}, {})

@@ -74,7 +74,8 @@ def test_a_deploy_window_is_waited_out_with_the_verdicts_of_a_quiet_run(quiet_ru
     # application again. The run records its cassettes: nothing of the deploy may be in them.
     cassettes = tmp_path / "cassettes"
     result, _, answered, _ = live_run(
-        tmp_path / "live", "-p", "no:xdist", "--progress-every", "1s", "-o", "log_cli=true", "--log-cli-level=INFO",
+        tmp_path / "live", "-p", "no:xdist", "--msaaq-progress-every", "1s", "-o", "log_cli=true",
+        "--log-cli-level=INFO",
         "--record-mode=rewrite", "--cassette-dir", str(cassettes),
         deploy=Deploy(after=RECORDED_MIDDLE, maintenance_s=0.6, gateway_s=2.0),
     )  # fmt: skip
@@ -96,7 +97,7 @@ def test_a_deploy_window_is_waited_out_with_the_verdicts_of_a_quiet_run(quiet_ru
 @pytest.mark.slow
 def test_connections_reset_for_a_while_under_xdist_give_the_verdicts_of_a_quiet_run(quiet, tmp_path):
     result, _, _, proxy = live_run(
-        tmp_path, "-n", "2", "--progress-every", "1s", drop=Drop(after=MIDDLE, seconds=2.0)
+        tmp_path, "-n", "2", "--msaaq-progress-every", "1s", drop=Drop(after=MIDDLE, seconds=2.0)
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-4000:]
     assert proxy.drop is not None and proxy.drop.dropped >= 1
@@ -110,7 +111,7 @@ def test_connections_reset_for_a_while_under_xdist_give_the_verdicts_of_a_quiet_
 @pytest.mark.slow
 def test_a_target_away_longer_than_the_limit_ends_the_run_with_errors_not_failures(tmp_path):
     result, wall, answered, _ = live_run(
-        tmp_path, "-p", "no:xdist", "--outage-limit", "2s", "--junitxml", str(tmp_path / "junit.xml"),
+        tmp_path, "-p", "no:xdist", "--msaaq-outage-limit", "2s", "--junitxml", str(tmp_path / "junit.xml"),
         deploy=Deploy(after=MIDDLE, maintenance_s=3600, gateway_s=0),
     )  # fmt: skip
     assert result.returncode == 1, result.stdout[-3000:]  # README's exit codes: a check errored
@@ -128,6 +129,6 @@ def test_a_target_away_longer_than_the_limit_ends_the_run_with_errors_not_failur
 
 
 def test_a_bad_outage_limit_is_one_line():
-    result = run_suite("--sim", "--outage-limit", "soon", "-k", "tenant.ping-pong")
+    result = run_suite("--sim", "--msaaq-outage-limit", "soon", "-k", "tenant.ping-pong")
     assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]  # pytest's usage error
-    assert "invalid --outage-limit 'soon'" in result.stderr and "Traceback" not in result.stdout + result.stderr
+    assert "invalid --msaaq-outage-limit 'soon'" in result.stderr and "Traceback" not in result.stdout + result.stderr

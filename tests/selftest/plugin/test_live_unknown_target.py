@@ -182,7 +182,8 @@ def test_a_target_that_dies_mid_run_leaves_errors_not_failures(tmp_path):
     env = {k: v for k, v in live_env("").items() if k != "MSAAQ_BASE_URL"}
     result = run_suite(
         "-p", "no:xdist", "-p", "stop_target_after_five", "-k", "admin.coupons", "--report-dir", str(tmp_path),
-        "--junitxml", str(tmp_path / "junit.xml"), "--outage-limit", "1s", env={**env, "PYTHONPATH": str(tmp_path)},
+        "--junitxml", str(tmp_path / "junit.xml"), "--msaaq-outage-limit", "1s",
+        env={**env, "PYTHONPATH": str(tmp_path)},
     )  # fmt: skip
     assert result.returncode == 1, result.stdout[-3000:]
     suite = ET.parse(tmp_path / "junit.xml").getroot().find("testsuite")  # noqa: S314 - our own run's file
