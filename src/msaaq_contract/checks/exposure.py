@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..contract import Contract, Operation
@@ -109,16 +109,23 @@ def _pointer(parts: tuple[str | int, ...]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _walk(value: Any, parts: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    yield parts, value
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            if not parts and key == "errors" and _validation_bag(sub):
-                continue  # Laravel's validation bag is keyed by the request's fields (``password``): messages
-            yield from _walk(sub, (*parts, str(key)))
-    elif isinstance(value, list):
-        for i, sub in enumerate(value):
-            yield from _walk(sub, (*parts, i))
+def _walk(value: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every node of a JSON value with where it sits, in document order. A stack, not nested generators: every
+    answer of every family is walked, and a generator per level made that the offline run's biggest cost."""
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    while stack:
+        parts, node = stack.pop()
+        yield parts, node
+        if isinstance(node, dict):
+            children: list[tuple[tuple[str | int, ...], Any]] = [
+                ((*parts, str(key)), sub)
+                for key, sub in node.items()
+                # Laravel's validation bag is keyed by the request's fields (``password``): messages, not members
+                if parts or key != "errors" or not _validation_bag(sub)
+            ]
+            stack.extend(reversed(children))
+        elif isinstance(node, list):
+            stack.extend(reversed([((*parts, i), sub) for i, sub in enumerate(node)]))
 
 
 def _validation_bag(value: Any) -> bool:
@@ -131,12 +138,14 @@ def _holds_value(value: Any) -> bool:
     return value not in (None, "", False, [], {})
 
 
-def _value_kind(value: str, name: str, declared: bool) -> str | None:
+def _value_kind(value: str, declared: Callable[[], bool]) -> str | None:
+    """What secret ``value`` is, if any; ``declared`` (asked only for a card number's length of digits) says
+    whether the member holding it is one the contract declares."""
     if BCRYPT.match(value) or ARGON.match(value) or HASH_PLACEHOLDER in value:
         return "a password hash"
     if PRIVATE_KEY.search(value) or KEY_PLACEHOLDER in value:
         return "a private key"
-    if not declared and (value == CARD_PLACEHOLDER or luhn_card(value)):
+    if (value == CARD_PLACEHOLDER or luhn_card(value)) and not declared():
         return "a card number"
     return None
 
@@ -146,9 +155,9 @@ def secrets(contract: Contract, op: Operation, body: Any) -> list[Finding]:
     declared = declared_members(contract, op)
     found: list[Finding] = []
     for parts, value in _walk(body):
-        name = str(parts[-1]) if parts and isinstance(parts[-1], str) else ""
-        pointer = _pointer(parts)
+        name = parts[-1] if parts and isinstance(parts[-1], str) else ""
         if name and SECRET_NAME.match(name) and name not in declared and _holds_value(value):
+            pointer = _pointer(parts)  # built only for a finding: most answers have none, and many members
             found.append(
                 _finding(
                     "Secret member exposed",
@@ -159,9 +168,13 @@ def secrets(contract: Contract, op: Operation, body: Any) -> list[Finding]:
             )
             continue
         if isinstance(value, str):
-            owner = next((str(p) for p in reversed(parts) if isinstance(p, str)), "")
-            kind = _value_kind(value, owner, owner in declared)
+
+            def owner_declared(parts: tuple[str | int, ...] = parts) -> bool:
+                return next((str(p) for p in reversed(parts) if isinstance(p, str)), "") in declared
+
+            kind = _value_kind(value, owner_declared)
             if kind:
+                pointer = _pointer(parts)
                 found.append(
                     _finding("Secret value exposed", f"{pointer} holds {kind} (value withheld)", pointer, kind)
                 )
@@ -186,7 +199,7 @@ def debug_output(contract: Contract, op: Operation, body: Any, text: str | None)
                     )
                 )
             elif isinstance(value, str):
-                found.extend(_debug_text(value, _pointer(parts) or "/"))
+                found.extend(_debug_text(value, parts))
     elif text:
         found.extend(_debug_text(text, None))
     return found
@@ -200,10 +213,12 @@ def _debug_members(value: dict[str, Any], declared: frozenset[str]) -> bool:
     return trace or where
 
 
-def _debug_text(value: str, pointer: str | None) -> list[Finding]:
-    where = f"{pointer}: the text" if pointer else "the body"
+def _debug_text(value: str, parts: tuple[str | int, ...] | None) -> list[Finding]:
+    """``parts``: where ``value`` sits in a JSON answer (None: the whole text body)."""
     for kind, pattern in DEBUG_TEXT:
         if pattern.search(value):
+            pointer = (_pointer(parts) or "/") if parts is not None else None
+            where = f"{pointer}: the text" if pointer else "the body"
             return [_finding("Debug output in the answer", f"{where} holds {kind}", pointer, kind)]
     return []
 
