@@ -11,10 +11,9 @@ id with the refusal of an id that was never issued: they must not tell the two a
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
+from .alike import difference
 from .base import CheckContext, Exchange, Finding, check, short
 from .documented import documented_answer, documented_refusal
 
@@ -116,24 +115,6 @@ def unchanged(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     ]
 
 
-def normalised(exchange: Exchange, ids: tuple[str, ...]) -> Any:
-    """An answer's body with what may differ between two refusals removed: the ids themselves, and members a
-    server fills per request (timestamps, request ids, debug timings)."""
-    parsed, body = exchange.json_body
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False) if parsed else exchange.text
-    for value in sorted(ids, key=len, reverse=True):
-        if value:
-            text = text.replace(value, "{id}")
-    text = _VOLATILE.sub("{volatile}", text)
-    return text
-
-
-_VOLATILE = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?"  # timestamps
-    r"|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # request ids
-)
-
-
 @check("no_existence_leak")
 def no_existence_leak(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     """``exchange`` asked for an id that was never issued; ``expectation.real`` is the refusal of the other
@@ -157,14 +138,15 @@ def no_existence_leak(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 actual=f"{real.status} (real id) vs {exchange.status} (never issued)",
             ),
         ]
-    if normalised(real, ids) != normalised(exchange, ids):
+    where = difference(real, exchange, ids)
+    if where is not None:
         return [
             *whole,
             Finding(
                 check="no_existence_leak",
                 title="Refusal tells which ids exist",
                 message=f"another academy's id and a never-issued id are both refused with HTTP {real.status}, "
-                "but with different bodies: the body tells which ids exist",
+                f"but with bodies that differ at {where}: the body tells which ids exist",
                 expected="the same body (ids and timestamps aside)",
                 actual=f"{short(real.text, 80)} vs {short(exchange.text, 80)}",
             ),

@@ -18,20 +18,17 @@ from __future__ import annotations
 
 import functools
 import json
-import re
-from typing import Any
 
 from ..contract import Contract, Operation
 from ..contract.identities import PLACEHOLDER, identities
 from ..contract.logins import login_operations
 from ..contract.shapes import object_members
-from ..redaction import EMAIL, SENSITIVE_KEY
-from ..redaction import PLACEHOLDER as PLACEHOLDER_VALUE
+from ..redaction import SENSITIVE_KEY
+from .alike import difference
 from .base import CheckContext, Exchange, Finding, check
 
 UNKNOWN_EMAIL = "no-such-user.msaaq-contract@example.invalid"
 WRONG_PASSWORD = "not-the-password-9Zq!"  # noqa: S105 - deliberately wrong, never a credential
-VOLATILE = re.compile(r"(^|_)(at|time|timestamp|date|id|uuid|request_id|trace_id|nonce)$|^(time|timestamp)$")
 
 
 @functools.lru_cache(maxsize=4)
@@ -68,41 +65,6 @@ def members_of(contract: Contract, op: Operation) -> tuple[str, str]:
     return login_members(contract)[op.operation_id]
 
 
-def _normalised(value: Any, key: str = "") -> Any:
-    if isinstance(value, dict):
-        return {k: _normalised(v, str(k)) for k, v in value.items() if not VOLATILE.search(str(k))}
-    if isinstance(value, list):
-        return [_normalised(v, key) for v in value]
-    if isinstance(value, str):
-        return EMAIL.sub("<email>", value)
-    return value
-
-
-def _body(exchange: Exchange) -> Any:
-    parsed, body = exchange.json_body
-    if parsed:
-        return _normalised(body)
-    raw = exchange.body if isinstance(exchange.body, bytes) else b""
-    return EMAIL.sub("<email>", raw.decode("utf-8", errors="replace"))
-
-
-def _first_difference(a: Any, b: Any, pointer: str = "") -> str | None:
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b)):
-            if key not in a or key not in b:
-                return f"{pointer}/{key}"
-            found = _first_difference(a[key], b[key], f"{pointer}/{key}")
-            if found is not None:
-                return found
-        return None
-    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        pairs = enumerate(zip(a, b, strict=True))
-        return next((d for i, (x, y) in pairs if (d := _first_difference(x, y, f"{pointer}/{i}"))), None)
-    if any(isinstance(v, str) and PLACEHOLDER_VALUE.fullmatch(v) for v in (a, b)):
-        return None  # redacted in the recording (a message under ``errors.password``): unknown, never a difference
-    return None if a == b else (pointer or "/")
-
-
 @check("enumeration")
 def same_refusal(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
     """``exchange``: the known e-mail with a wrong password; ``ctx.expectation['twin']``: the unknown e-mail."""
@@ -133,8 +95,7 @@ def same_refusal(ctx: CheckContext, exchange: Exchange) -> list[Finding]:
                 actual=f"HTTP {twin.status} for the unknown e-mail",
             )
         ]
-    unknown, known = _body(twin), _body(exchange)
-    where = _first_difference(unknown, known)
+    where = difference(twin, exchange)
     if where is None:
         return []
     shown = json.dumps(where)

@@ -29,7 +29,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..contract import Contract, Operation
-from ..redaction import CARD_PLACEHOLDER, HASH_PLACEHOLDER, KEY_PLACEHOLDER, luhn_card
+from ..redaction import (
+    CARD_PLACEHOLDER,
+    HASH_PLACEHOLDER,
+    KEY_PLACEHOLDER,
+    PASSWORD_HASH,
+    PEM_PRIVATE_KEY,
+    luhn_card,
+)
 from .base import CheckContext, Exchange, Finding, check
 
 SECRET_NAME = re.compile(
@@ -37,9 +44,6 @@ SECRET_NAME = re.compile(
     r"api_token|secret|[a-z0-9_]*_secret|[a-z0-9_]*private_key)$",
     re.IGNORECASE,
 )
-BCRYPT = re.compile(r"^\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}$")
-ARGON = re.compile(r"^\$argon2(?:id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
-PRIVATE_KEY = re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----")
 # Text that only a framework's error output holds (one pattern per kind, searched in every string).
 DEBUG_TEXT: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an SQL error (SQLSTATE)", re.compile(r"SQLSTATE\[")),
@@ -141,9 +145,10 @@ def _holds_value(value: Any) -> bool:
 def _value_kind(value: str, declared: Callable[[], bool]) -> str | None:
     """What secret ``value`` is, if any; ``declared`` (asked only for a card number's length of digits) says
     whether the member holding it is one the contract declares."""
-    if BCRYPT.match(value) or ARGON.match(value) or HASH_PLACEHOLDER in value:
+    # The redactor's own patterns: what it hides in a recording is what this check finds in an answer.
+    if PASSWORD_HASH.fullmatch(value) or HASH_PLACEHOLDER in value:
         return "a password hash"
-    if PRIVATE_KEY.search(value) or KEY_PLACEHOLDER in value:
+    if PEM_PRIVATE_KEY.search(value) or KEY_PLACEHOLDER in value:
         return "a private key"
     if (value == CARD_PLACEHOLDER or luhn_card(value)) and not declared():
         return "a card number"

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import pytest
 
-from ..checks.access import no_existence_leak, no_foreign_items, refused, unchanged
+from ..checks.access import REFUSED, no_existence_leak, no_foreign_items, refused, unchanged
 from ..checks.base import Finding
 from ..checks.documented import documented_answer
 from ..client.happy import MissingTargetData, PreparedCall, build_happy_request
@@ -32,8 +32,6 @@ from ..errors import UnsafeTarget
 from ..exchange import Exchange
 from .stateful import distinct_change, doc_id_of, with_body
 from .suite import Conformance, missing_data_skips
-
-REFUSED = (401, 403, 404)
 
 
 @dataclass(frozen=True)
@@ -234,11 +232,9 @@ def existence_pair(c: Conformance, call: PreparedCall, token: str | None, real: 
     name = owned[-1]
     real_value = call.path_values[name]
     fake = never_issued(real_value)
-    values = {**call.path_values, name: fake}
-    path = c.op.path
-    for param, value in values.items():
-        path = path.replace("{" + param + "}", value)
-    unknown = call.copy(path=path, path_values=values)
+    # The same request (the other academy's headers) for the never-issued id: the path built as every request's.
+    again = build_happy_request(c.contract, c.doc_id, c.runtime.fixtures, values={**call.path_values, name: fake})
+    unknown = call.copy(path=again.path, path_values=again.path_values)
     answer = c.send(unknown, token=token)
     c.judge(answer, no_existence_leak, expectation={"real": real, "ids": (real_value, fake)}, step="never-issued id")
 
