@@ -10,6 +10,8 @@ variation), with nothing but the demo credentials (``--allow-writes``, serial):
 - ``deploy``: a 20 s deploy, Laravel's maintenance 503 for 10 s then nginx's 502 page for 10 s (``--deploy``),
   with ``-o log_cli=true --log-cli-level=INFO``: the waits are in the log, no secret is;
 - ``drop``: the proxy resets every connection for 15 s (``--drop``);
+- ``deploy+drop``: both in one run, as a real deploy goes: the 503s, then the 502 pages, then (a little later)
+  connections reset for 15 s;
 - ``long``: a maintenance of 10 minutes, with the default ``--outage-limit`` (5 min): the run must end within the
   limit, every test not judged an error, reports written.
 
@@ -108,18 +110,23 @@ def main() -> int:
     middle = int(quiet["requests"]) // 2
     for mode in args.modes.split(","):
         out = root / mode
-        deploy = {"deploy": Deploy(middle, 10, 10), "long": Deploy(middle, 600, 0)}.get(mode)
-        drop = Drop(middle, 15) if mode == "drop" else None
-        logs = ["-o", "log_cli=true", "--log-cli-level=INFO"] if mode == "deploy" else []
+        deploy = {
+            "deploy": Deploy(middle, 10, 10),
+            "deploy+drop": Deploy(middle, 10, 10),
+            "long": Deploy(middle, 600, 0),
+        }
+        # The proxy counts the probes of the deploy too: its window opens some requests after the 502s end.
+        drop = {"drop": Drop(middle, 15), "deploy+drop": Drop(middle + middle // 10, 15)}.get(mode)
+        logs = ["-o", "log_cli=true", "--log-cli-level=INFO"] if mode.startswith("deploy") else []
         with (
-            start_server(deploy=deploy) as server,
+            start_server(deploy=deploy.get(mode)) as server,
             start_proxy(server.base_url, Variations.parse(["all"]), drop=drop) as proxy,
         ):
             done = run_suite(proxy.base_url, out, [*extra, *logs])
             print(f"[{mode}] target: deploy answered {server.deploy_counts()}, "
                   f"proxy dropped {proxy.drop.dropped if proxy.drop else 0} connections")  # fmt: skip
         report(mode, done, out, quiet["verdicts"] if mode != "long" else None)
-        if mode == "deploy":
+        if mode.startswith("deploy"):
             waits = [line for _, line in done["lines"] if "msaaq_contract.client.outages" in line]
             print(f"[{mode}] INFO log lines of the outage: {len(waits)}; first: {waits[0][:200] if waits else None}")
     return 0
